@@ -1,0 +1,248 @@
+package ferry.format;
+
+import ferry.format.pgp.DetachedSignatures;
+import ferry.format.pgp.SigningKey;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Writes a bundle: entries streamed into tar volumes, then the manifest and its signatures.
+ *
+ * <p>Everything goes to a staging directory next to the target ({@code .<name>.staging-<random>}) that
+ * {@link #finish} renames to the target in one step, so a bundle directory either is complete or does
+ * not exist. {@link #close()} without a successful {@code finish} deletes the staging directory. Memory
+ * use does not depend on entry sizes: data is copied through a fixed buffer and digested on the way.
+ * Not thread-safe.
+ *
+ * <pre>{@code
+ * try (BundleWriter w = BundleWriter.create(dir, 4_700_000_000L)) {
+ *     w.add("wsus/metadata/<id>/1.xml", "application/xml", source, in, size);
+ *     Manifest m = w.finish(header, List.of(signingKey));
+ * }
+ * }</pre>
+ */
+public final class BundleWriter implements Closeable {
+    private final Path target;
+    private final Path staging;
+    private final VolumeWriter volumes;
+    private final List<Entry> entries = new ArrayList<>();
+    private final Set<String> paths = new HashSet<>();
+    private final Set<String> dirs = new HashSet<>();
+    private boolean finished;
+    private boolean broken;
+    private boolean closed;
+
+    private BundleWriter(Path target, Path staging, long volumeSize, Progress progress) {
+        this.target = target;
+        this.staging = staging;
+        this.volumes = new VolumeWriter(staging.resolve(BundleLayout.VOLUMES_DIR), volumeSize,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), progress);
+    }
+
+    /** Same as {@link #create(Path, long, Progress)} with {@link Progress#NONE}. */
+    public static BundleWriter create(Path bundleDir, long volumeSize) throws IOException {
+        return create(bundleDir, volumeSize, Progress.NONE);
+    }
+
+    /**
+     * Starts a bundle that {@link #finish} will place at {@code bundleDir}.
+     *
+     * @param bundleDir  must not exist yet; its parent is created if missing
+     * @param volumeSize largest volume file in bytes (the whole tar file), at least
+     *                   {@link Limits#MIN_VOLUME_SIZE}; e.g. 4_700_000_000 for a DVD
+     * @param progress   receives {@code advance(bytes)} for entry bytes copied; the caller brackets the
+     *                   export with {@code begin}/{@code end}
+     * @throws IllegalArgumentException if volumeSize is below the minimum
+     * @throws FileAlreadyExistsException if bundleDir exists
+     */
+    public static BundleWriter create(Path bundleDir, long volumeSize, Progress progress) throws IOException {
+        if (volumeSize < Limits.MIN_VOLUME_SIZE) {
+            throw new IllegalArgumentException("volume size " + volumeSize + " is below the minimum of "
+                    + Limits.MIN_VOLUME_SIZE + " bytes");
+        }
+        Objects.requireNonNull(progress, "progress");
+        Path target = bundleDir.toAbsolutePath().normalize();
+        if (Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "bundle directory already exists");
+        }
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        byte[] rnd = new byte[6];
+        new java.security.SecureRandom().nextBytes(rnd);
+        Path staging = parent.resolve("." + target.getFileName() + ".staging-" + HexFormat.of().formatHex(rnd));
+        Files.createDirectory(staging);
+        Files.createDirectory(staging.resolve(BundleLayout.VOLUMES_DIR));
+        Files.createDirectory(staging.resolve(BundleLayout.SIGNATURES_DIR));
+        return new BundleWriter(target, staging, volumeSize, progress);
+    }
+
+    /**
+     * Streams one entry into the volumes, splitting it across volumes when it does not fit.
+     *
+     * @param path      entry path (see {@link EntryPaths}); unique in the bundle, and neither a directory of
+     *                  an earlier entry nor below one
+     * @param mediaType lower-case {@code type/subtype}
+     * @param source    source identifiers (keys {@link FieldRules#SOURCE_KEY}, values without control chars)
+     * @param data      exactly {@code size} bytes; read to the end, not closed
+     * @param size      byte count, &ge; 0
+     * @return the entry as it will appear in the manifest (digests computed while copying)
+     * @throws IllegalArgumentException for a bad path, media type or source identifier, or a path clash
+     * @throws IOException if {@code data} is shorter or longer than {@code size}, or on I/O failure; the
+     *         writer is then unusable and {@link #close()} discards everything
+     */
+    public Entry add(String path, String mediaType, Map<String, String> source, InputStream data, long size)
+            throws IOException {
+        requireOpen();
+        EntryPaths.require(path);
+        if (size < 0) {
+            throw new IllegalArgumentException("size must be >= 0: " + size);
+        }
+        if (mediaType == null || !FieldRules.MEDIA_TYPE.matcher(mediaType).matches()) {
+            throw new IllegalArgumentException("bad media type: " + mediaType);
+        }
+        // validates keys/values the same way the manifest will, before any byte is written
+        new Entry(path, 0, "0".repeat(64), "0".repeat(40), mediaType, List.of(), new TreeMap<>(source));
+        if (paths.contains(path) || dirs.contains(path)) {
+            throw new IllegalArgumentException("entry path already used: " + path);
+        }
+        for (int k = path.indexOf('/'); k > 0; k = path.indexOf('/', k + 1)) {
+            if (paths.contains(path.substring(0, k))) {
+                throw new IllegalArgumentException("entry path " + path + " is below entry " + path.substring(0, k));
+            }
+        }
+        if (entries.size() >= Limits.MAX_ENTRIES) {
+            throw new IllegalStateException("a bundle holds at most " + Limits.MAX_ENTRIES + " entries");
+        }
+        MessageDigest sha256 = Digests.sha256();
+        MessageDigest sha1 = Digests.sha1();
+        List<Segment> segments;
+        broken = true; // until the copy completes
+        segments = volumes.write(path, data, size, sha256, sha1);
+        broken = false;
+        Entry e = new Entry(path, size, Hex.lower(sha256.digest()), Hex.lower(sha1.digest()), mediaType, segments, source);
+        entries.add(e);
+        paths.add(path);
+        for (int k = path.indexOf('/'); k > 0; k = path.indexOf('/', k + 1)) {
+            dirs.add(path.substring(0, k));
+        }
+        return e;
+    }
+
+    /**
+     * Completes the bundle: closes the last volume, writes {@code manifest.json} and one
+     * {@code signatures/<FINGERPRINT>.asc} per signer, syncs, and renames the staging directory to the
+     * target.
+     *
+     * @param signers at least one, distinct primary fingerprints
+     * @return the manifest written
+     * @throws IllegalArgumentException if signers is empty or repeats a key
+     * @throws IOException on I/O failure, if the target appeared meanwhile, or if the manifest would exceed
+     *         {@link Limits#MAX_MANIFEST_BYTES}; the writer is then unusable
+     */
+    public Manifest finish(ManifestHeader header, List<SigningKey> signers) throws IOException {
+        requireOpen();
+        Objects.requireNonNull(header, "header");
+        if (signers.isEmpty()) {
+            throw new IllegalArgumentException("at least one signing key is required");
+        }
+        Set<String> fprs = new HashSet<>();
+        for (SigningKey k : signers) {
+            if (!fprs.add(k.fingerprint())) {
+                throw new IllegalArgumentException("signing key " + k.fingerprint() + " given twice");
+            }
+        }
+        broken = true;
+        Manifest m = Manifest.of(header, volumes.finish(), entries);
+        byte[] bytes = ManifestCodec.write(m);
+        if (bytes.length > Limits.MAX_MANIFEST_BYTES) {
+            throw new IOException("manifest would be " + bytes.length + " bytes, over the limit of "
+                    + Limits.MAX_MANIFEST_BYTES + "; export fewer entries per bundle");
+        }
+        writeSynced(staging.resolve(BundleLayout.MANIFEST), bytes);
+        for (SigningKey k : signers) {
+            String armored = DetachedSignatures.sign(k, bytes);
+            writeSynced(staging.resolve(BundleLayout.SIGNATURES_DIR).resolve(BundleLayout.signatureFileName(k.fingerprint())),
+                    armored.getBytes(StandardCharsets.US_ASCII));
+        }
+        if (Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "bundle directory appeared while writing");
+        }
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        finished = true;
+        broken = false;
+        return m;
+    }
+
+    /** Entries added so far, in order. */
+    public List<Entry> entries() {
+        return List.copyOf(entries);
+    }
+
+    /**
+     * Ends the writer. If {@link #finish} did not complete, deletes the staging directory and everything
+     * in it; the target is never touched.
+     */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!finished) {
+            volumes.abort();
+            deleteTree(staging);
+        }
+    }
+
+    private void requireOpen() {
+        if (closed || finished) {
+            throw new IllegalStateException("bundle writer is " + (finished ? "finished" : "closed"));
+        }
+        if (broken) {
+            throw new IllegalStateException("bundle writer failed earlier; close it and start again");
+        }
+    }
+
+    private static void writeSynced(Path file, byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            List<Path> all = new ArrayList<>(walk.toList());
+            java.util.Collections.reverse(all);
+            for (Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package ferry.format.trust;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import ferry.format.pgp.KeyException;
+import ferry.format.pgp.PublicKey;
+import ferry.format.pgp.PublicKeys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The keys an isolated side trusts to sign bundles, and how many distinct signers a bundle needs.
+ *
+ * <p>On disk: a directory with {@code keys/*.asc} (one armored OpenPGP public key per file; other files
+ * there are an error) and {@code policy.json} holding exactly {@code {"threshold": N}} with
+ * 1 &le; N &le; number of keys. Immutable once loaded.
+ */
+public final class TrustStore {
+    /** Name of the policy file. */
+    public static final String POLICY = "policy.json";
+    /** Name of the key directory. */
+    public static final String KEYS_DIR = "keys";
+    private static final int MAX_KEYS = 256;
+    private static final long MAX_POLICY_BYTES = 4096;
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    private final Map<String, PublicKey> keys;
+    private final int threshold;
+
+    private TrustStore(Map<String, PublicKey> keys, int threshold) {
+        this.keys = Collections.unmodifiableMap(keys);
+        this.threshold = threshold;
+    }
+
+    /**
+     * Builds a trust store in memory (tests, tools).
+     *
+     * @throws IllegalArgumentException if keys is empty, holds a fingerprint twice, or threshold is out of
+     *         [1, keys.size()]
+     */
+    public static TrustStore of(List<PublicKey> keys, int threshold) {
+        Map<String, PublicKey> map = new LinkedHashMap<>();
+        for (PublicKey k : keys) {
+            if (map.put(k.fingerprint(), k) != null) {
+                throw new IllegalArgumentException("key " + k.fingerprint() + " given twice");
+            }
+        }
+        if (map.isEmpty()) {
+            throw new IllegalArgumentException("a trust store needs at least one key");
+        }
+        if (threshold < 1 || threshold > map.size()) {
+            throw new IllegalArgumentException("threshold " + threshold + " must be between 1 and " + map.size());
+        }
+        return new TrustStore(map, threshold);
+    }
+
+    /**
+     * Loads a trust store directory.
+     *
+     * @throws TrustStoreException naming the file: missing directory or policy, a key file that does not
+     *         hold exactly one public key, the same key twice, a non-.asc file in keys/, more than 256 keys,
+     *         or a policy that is not exactly {"threshold": N} with 1 &le; N &le; number of keys
+     */
+    public static TrustStore load(Path dir) throws TrustStoreException {
+        Path keyDir = dir.resolve(KEYS_DIR);
+        if (!Files.isDirectory(keyDir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new TrustStoreException(keyDir + ": trust store key directory is missing");
+        }
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(keyDir)) {
+            for (Path p : ds) {
+                files.add(p);
+            }
+        } catch (IOException e) {
+            throw new TrustStoreException(keyDir + ": cannot list: " + e, e);
+        }
+        files.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        Map<String, PublicKey> keys = new LinkedHashMap<>();
+        Map<String, Path> from = new LinkedHashMap<>();
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            if (!name.endsWith(".asc") || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                throw new TrustStoreException(f + ": unexpected file in the trust store key directory "
+                        + "(only regular *.asc public key files belong there)");
+            }
+            if (keys.size() >= MAX_KEYS) {
+                throw new TrustStoreException(keyDir + ": more than " + MAX_KEYS + " keys");
+            }
+            PublicKey k;
+            try {
+                k = PublicKeys.load(f);
+            } catch (KeyException e) {
+                throw new TrustStoreException(e.getMessage(), e);
+            }
+            Path prev = from.put(k.fingerprint(), f);
+            if (prev != null) {
+                throw new TrustStoreException(f + ": key " + k.fingerprint() + " is also in " + prev);
+            }
+            keys.put(k.fingerprint(), k);
+        }
+        if (keys.isEmpty()) {
+            throw new TrustStoreException(keyDir + ": no trusted keys (*.asc)");
+        }
+        int threshold = readThreshold(dir.resolve(POLICY), keys.size());
+        return new TrustStore(keys, threshold);
+    }
+
+    private static int readThreshold(Path policy, int keyCount) throws TrustStoreException {
+        JsonNode root;
+        try (InputStream in = Files.newInputStream(policy)) {
+            byte[] bytes = in.readNBytes((int) MAX_POLICY_BYTES + 1);
+            if (bytes.length > MAX_POLICY_BYTES) {
+                throw new TrustStoreException(policy + ": larger than " + MAX_POLICY_BYTES + " bytes");
+            }
+            try (JsonParser p = JSON.createParser(bytes)) {
+                root = JSON.readTree(p);
+                if (p.nextToken() != null) {
+                    throw new TrustStoreException(policy + ": data after the JSON object");
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new TrustStoreException(policy + ": trust store policy is missing (expected {\"threshold\": N})", e);
+        } catch (JsonProcessingException e) {
+            throw new TrustStoreException(policy + ": not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new TrustStoreException(policy + ": cannot read: " + e, e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new TrustStoreException(policy + ": must be a JSON object {\"threshold\": N}");
+        }
+        for (var it = root.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("threshold")) {
+                throw new TrustStoreException(policy + ": field '" + f + "': unknown field");
+            }
+        }
+        JsonNode t = root.get("threshold");
+        if (t == null) {
+            throw new TrustStoreException(policy + ": field 'threshold': missing");
+        }
+        if (!t.isIntegralNumber() || !t.canConvertToInt()) {
+            throw new TrustStoreException(policy + ": field 'threshold': must be an integer, is " + t);
+        }
+        int n = t.intValue();
+        if (n < 1 || n > keyCount) {
+            throw new TrustStoreException(policy + ": field 'threshold': " + n + " must be between 1 and the number of "
+                    + "trusted keys (" + keyCount + ")");
+        }
+        return n;
+    }
+
+    /** Distinct trusted signers a bundle needs, 1 &le; threshold &le; keys().size(). */
+    public int threshold() {
+        return threshold;
+    }
+
+    /** The trusted keys, ordered by file name (or as given). */
+    public List<PublicKey> keys() {
+        return List.copyOf(keys.values());
+    }
+
+    /** The trusted key with this primary fingerprint (40 upper-case hex), if any. */
+    public Optional<PublicKey> key(String fingerprint) {
+        return Optional.ofNullable(keys.get(fingerprint));
+    }
+}
