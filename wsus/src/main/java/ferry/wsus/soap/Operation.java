@@ -1,0 +1,81 @@
+package ferry.wsus.soap;
+
+import java.util.Locale;
+
+/**
+ * The MS-WSUSSS web methods ferry speaks (3.1.4.1 - 3.1.4.6, 3.1.4.18). Each request body holds one element named
+ * like the operation, in the operation's namespace; the SOAPAction is that namespace, "/", and the name.
+ */
+public enum Operation {
+    GET_AUTH_CONFIG("GetAuthConfig", Soap.NS_SERVER_SYNC),
+    GET_AUTHORIZATION_COOKIE("GetAuthorizationCookie", Soap.NS_DSS_AUTH),
+    GET_COOKIE("GetCookie", Soap.NS_SERVER_SYNC),
+    GET_CONFIG_DATA("GetConfigData", Soap.NS_SERVER_SYNC),
+    GET_REVISION_ID_LIST("GetRevisionIdList", Soap.NS_SERVER_SYNC),
+    GET_UPDATE_DATA("GetUpdateData", Soap.NS_SERVER_SYNC),
+    GET_UPDATE_DECRYPTION_DATA("GetUpdateDecryptionData", Soap.NS_SERVER_SYNC);
+
+    private final String elementName;
+    private final String namespace;
+
+    Operation(String elementName, String namespace) {
+        this.elementName = elementName;
+        this.namespace = namespace;
+    }
+
+    /** Request element name, e.g. {@code GetCookie}. */
+    public String elementName() {
+        return elementName;
+    }
+
+    /** {@code <name>Response}. */
+    public String responseElement() {
+        return elementName + "Response";
+    }
+
+    /** {@code <name>Result}. */
+    public String resultElement() {
+        return elementName + "Result";
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** The SOAPAction value, without quotes. */
+    public String soapAction() {
+        return namespace + "/" + elementName;
+    }
+
+    /** True for the operation served by the DSS Authorization Web Service rather than the Server Sync one. */
+    public boolean isDssAuth() {
+        return Soap.NS_DSS_AUTH.equals(namespace);
+    }
+
+    /** The operation whose request element this is, or null. */
+    public static Operation fromElement(String namespace, String localName) {
+        for (Operation op : values()) {
+            if (op.elementName.equals(localName) && op.namespace.equals(namespace)) {
+                return op;
+            }
+        }
+        return null;
+    }
+
+    /** The operation for a SOAPAction header value (quotes optional), or null. */
+    public static Operation fromSoapAction(String header) {
+        if (header == null) {
+            return null;
+        }
+        String action = header.trim();
+        if (action.length() >= 2 && action.startsWith("\"") && action.endsWith("\"")) {
+            action = action.substring(1, action.length() - 1);
+        }
+        for (Operation op : values()) {
+            if (op.soapAction().toLowerCase(Locale.ROOT).equals(action.toLowerCase(Locale.ROOT))) {
+                return op;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,162 @@
+package ferry.wsus.soap;
+
+import ferry.wsus.UpdateIdentity;
+import ferry.wsus.xml.SafeXml;
+
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+
+/**
+ * Builds one SOAP 1.1 message in the shape real WSUS servers use: UTF-8 declaration, {@code soap:Envelope}
+ * (declaring xsi and xsd on responses), {@code soap:Body}, and the operation element with its namespace as the
+ * default namespace so children are written unprefixed.
+ */
+final class SoapWriter {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    private final XMLStreamWriter w;
+
+    SoapWriter(boolean declareSchemaNamespaces) {
+        try {
+            w = SafeXml.writer(out);
+            w.writeStartDocument("utf-8", "1.0");
+            w.writeStartElement("soap", "Envelope", Soap.NS_ENVELOPE);
+            w.writeNamespace("soap", Soap.NS_ENVELOPE);
+            if (declareSchemaNamespaces) {
+                w.writeNamespace("xsi", Soap.NS_XSI);
+                w.writeNamespace("xsd", Soap.NS_XSD);
+            }
+            w.writeStartElement("soap", "Body", Soap.NS_ENVELOPE);
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts the body's single element in {@code namespace} (declared as default namespace). */
+    SoapWriter operation(String localName, String namespace) {
+        try {
+            w.writeStartElement("", localName, namespace);
+            w.writeDefaultNamespace(namespace);
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    SoapWriter prefixed(String localName) {
+        try {
+            w.writeStartElement("soap", localName, Soap.NS_ENVELOPE);
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    SoapWriter start(String localName) {
+        try {
+            w.writeStartElement(localName);
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    SoapWriter end() {
+        try {
+            w.writeEndElement();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    SoapWriter empty(String localName) {
+        try {
+            w.writeEmptyElement(localName);
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    /** {@code <name>text</name>}; null text writes nothing, empty text an empty element. */
+    SoapWriter element(String localName, String text) {
+        if (text == null) {
+            return this;
+        }
+        if (text.isEmpty()) {
+            return empty(localName);
+        }
+        start(localName);
+        text(text);
+        return end();
+    }
+
+    SoapWriter element(String localName, boolean value) {
+        return element(localName, Boolean.toString(value));
+    }
+
+    SoapWriter element(String localName, int value) {
+        return element(localName, Integer.toString(value));
+    }
+
+    SoapWriter identity(String localName, UpdateIdentity id) {
+        return start(localName).element("UpdateID", id.updateId()).element("RevisionNumber", id.revisionNumber()).end();
+    }
+
+    SoapWriter identities(String arrayName, List<UpdateIdentity> ids) {
+        if (ids.isEmpty()) {
+            return empty(arrayName);
+        }
+        start(arrayName);
+        for (UpdateIdentity id : ids) {
+            identity("UpdateIdentity", id);
+        }
+        return end();
+    }
+
+    /**
+     * Character data. A carriage return is written as {@code &#xD;} because XML parsers turn a literal one into a
+     * line feed, and metadata documents must arrive character for character.
+     *
+     * @throws IllegalArgumentException for characters XML 1.0 cannot carry
+     */
+    SoapWriter text(String text) {
+        try {
+            int from = 0;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '\r') {
+                    if (i > from) {
+                        w.writeCharacters(text.substring(from, i));
+                    }
+                    w.writeEntityRef("#xD");
+                    from = i + 1;
+                } else if (c < 0x20 && c != '\t' && c != '\n' || c == 0xFFFE || c == 0xFFFF) {
+                    throw new IllegalArgumentException("character U+" + Integer.toHexString(c)
+                            + " cannot be carried in XML 1.0 text");
+                }
+            }
+            if (from < text.length()) {
+                w.writeCharacters(from == 0 ? text : text.substring(from));
+            }
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    /** Closes everything and returns the UTF-8 bytes. */
+    byte[] finish() {
+        try {
+            w.writeEndDocument();
+            w.flush();
+            w.close();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+}
