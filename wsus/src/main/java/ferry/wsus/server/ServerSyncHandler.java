@@ -1,0 +1,146 @@
+package ferry.wsus.server;
+
+import ferry.wsus.internal.LimitedInputStream;
+import ferry.wsus.soap.Operation;
+import ferry.wsus.soap.Soap;
+import ferry.wsus.soap.SoapFault;
+import ferry.wsus.soap.SoapFormatException;
+import ferry.wsus.soap.SoapRequest;
+import ferry.wsus.soap.SoapRequestReader;
+import ferry.wsus.soap.SoapResponses;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * The upstream half of MS-WSUSSS (3.1.4) as a Jetty core handler: answers SOAP 1.1 POSTs to
+ * {@value Soap#SERVER_SYNC_PATH} (GetAuthConfig, GetCookie, GetConfigData, GetRevisionIdList, GetUpdateData,
+ * GetUpdateDecryptionData) and {@value Soap#DSS_AUTH_PATH} (GetAuthorizationCookie) from an
+ * {@link UpdateCatalog}. Paths match case-insensitively, as on IIS; other paths are left to the next handler.
+ * Request bodies over {@link #MAX_REQUEST_BYTES} get 413; errors are SOAP faults with HTTP 500 in the shape real
+ * servers send (2.2.9.1). Cookies are HMAC-signed with a key drawn at start-up.
+ */
+public final class ServerSyncHandler extends Handler.Abstract {
+
+    /** Largest request body read (bytes); real requests are a few KiB. */
+    public static final int MAX_REQUEST_BYTES = 4 << 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerSyncHandler.class);
+    private static final String SYNC_PATH = Soap.SERVER_SYNC_PATH.toLowerCase(Locale.ROOT);
+    private static final String DSS_PATH = Soap.DSS_AUTH_PATH.toLowerCase(Locale.ROOT);
+
+    private final ServerSyncService service;
+
+    public ServerSyncHandler(UpdateCatalog catalog, ServerSyncSettings settings) {
+        super(InvocationType.BLOCKING);
+        this.service = new ServerSyncService(catalog, settings,
+                new CookieAuthority(Clock.systemUTC(), Duration.ofMinutes(60), settings.cookieLifetime()));
+    }
+
+    public ServerSyncHandler(UpdateCatalog catalog) {
+        this(catalog, ServerSyncSettings.defaults());
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = request.getHttpURI().getPath();
+        String lower = path == null ? "" : path.toLowerCase(Locale.ROOT);
+        boolean dss = lower.equals(DSS_PATH);
+        if (!dss && !lower.equals(SYNC_PATH)) {
+            return false;
+        }
+        if (!HttpMethod.POST.is(request.getMethod())) {
+            response.getHeaders().put(HttpHeader.ALLOW, "POST");
+            Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+            return true;
+        }
+        long declared = request.getLength();
+        if (declared > MAX_REQUEST_BYTES) {
+            Response.writeError(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
+            return true;
+        }
+        String action = request.getHeaders().get("SOAPAction");
+        Operation op = null;
+        try (InputStream body = new LimitedInputStream(Content.Source.asInputStream(request), MAX_REQUEST_BYTES,
+                "request body")) {
+            SoapRequest soap = SoapRequestReader.read(body);
+            op = soap.operation();
+            Operation claimed = Operation.fromSoapAction(action);
+            if (action != null && !action.isBlank() && claimed != op) {
+                throw new FaultSignal(SoapFault.INVALID_PARAMETERS, "SOAPAction");
+            }
+            if (op.isDssAuth() != dss) {
+                throw new FaultSignal(SoapFault.INVALID_PARAMETERS, op.elementName() + " is not served at " + path);
+            }
+            write(response, callback, HttpStatus.OK_200, service.answer(soap, origin(request)));
+        } catch (FaultSignal f) {
+            fault(request, response, callback, op, action, f.errorCode(), f.getMessage());
+        } catch (SoapFormatException e) {
+            if (e.getCause() != null && isLimit(e)) {
+                Response.writeError(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
+                return true;
+            }
+            String parameter = e.parameter();
+            String code = parameter != null && parameter.toLowerCase(Locale.ROOT).endsWith("cookie") && !"authCookies".equals(parameter)
+                    ? SoapFault.INVALID_COOKIE : SoapFault.INVALID_PARAMETERS;
+            fault(request, response, callback, op, action, code, parameter != null ? parameter : e.getMessage());
+        } catch (Exception e) {
+            LOG.warn("{} {} failed", request.getMethod(), path, e);
+            fault(request, response, callback, op, action, SoapFault.INTERNAL_SERVER_ERROR, "");
+        }
+        return true;
+    }
+
+    private static boolean isLimit(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof LimitedInputStream.LimitExceededException) {
+                return true;
+            }
+            if (c instanceof javax.xml.stream.XMLStreamException x && x.getNestedException() instanceof LimitedInputStream.LimitExceededException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void fault(Request request, Response response, Callback callback, Operation op, String action,
+                              String errorCode, String message) {
+        String method = op != null ? "\"" + op.soapAction() + "\"" : action;
+        SoapFault f = new SoapFault(SoapFault.isClientError(errorCode) ? "soap:Client" : "soap:Server", "Fault occurred",
+                origin(request) + request.getHttpURI().getPath(), errorCode, message, UUID.randomUUID().toString(), method);
+        write(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, SoapResponses.fault(f));
+    }
+
+    private static void write(Response response, Callback callback, int status, byte[] body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Soap.CONTENT_TYPE);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, status == 200 ? "private, max-age=0" : "private");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /** {@code scheme://host:port} as the client addressed this server. */
+    private static String origin(Request request) {
+        HttpURI uri = request.getHttpURI();
+        String host = Request.getServerName(request);
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return uri.getScheme() + "://" + host + ":" + Request.getServerPort(request);
+    }
+}

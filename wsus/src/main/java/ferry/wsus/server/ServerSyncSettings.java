@@ -1,0 +1,36 @@
+package ferry.wsus.server;
+
+import ferry.wsus.soap.Messages.LanguageData;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What {@link ServerSyncHandler} advertises in GetConfigData (MS-WSUSSS 3.1.4.4) and how long its cookies live.
+ *
+ * @param maxUpdatesPerRequest  MaxNumberOfUpdatesPerRequest, 1..100 (GetUpdateData with more ids is refused)
+ * @param lazySync              LazySync
+ * @param catalogOnlySync       CatalogOnlySync (true: this server serves no /Content/)
+ * @param languages             LanguageUpdateList entries, the "all" entry (id 0) first
+ * @param cookieLifetime        lifetime of GetCookie cookies (real servers: 240 minutes)
+ */
+public record ServerSyncSettings(int maxUpdatesPerRequest, boolean lazySync, boolean catalogOnlySync,
+                                 List<LanguageData> languages, Duration cookieLifetime) {
+
+    public ServerSyncSettings {
+        if (maxUpdatesPerRequest < 1 || maxUpdatesPerRequest > 100) {
+            throw new IllegalArgumentException("maxUpdatesPerRequest must be 1..100");
+        }
+        languages = List.copyOf(languages);
+        if (cookieLifetime.isNegative() || cookieLifetime.isZero()) {
+            throw new IllegalArgumentException("cookieLifetime must be positive");
+        }
+    }
+
+    /** 100 updates per request, content served, all languages plus English enabled, 240-minute cookies. */
+    public static ServerSyncSettings defaults() {
+        return new ServerSyncSettings(100, false, false,
+                List.of(new LanguageData(0, "all", "all", true), new LanguageData(1033, "en", "English", true)),
+                Duration.ofMinutes(240));
+    }
+}
