@@ -11,17 +11,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real gpg / gpgv in a private GNUPGHOME for interoperability tests. */
-final class Gpg implements AutoCloseable {
-    final Path home;
+public final class Gpg implements AutoCloseable {
+    public final Path home;
 
-    record Result(int exit, String out, String err) { }
+    public record Result(int exit, String out, String err) { }
 
-    Gpg(Path home) throws IOException {
+    public Gpg(Path home) throws IOException {
         this.home = home;
         Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     }
 
-    static void assumeInstalled(String tool) {
+    public static void assumeInstalled(String tool) {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/" + tool)) || onPath(tool),
                 tool + " is not installed; skipping the interoperability test");
     }
@@ -35,7 +35,7 @@ final class Gpg implements AutoCloseable {
         return false;
     }
 
-    Result run(byte[] stdin, String... args) throws IOException, InterruptedException {
+    public Result run(byte[] stdin, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
         pb.environment().put("GNUPGHOME", home.toString());
@@ -60,7 +60,7 @@ final class Gpg implements AutoCloseable {
         return r;
     }
 
-    Result gpg(byte[] stdin, String... args) throws IOException, InterruptedException {
+    public Result gpg(byte[] stdin, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("gpg", "--batch", "--no-tty", "--homedir", home.toString()));
         cmd.addAll(List.of(args));
         return run(stdin, cmd.toArray(String[]::new));

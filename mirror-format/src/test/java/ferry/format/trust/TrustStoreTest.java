@@ -1,0 +1,84 @@
+package ferry.format.trust;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import ferry.format.pgp.GeneratedKey;
+import ferry.format.pgp.KeyGenerator;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TrustStoreTest {
+    private static final GeneratedKey A = KeyGenerator.generateEd25519("A <a@example.org>", null);
+    private static final GeneratedKey B = KeyGenerator.generateEd25519("B <b@example.org>", null);
+    private final FileSystem fs = Jimfs.newFileSystem(Configuration.unix());
+    private final Path dir = fs.getPath("/trust");
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Files.createDirectories(dir.resolve("keys"));
+        Files.writeString(dir.resolve("keys/a.asc"), A.armoredPublicKey());
+        Files.writeString(dir.resolve("keys/b.asc"), B.armoredPublicKey());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fs.close();
+    }
+
+    @Test
+    void loadsKeysAndThreshold() throws Exception {
+        Files.writeString(dir.resolve("policy.json"), "{\"threshold\": 2}\n");
+        TrustStore t = TrustStore.load(dir);
+        assertEquals(2, t.threshold());
+        assertEquals(2, t.keys().size());
+        assertTrue(t.key(A.fingerprint()).isPresent());
+    }
+
+    @Test
+    void refusesBadPolicies() throws Exception {
+        assertError("policy.json: trust store policy is missing");
+        for (String[] c : new String[][] {
+                {"{\"threshold\": 0}", "between 1 and the number of trusted keys (2)"},
+                {"{\"threshold\": 3}", "between 1 and the number of trusted keys (2)"},
+                {"{\"threshold\": \"1\"}", "must be an integer"},
+                {"{\"threshold\": 1.5}", "must be an integer"},
+                {"{\"threshold\": 1, \"mode\": \"x\"}", "field 'mode': unknown field"},
+                {"{}", "field 'threshold': missing"},
+                {"[1]", "must be a JSON object"},
+                {"{\"threshold\": 1} {}", "data after"},
+                {"{\"threshold\": 1, \"threshold\": 1}", "not valid JSON"},
+                {"{threshold: 1}", "not valid JSON"}}) {
+            Files.writeString(dir.resolve("policy.json"), c[0]);
+            assertError(c[1]);
+        }
+    }
+
+    @Test
+    void refusesBadKeyDirectories() throws Exception {
+        Files.writeString(dir.resolve("policy.json"), "{\"threshold\": 1}");
+        Files.writeString(dir.resolve("keys/notes.txt"), "x");
+        assertError("keys/notes.txt: unexpected file");
+        Files.delete(dir.resolve("keys/notes.txt"));
+        Files.writeString(dir.resolve("keys/c.asc"), A.armoredPublicKey());
+        assertError("is also in /trust/keys/a.asc");
+        Files.writeString(dir.resolve("keys/c.asc"), "not a key");
+        assertError("/trust/keys/c.asc");
+        Files.delete(dir.resolve("keys/c.asc"));
+        Files.delete(dir.resolve("keys/a.asc"));
+        Files.delete(dir.resolve("keys/b.asc"));
+        assertError("no trusted keys");
+    }
+
+    private void assertError(String fragment) {
+        TrustStoreException e = assertThrows(TrustStoreException.class, () -> TrustStore.load(dir));
+        assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    }
+}
