@@ -1,0 +1,79 @@
+package ferry.wsus.server;
+
+import ferry.wsus.UpdateIdentity;
+import ferry.wsus.metadata.UpdateDocument;
+import ferry.wsus.metadata.UpdateType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** An in-memory catalog of update documents; one anchor, "7,2026-11-21", after which nothing changed. */
+final class TestCatalog implements UpdateCatalog {
+
+    static final String ANCHOR = "7,2026-11-21";
+
+    private final Map<UpdateIdentity, UpdateDocument> docs = new TreeMap<>();
+    private final Map<UpdateIdentity, List<CatalogFile>> files = new ConcurrentHashMap<>();
+
+    TestCatalog add(String xml) throws Exception {
+        UpdateDocument doc = UpdateDocument.parse(xml);
+        docs.put(doc.identity(), doc);
+        List<CatalogFile> list = new ArrayList<>();
+        doc.files().forEach(f -> list.add(new CatalogFile(f.sha1Base64(), f.fileName(), f.size(),
+                "http://download.windowsupdate.com/" + f.fileName().toLowerCase())));
+        files.put(doc.identity(), list);
+        return this;
+    }
+
+    TestCatalog file(UpdateIdentity id, CatalogFile file) {
+        files.computeIfAbsent(id, k -> new ArrayList<>()).add(file);
+        return this;
+    }
+
+    @Override
+    public String anchor() {
+        return ANCHOR;
+    }
+
+    @Override
+    public List<UpdateIdentity> revisions(boolean getConfig, Set<String> productIds, Set<String> classificationIds,
+                                          String sinceAnchor) throws InvalidAnchorException {
+        if (sinceAnchor != null && !ANCHOR.equals(sinceAnchor)) {
+            throw new InvalidAnchorException("unknown anchor " + sinceAnchor);
+        }
+        if (sinceAnchor != null) {
+            return List.of();
+        }
+        List<UpdateIdentity> out = new ArrayList<>();
+        for (UpdateDocument d : docs.values()) {
+            boolean config = d.updateType() == UpdateType.CATEGORY || d.updateType() == UpdateType.DETECTOID;
+            if (config != getConfig) {
+                continue;
+            }
+            if (!getConfig && (!matches(d, productIds) || !matches(d, classificationIds))) {
+                continue;
+            }
+            out.add(d.identity());
+        }
+        return out;
+    }
+
+    private static boolean matches(UpdateDocument d, Set<String> ids) {
+        return ids.isEmpty() || d.categoryIds().stream().anyMatch(ids::contains);
+    }
+
+    @Override
+    public Optional<String> metadata(UpdateIdentity id) {
+        return Optional.ofNullable(docs.get(id)).map(UpdateDocument::xml);
+    }
+
+    @Override
+    public List<CatalogFile> files(UpdateIdentity id) {
+        return files.getOrDefault(id, List.of());
+    }
+}
