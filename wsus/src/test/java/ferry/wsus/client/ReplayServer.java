@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * A loopback HTTP server that answers like the recorded Windows Server 2025 WSUS: it picks the recorded exchange
  * whose request matches (by SOAPAction, then by the request body without its cookie) and sends its response.
  */
-final class ReplayServer implements AutoCloseable {
+final class ReplayServer {
 
     static final String[] REVISION_LIST_EXCHANGES = {"000006", "000007", "000008", "000009", "000010", "000011", "000012", "000018"};
     static final String[] UPDATE_DATA_EXCHANGES = {"000013", "000014", "000015", "000016", "000017"};
@@ -114,8 +114,7 @@ final class ReplayServer implements AutoCloseable {
         return body.replaceAll("<cookie>.*?</cookie>", "");
     }
 
-    @Override
-    public void close() throws Exception {
+    void close() throws Exception {
         server.stop();
     }
 }

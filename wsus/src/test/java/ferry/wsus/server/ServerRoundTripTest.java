@@ -99,6 +99,17 @@ class ServerRoundTripTest {
     }
 
     @Test
+    void decryptionDataListsEachFileWithoutKey() throws Exception {
+        ServerSyncSession session = client().open();
+        var data = session.getUpdateDecryptionData(List.of(new UpdateIdentity("266f6222-c89d-43f2-9f8a-69340271e677", 200),
+                new UpdateIdentity("ccb78947-6453-4ecc-9de8-bc0305c98f2d", 200)));
+        assertEquals(2, data.size());
+        assertEquals(List.of(new ferry.wsus.soap.Messages.FileDecryption("h/W9BGlYUAaqXTp30cZi/SiV3c0=", null)),
+                data.get(0).files());
+        assertEquals(List.of(), data.get(1).files());
+    }
+
+    @Test
     void incrementalSyncHonoursPerIdDelta() throws Exception {
         ServerSyncSession session = client().open();
         assertEquals(0, session.getRevisionIdList(false, RevisionFilter.incremental(TestCatalog.ANCHOR,
