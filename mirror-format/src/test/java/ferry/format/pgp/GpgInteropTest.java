@@ -94,6 +94,14 @@ class GpgInteropTest {
                 r = g.gpg(null, "--verify", "d.sig.asc", "d.bin");
                 assertEquals(0, r.exit(), r.err());
                 Files.delete(g.home.resolve("d.sig.asc"));
+
+                // and a signature made by gpg itself is accepted as a ferry signature
+                r = g.gpg(null, "--pinentry-mode", "loopback", "--passphrase", pass, "--local-user", "=" + uid,
+                        "--armor", "--detach-sign", "--output", "d.sig.asc", "d.bin");
+                assertEquals(0, r.exit(), r.err());
+                checks = DetachedSignatures.verify(Files.readString(g.home.resolve("d.sig.asc")), data, List.of(pub));
+                assertEquals(SignatureCheck.Status.VALID, checks.get(0).status(), checks.toString());
+                Files.delete(g.home.resolve("d.sig.asc"));
             }
         }
     }
