@@ -67,8 +67,13 @@ public final class Gpg implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         // gpg starts an agent for secret-key work; stop it so no process outlives the test
-        run(null, "gpgconf", "--homedir", home.toString(), "--kill", "all");
+        try {
+            run(null, "gpgconf", "--homedir", home.toString(), "--kill", "all");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping gpg-agent", e);
+        }
     }
 }
