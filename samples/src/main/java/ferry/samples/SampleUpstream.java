@@ -1,0 +1,48 @@
+package ferry.samples;
+
+import ferry.wsus.server.WsusServer;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * The sample upstream server: the {@link SampleCatalog} served over MS-WSUSSS (and its files over
+ * {@code /Content/}) by ferry's own server half, so the whole path runs on one machine with no network.
+ */
+public final class SampleUpstream implements AutoCloseable {
+
+    private final SampleCatalog catalog;
+    private final WsusServer server;
+
+    private SampleUpstream(SampleCatalog catalog, WsusServer server) {
+        this.catalog = catalog;
+        this.server = server;
+    }
+
+    /**
+     * Builds the catalog (files under {@code filesDir}) and starts serving it.
+     *
+     * @param bindHost address to listen on, normally {@code 127.0.0.1}
+     * @param port     TCP port, 0 for any free one
+     * @throws Exception if the port cannot be bound or the files cannot be written
+     */
+    public static SampleUpstream start(Path filesDir, String bindHost, int port) throws Exception {
+        SampleCatalog catalog = SampleCatalog.create(filesDir);
+        return new SampleUpstream(catalog, WsusServer.start(bindHost, port, catalog, catalog));
+    }
+
+    /** The base URL, e.g. {@code http://127.0.0.1:8531/}: pass it to {@code ferry export --upstream}. */
+    public URI uri() {
+        return server.uri();
+    }
+
+    /** The catalog being served; {@link SampleCatalog#add(String)} publishes more revisions. */
+    public SampleCatalog catalog() {
+        return catalog;
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close();
+    }
+}
