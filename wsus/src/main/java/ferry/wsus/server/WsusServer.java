@@ -8,6 +8,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -41,8 +43,26 @@ public final class WsusServer implements AutoCloseable {
      */
     public static WsusServer start(String bindHost, int port, UpdateCatalog catalog, ContentResolver content,
                                    ServerSyncSettings settings) throws Exception {
+        return start(bindHost, port, catalog, content, settings, List.of());
+    }
+
+    /**
+     * Starts serving, with more handlers for what the WSUS handlers leave alone (e.g. a status page). They are
+     * tried in order after the web services and {@code /Content/}; a request none of them handles gets 404.
+     *
+     * @param bindHost      address to listen on (e.g. {@code 127.0.0.1}, {@code 0.0.0.0})
+     * @param port          TCP port, 0 for any free one
+     * @param extraHandlers Jetty handlers returning false for requests they do not serve; may be empty
+     * @throws Exception if Jetty cannot start (port in use, ...)
+     */
+    public static WsusServer start(String bindHost, int port, UpdateCatalog catalog, ContentResolver content,
+                                   ServerSyncSettings settings, List<Handler> extraHandlers) throws Exception {
         Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(content, "content");
+        List<Handler> handlers = new ArrayList<>();
+        handlers.add(new ServerSyncHandler(catalog, settings));
+        handlers.add(new ContentHandler(content));
+        handlers.addAll(extraHandlers);
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("ferry-wsus");
         Server jetty = new Server(threads);
@@ -55,7 +75,7 @@ public final class WsusServer implements AutoCloseable {
         connector.setPort(port);
         connector.setIdleTimeout(30_000);
         jetty.addConnector(connector);
-        jetty.setHandler(new Handler.Sequence(new ServerSyncHandler(catalog, settings), new ContentHandler(content)));
+        jetty.setHandler(new Handler.Sequence(handlers));
         jetty.setStopTimeout(5_000);
         try {
             jetty.start();
