@@ -1,0 +1,99 @@
+package ferry.importer.serve;
+
+import ferry.importer.ImporterException;
+import ferry.importer.StoreBusyException;
+import ferry.store.Store;
+import ferry.store.StoreException;
+import ferry.store.StoreLockedException;
+import ferry.wsus.server.ServerSyncSettings;
+import ferry.wsus.server.WsusServer;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code ferry serve}: the store as an upstream server for downstream WSUS servers and Windows clients, on one HTTP
+ * port: the MS-WSUSSS web services ({@link StoreCatalog}), {@code /Content/} ({@link StoreContent}, with HEAD and
+ * byte ranges), and a status page at {@code /} and {@code /status.json}.
+ *
+ * <p>Serving and importing: the store is locked by whichever process has it open, so while
+ * {@link #start(Path, String, int)} runs, {@code ferry import} in another process fails with exit code 5; stop
+ * serving, import, serve again. (Downstream servers just see the new revisions on their next synchronization: the
+ * anchors they hold stay valid across restarts.) Within one process, {@link #start(Store, String, int,
+ * ServerSyncSettings)} serves a store the caller also imports into; imports then appear atomically.
+ */
+public final class StoreServer implements AutoCloseable {
+    private final WsusServer server;
+    private final Store owned;
+
+    private StoreServer(WsusServer server, Store owned) {
+        this.server = server;
+        this.owned = owned;
+    }
+
+    /**
+     * Opens the store at {@code storeDir} (creating an empty one if missing) and serves it until {@link #close()}.
+     *
+     * @param bindHost address to listen on, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
+     * @param port     TCP port (8530 is WSUS's), 0 for any free one
+     * @throws StoreBusyException if another run has the store open (exit code 5)
+     * @throws ImporterException  exit code 2 if the store cannot be opened or the port cannot be bound
+     */
+    public static StoreServer start(Path storeDir, String bindHost, int port) throws ImporterException {
+        Store store;
+        try {
+            store = Store.open(storeDir);
+        } catch (StoreLockedException e) {
+            throw new StoreBusyException(e.getMessage() + "; is `ferry serve` or `ferry import` already running?", e);
+        } catch (StoreException e) {
+            throw new ImporterException(ImporterException.EXIT_CONFIGURATION, e.getMessage(), e);
+        }
+        try {
+            return new StoreServer(listen(store, bindHost, port, ServerSyncSettings.defaults()), store);
+        } catch (ImporterException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Serves a store the caller has open and keeps open after {@link #close()}.
+     *
+     * @throws ImporterException exit code 2 if the port cannot be bound
+     */
+    public static StoreServer start(Store store, String bindHost, int port, ServerSyncSettings settings)
+            throws ImporterException {
+        Objects.requireNonNull(store, "store");
+        return new StoreServer(listen(store, bindHost, port, settings), null);
+    }
+
+    private static WsusServer listen(Store store, String bindHost, int port, ServerSyncSettings settings)
+            throws ImporterException {
+        try {
+            return WsusServer.start(bindHost, port, new StoreCatalog(store), new StoreContent(store), settings,
+                    List.of(new StatusHandler(store)));
+        } catch (Exception e) {
+            throw new ImporterException(ImporterException.EXIT_CONFIGURATION, "cannot serve on " + bindHost + ":"
+                    + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The base URL, e.g. {@code http://127.0.0.1:8530/}; downstream servers use it as their upstream server. */
+    public URI uri() {
+        return server.uri();
+    }
+
+    /** Stops serving (waiting up to 5 s for running requests), then closes the store if this server opened it. */
+    @Override
+    public void close() throws Exception {
+        try {
+            server.close();
+        } finally {
+            if (owned != null) {
+                owned.close();
+            }
+        }
+    }
+}
