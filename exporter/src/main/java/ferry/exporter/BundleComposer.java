@@ -1,0 +1,115 @@
+package ferry.exporter;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import ferry.format.BundleWriter;
+import ferry.format.Entry;
+import ferry.wsus.UpdateIdentity;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adds entries to a bundle with the WSUS paths and source identifiers of {@code docs/architecture.md}
+ * ("Bundle entry paths"), and builds the manifest's selection object.
+ */
+final class BundleComposer {
+
+    /** More unresolved references than this are counted in the manifest, not listed (selection is at most 1 MiB). */
+    static final int MAX_LISTED_UNRESOLVED = 1000;
+
+    private final BundleWriter writer;
+
+    BundleComposer(BundleWriter writer) {
+        this.writer = writer;
+    }
+
+    /** {@code wsus/metadata/<updateId>/<revision>.xml}: the UTF-8 document text exactly as decoded. */
+    void addMetadata(FetchedUpdate u) throws IOException {
+        UpdateIdentity id = u.identity();
+        try (InputStream in = Files.newInputStream(u.spooled())) {
+            writer.add("wsus/metadata/" + id.updateId() + "/" + id.revisionNumber() + ".xml", "application/xml",
+                    Map.of("kind", "wsus-metadata", "updateId", id.updateId(),
+                            "revisionNumber", Integer.toString(id.revisionNumber())),
+                    in, u.xmlBytes());
+        }
+    }
+
+    /**
+     * {@code wsus/content/<XX>/<SHA1HEX>.<ext>} from a verified cache file. The digests the writer computed while
+     * copying are compared with the metadata once more, so a file changed on disk after its check cannot be
+     * carried.
+     *
+     * @throws ExportConfigException if the bytes copied differ from the metadata
+     */
+    void addContent(ExpectedFile f, Path cached) throws IOException, ExportConfigException {
+        Entry e;
+        try (InputStream in = Files.newInputStream(cached)) {
+            e = writer.add(f.entryPath(), MediaTypes.forExtension(f.extension()),
+                    Map.of("kind", "wsus-content", "sha1", f.file().sha1Base64(), "fileName", f.file().fileName(),
+                            "updateId", f.owner().updateId(),
+                            "revisionNumber", Integer.toString(f.owner().revisionNumber())),
+                    in, f.file().size());
+        }
+        String problem = f.mismatchHex(e.size(), e.sha1(), e.sha256());
+        if (problem != null) {
+            throw new ExportConfigException("cached file " + cached + " changed while the bundle was written: "
+                    + problem);
+        }
+    }
+
+    /**
+     * The manifest's free-form selection: {@code source} "wsus", {@code upstream}, {@code products} and
+     * {@code classifications} as {id, title}, {@code languages}, {@code mode}, {@code full},
+     * {@code upstreamAnchor}, {@code unresolvedReferences} (at most {@value #MAX_LISTED_UNRESOLVED}, then
+     * {@code unresolvedReferencesNotListed}) and {@code counts}.
+     */
+    static ObjectNode selection(String upstream, Selection sel, String mode, boolean full, String anchor,
+                                List<UnresolvedReference> unresolved, Map<String, Long> counts) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode o = f.objectNode();
+        o.put("source", "wsus");
+        o.put("upstream", upstream);
+        o.set("products", refs(sel.products()));
+        o.set("classifications", refs(sel.classifications()));
+        ArrayNode langs = o.putArray("languages");
+        sel.languages().forEach(langs::add);
+        o.put("mode", mode);
+        o.put("full", full);
+        if (anchor != null) {
+            o.put("upstreamAnchor", anchor);
+        }
+        ArrayNode un = o.putArray("unresolvedReferences");
+        for (UnresolvedReference r : unresolved.subList(0, Math.min(unresolved.size(), MAX_LISTED_UNRESOLVED))) {
+            ObjectNode n = un.addObject();
+            n.put("updateId", r.updateId());
+            if (r.revisionNumber() != null) {
+                n.put("revisionNumber", r.revisionNumber().longValue());
+            }
+            if (r.referencedBy() != null) {
+                n.put("referencedBy", r.referencedBy());
+            }
+            n.put("relation", r.relation());
+            n.put("reason", r.reason());
+        }
+        if (unresolved.size() > MAX_LISTED_UNRESOLVED) {
+            o.put("unresolvedReferencesNotListed", (long) unresolved.size() - MAX_LISTED_UNRESOLVED);
+        }
+        ObjectNode c = o.putObject("counts");
+        counts.forEach(c::put);
+        return o;
+    }
+
+    private static ArrayNode refs(List<CategoryRef> refs) {
+        ArrayNode a = JsonNodeFactory.instance.arrayNode();
+        for (CategoryRef r : refs) {
+            a.addObject().put("id", r.id()).put("title", r.title());
+        }
+        return a;
+    }
+}

@@ -1,0 +1,22 @@
+package ferry.exporter;
+
+/**
+ * The operator's setup is at fault (exit code 2): an option, the output directory (not empty), the state
+ * directory (unreadable or another channel's state), or the local disk (cannot write the cache or bundle).
+ */
+public sealed class ExportConfigException extends ExportException permits SelectionException {
+    private static final long serialVersionUID = 1L;
+
+    public ExportConfigException(String message) {
+        super(message, null);
+    }
+
+    public ExportConfigException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    @Override
+    public int exitCode() {
+        return 2;
+    }
+}

@@ -1,0 +1,197 @@
+package ferry.exporter;
+
+import ferry.format.FieldRules;
+import ferry.format.Limits;
+import ferry.format.pgp.SigningKey;
+import ferry.wsus.client.WsusClientOptions;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything one export run needs. Build with {@link #builder()}; the constructor checks every field and
+ * throws {@link IllegalArgumentException} with a one-line message (a usage error, exit code 2).
+ *
+ * @param upstream         the upstream server's base URL (MS-WSUSSS 2.1); default {@link #DEFAULT_UPSTREAM}
+ * @param products         products to export, each a category GUID or a title (case-insensitive exact match
+ *                         against the upstream's Product category documents); at least one
+ * @param classifications  classifications (UpdateClassification categories), GUID or title; empty = all
+ * @param languages        short language codes as the upstream lists them in GetConfigData (e.g. {@code en});
+ *                         recorded in the manifest and sent as the GetRevisionIdList language filter; empty = all
+ * @param mode             metadata only, or metadata and files
+ * @param outputDir        where the bundle is written; must not exist or be an empty directory
+ * @param volumeSize       largest volume file in bytes, at least 65,536 (e.g. 4,700,000,000 for a DVD)
+ * @param channel          export stream name, {@code [a-z0-9][a-z0-9._-]{0,63}}; default {@code default}
+ * @param stateDir         holds {@code state.json}, {@code lock} and (by default) {@code cache/}; created if missing.
+ *                         One state directory per channel.
+ * @param cacheDir         downloaded files, {@code <cacheDir>/<XX>/<SHA1HEX>}; null = {@code <stateDir>/cache}.
+ *                         May be shared by several channels.
+ * @param signingKeys      at least one, distinct
+ * @param expiresIn        the bundle's validity (whole seconds, at least 1 s); null = never expires
+ * @param full             ignore the previous state: export everything selected as a full bundle (no base)
+ * @param clock            source of {@code createdAt} (UTC); default the system clock
+ * @param producerVersion  written as the manifest's producer version (producer name {@code ferry-exporter})
+ * @param clientOptions    timeouts, user agent and identity for the MS-WSUSSS client and file downloads
+ * @param downloadAttempts attempts per file for connection errors and HTTP 5xx/408/429, 1..10; default 4
+ * @param retryBackoff     wait before the second attempt, doubled each time; default 2 s
+ */
+public record ExportOptions(URI upstream, List<String> products, List<String> classifications, List<String> languages,
+                            ExportMode mode, Path outputDir, long volumeSize, String channel, Path stateDir,
+                            Path cacheDir, List<SigningKey> signingKeys, Duration expiresIn, boolean full, Clock clock,
+                            String producerVersion, WsusClientOptions clientOptions, int downloadAttempts,
+                            Duration retryBackoff) {
+
+    /** Microsoft Update's server-sync endpoint base, the upstream of a top-level WSUS. */
+    public static final URI DEFAULT_UPSTREAM = URI.create("https://sws.update.microsoft.com/");
+    public static final String DEFAULT_CHANNEL = "default";
+    /** The producer name written in every manifest. */
+    public static final String PRODUCER_NAME = "ferry-exporter";
+
+    public ExportOptions {
+        Objects.requireNonNull(upstream, "upstream");
+        String scheme = upstream.getScheme() == null ? "" : upstream.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || upstream.getHost() == null) {
+            throw new IllegalArgumentException("upstream must be an absolute http(s) URL: " + upstream);
+        }
+        products = cleaned("product", products);
+        classifications = cleaned("classification", classifications);
+        languages = cleaned("language", languages);
+        if (products.isEmpty()) {
+            throw new IllegalArgumentException("select at least one product");
+        }
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(outputDir, "output directory");
+        if (volumeSize < Limits.MIN_VOLUME_SIZE) {
+            throw new IllegalArgumentException("volume size " + volumeSize + " is below the minimum of "
+                    + Limits.MIN_VOLUME_SIZE + " bytes");
+        }
+        Objects.requireNonNull(channel, "channel");
+        if (!FieldRules.CHANNEL.matcher(channel).matches()) {
+            throw new IllegalArgumentException("bad channel name \"" + channel
+                    + "\": use 1-64 of a-z 0-9 . _ - starting with a letter or digit");
+        }
+        Objects.requireNonNull(stateDir, "state directory");
+        signingKeys = List.copyOf(Objects.requireNonNull(signingKeys, "signing keys"));
+        if (signingKeys.isEmpty()) {
+            throw new IllegalArgumentException("at least one signing key is required");
+        }
+        Set<String> fingerprints = new HashSet<>();
+        for (SigningKey k : signingKeys) {
+            if (!fingerprints.add(k.fingerprint())) {
+                throw new IllegalArgumentException("signing key " + k.fingerprint() + " given twice");
+            }
+        }
+        if (expiresIn != null && expiresIn.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("expiry must be at least one second: " + expiresIn);
+        }
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(producerVersion, "producer version");
+        Objects.requireNonNull(clientOptions, "client options");
+        if (downloadAttempts < 1 || downloadAttempts > 10) {
+            throw new IllegalArgumentException("download attempts must be 1..10: " + downloadAttempts);
+        }
+        Objects.requireNonNull(retryBackoff, "retry backoff");
+        if (retryBackoff.isNegative()) {
+            throw new IllegalArgumentException("retry backoff must not be negative");
+        }
+    }
+
+    /** The cache directory in use: {@link #cacheDir()} or {@code <stateDir>/cache}. */
+    public Path effectiveCacheDir() {
+        return cacheDir != null ? cacheDir : stateDir.resolve("cache");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static List<String> cleaned(String what, List<String> values) {
+        List<String> out = new ArrayList<>();
+        for (String v : Objects.requireNonNull(values, what + "s")) {
+            if (v == null || v.isBlank()) {
+                throw new IllegalArgumentException("empty " + what + " name");
+            }
+            if (!out.contains(v.trim())) {
+                out.add(v.trim());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Mutable builder; {@link #build()} validates. Defaults are given per setter. */
+    public static final class Builder {
+        private URI upstream = DEFAULT_UPSTREAM;
+        private List<String> products = List.of();
+        private List<String> classifications = List.of();
+        private List<String> languages = List.of();
+        private ExportMode mode = ExportMode.METADATA_AND_FILES;
+        private Path outputDir;
+        private long volumeSize = 4_700_000_000L;
+        private String channel = DEFAULT_CHANNEL;
+        private Path stateDir;
+        private Path cacheDir;
+        private List<SigningKey> signingKeys = List.of();
+        private Duration expiresIn;
+        private boolean full;
+        private Clock clock = Clock.systemUTC();
+        private String producerVersion = defaultVersion();
+        private WsusClientOptions clientOptions;
+        private int downloadAttempts = 4;
+        private Duration retryBackoff = Duration.ofSeconds(2);
+
+        private Builder() {
+        }
+
+        /** Default {@link #DEFAULT_UPSTREAM}. */
+        public Builder upstream(URI v) { upstream = v; return this; }
+        public Builder products(List<String> v) { products = v; return this; }
+        public Builder products(String... v) { products = List.of(v); return this; }
+        public Builder classifications(List<String> v) { classifications = v; return this; }
+        public Builder classifications(String... v) { classifications = List.of(v); return this; }
+        public Builder languages(List<String> v) { languages = v; return this; }
+        /** Default {@link ExportMode#METADATA_AND_FILES}. */
+        public Builder mode(ExportMode v) { mode = v; return this; }
+        public Builder outputDir(Path v) { outputDir = v; return this; }
+        /** Bytes; default 4,700,000,000 (a single-layer DVD). */
+        public Builder volumeSize(long v) { volumeSize = v; return this; }
+        /** Default {@code default}. */
+        public Builder channel(String v) { channel = v; return this; }
+        public Builder stateDir(Path v) { stateDir = v; return this; }
+        /** Default {@code <stateDir>/cache}. */
+        public Builder cacheDir(Path v) { cacheDir = v; return this; }
+        public Builder signingKeys(List<SigningKey> v) { signingKeys = v; return this; }
+        public Builder signingKey(SigningKey v) { signingKeys = List.of(v); return this; }
+        /** Default: never expires. */
+        public Builder expiresIn(Duration v) { expiresIn = v; return this; }
+        public Builder full(boolean v) { full = v; return this; }
+        /** Default {@link Clock#systemUTC()}. */
+        public Builder clock(Clock v) { clock = v; return this; }
+        public Builder producerVersion(String v) { producerVersion = v; return this; }
+        /** Default {@link WsusClientOptions#defaults()} with user agent {@code ferry-exporter/<version>}. */
+        public Builder clientOptions(WsusClientOptions v) { clientOptions = v; return this; }
+        public Builder downloadAttempts(int v) { downloadAttempts = v; return this; }
+        public Builder retryBackoff(Duration v) { retryBackoff = v; return this; }
+
+        /** @throws IllegalArgumentException naming the first bad field */
+        public ExportOptions build() {
+            WsusClientOptions client = clientOptions != null ? clientOptions
+                    : WsusClientOptions.defaults().withUserAgent(PRODUCER_NAME + "/" + producerVersion);
+            return new ExportOptions(upstream, products, classifications, languages, mode, outputDir, volumeSize,
+                    channel, stateDir, cacheDir, signingKeys, expiresIn, full, clock, producerVersion, client,
+                    downloadAttempts, retryBackoff);
+        }
+
+        private static String defaultVersion() {
+            String v = ExportOptions.class.getPackage().getImplementationVersion();
+            return v == null || v.isBlank() ? "dev" : v;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package ferry.exporter;
+
+import ferry.format.Progress;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.stream.Stream;
+
+/**
+ * Verified update files, {@code <dir>/<XX>/<SHA1HEX>} ({@code XX} = the last two hex digits, as in content
+ * URLs), so that no run downloads a file twice. Only files whose size and digests matched the metadata are
+ * ever renamed into place; downloads in progress live in {@code <dir>/.partial/} under unique names, so several
+ * channels may share one cache.
+ *
+ * <p>A cached file is re-hashed before each use rather than trusted through a sidecar: a sidecar records what
+ * was true once, while the bundle must carry what is on disk now; and a corrupt entry found this way is simply
+ * downloaded again instead of failing the run. Reading a local file costs far less than the download it saves.
+ */
+final class FileCache {
+
+    private static final Duration STALE_PARTIAL = Duration.ofDays(1);
+
+    private final Path dir;
+
+    FileCache(Path dir) throws ExportConfigException {
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir.resolve(".partial"));
+        } catch (IOException e) {
+            throw new ExportConfigException("cannot create file cache " + dir + ": " + e.getMessage(), e);
+        }
+        removeStalePartials();
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** Where the file with this SHA-1 lives once verified. */
+    Path path(String sha1Hex) {
+        return dir.resolve(sha1Hex.substring(38)).resolve(sha1Hex);
+    }
+
+    /** A fresh, unique file for a download in progress. */
+    Path newPartial() throws ExportConfigException {
+        try {
+            return Files.createTempFile(dir.resolve(".partial"), "dl-", ".part");
+        } catch (IOException e) {
+            throw new ExportConfigException("cannot create a file in cache " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Moves a verified download into place. */
+    Path commit(Path partial, String sha1Hex) throws ExportConfigException {
+        Path target = path(sha1Hex);
+        try {
+            Files.createDirectories(target.getParent());
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            StateStore.deleteQuietly(partial);
+            throw new ExportConfigException("cannot store " + target + " in the file cache: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The cached file if it is present and still matches the metadata; a mismatching one is deleted.
+     *
+     * @return null when the file must be downloaded
+     */
+    Path verified(ExpectedFile f, Progress progress) throws ExportConfigException {
+        Path p = path(f.sha1Hex());
+        if (!Files.isRegularFile(p)) {
+            return null;
+        }
+        MessageDigest sha1 = ExpectedFile.sha1();
+        MessageDigest sha256 = ExpectedFile.sha256();
+        long size = 0;
+        progress.begin("check cached " + f.file().fileName(), f.file().size());
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sha1.update(buf, 0, n);
+                sha256.update(buf, 0, n);
+                size += n;
+                progress.advance(n);
+            }
+        } catch (IOException e) {
+            throw new ExportConfigException("cannot read cached file " + p + ": " + e.getMessage(), e);
+        } finally {
+            progress.end();
+        }
+        String problem = f.mismatch(size, sha1.digest(), sha256.digest());
+        if (problem == null) {
+            return p;
+        }
+        progress.info("cached " + p + " is damaged (" + problem + "); downloading it again");
+        StateStore.deleteQuietly(p);
+        return null;
+    }
+
+    /** Partials untouched for a day belong to crashed runs: a live download keeps writing, so its time stays recent. */
+    private void removeStalePartials() {
+        Instant cutoff = Instant.now().minus(STALE_PARTIAL);
+        try (Stream<Path> s = Files.list(dir.resolve(".partial"))) {
+            for (Path p : s.toList()) {
+                FileTime t = Files.getLastModifiedTime(p);
+                if (t.toInstant().isBefore(cutoff)) {
+                    StateStore.deleteQuietly(p);
+                }
+            }
+        } catch (IOException ignored) {
+            // cleaning is best effort
+        }
+    }
+}
