@@ -1,0 +1,49 @@
+package ferry.importer;
+
+import ferry.store.BundleInfo;
+import ferry.store.ChannelState;
+import ferry.store.Store;
+import ferry.store.StoreCounts;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Everything a test compares to show a store did not change: catalog counts, channel positions, imported bundles,
+ * change number, and the names of the objects on disk.
+ */
+public record StoreSnapshot(boolean exists, StoreCounts counts, List<ChannelState> channels, List<BundleInfo> bundles,
+                            long changeNumber, List<String> objects) {
+
+    /** Opens the store briefly (nothing else may have it open) and reads it; a missing store is its own state. */
+    public static StoreSnapshot of(Path storeDir) {
+        if (!Files.exists(storeDir)) {
+            return new StoreSnapshot(false, null, List.of(), List.of(), 0, List.of());
+        }
+        try (Store s = Store.open(storeDir)) {
+            return of(s);
+        }
+    }
+
+    /** Reads an open store. */
+    public static StoreSnapshot of(Store s) {
+        return new StoreSnapshot(true, s.counts(), s.channels(), s.bundles(), s.currentChangeNumber(),
+                objects(s.directory()));
+    }
+
+    public static List<String> objects(Path storeDir) {
+        Path root = storeDir.resolve("objects");
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
