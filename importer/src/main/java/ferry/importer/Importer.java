@@ -10,6 +10,7 @@ import ferry.verifier.BundleVerifier;
 import ferry.verifier.VerificationReport;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -51,6 +52,9 @@ import java.util.Objects;
  */
 public final class Importer {
 
+    /** The store's catalog file: its presence means a store exists at a directory. */
+    private static final String CATALOG_FILE = "catalog.mv.db";
+
     private Importer() {
     }
 
@@ -72,6 +76,13 @@ public final class Importer {
         Objects.requireNonNull(storeDir, "storeDir");
         long started = System.nanoTime();
         Verified v = verify(bundleDir, trust, now, progress);
+        var m = v.reader().manifest();
+        if (m.baseSequence() != null && !Files.exists(storeDir.resolve(CATALOG_FILE))) {
+            // Refused before the store exists, so that a wrong path or an early delta leaves no empty store behind.
+            throw new BundleRefusedException(BundleRefusedException.Reason.MISSING_BASE, "missing base: bundle "
+                    + m.bundleId() + " is a delta on sequence " + m.baseSequence() + " of channel " + m.channel()
+                    + ", but there is no store at " + storeDir + " yet; import the full bundle first");
+        }
         try (Store store = open(storeDir)) {
             return new ImportRun(v, store, progress, true).run(started);
         }
