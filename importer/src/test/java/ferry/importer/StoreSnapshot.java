@@ -35,6 +35,11 @@ public record StoreSnapshot(boolean exists, StoreCounts counts, List<ChannelStat
                 objects(s.directory()));
     }
 
+    /** The catalog part only: what is imported and served, leaving out unreferenced objects a failed run left. */
+    public StoreSnapshot catalog() {
+        return new StoreSnapshot(exists, counts, channels, bundles, changeNumber, List.of());
+    }
+
     public static List<String> objects(Path storeDir) {
         Path root = storeDir.resolve("objects");
         if (!Files.isDirectory(root)) {

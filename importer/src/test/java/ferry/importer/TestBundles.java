@@ -107,6 +107,10 @@ public final class TestBundles {
         return b;
     }
 
+    public static String sha256Hex(byte[] data) {
+        return java.util.HexFormat.of().formatHex(digest("SHA-256", data));
+    }
+
     static byte[] digest(String algorithm, byte[] data) {
         try {
             return MessageDigest.getInstance(algorithm).digest(data);
