@@ -1,0 +1,90 @@
+package ferry.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A second JVM working on a store: for locking across processes and for hard stops mid-import. */
+public final class StoreChild {
+    static final int HALTED = 42;
+    static final int OPENED = 0;
+    static final int LOCKED = 5;
+    static final String UPDATE = "11111111-1111-1111-1111-111111111111";
+
+    private StoreChild() {
+    }
+
+    /** Three revisions and a file, all objects stored; bundle {@code id} at sequence {@code seq} of "wsus". */
+    static ImportRecord sampleBundle(Store store, String id, int seq) {
+        FileRecord f = Fixtures.file(store, "file of " + id, id + ".msu");
+        List<RevisionRecord> revs = new ArrayList<>();
+        revs.add(Fixtures.revision(store, UPDATE, seq, "Software", null, List.of(Fixtures.WINDOWS_11),
+                List.of(f.sha1Hex())));
+        revs.add(new RevisionRecord("22222222-2222-2222-2222-22222222222" + seq, 1, "Software", null, "superseding",
+                null, Fixtures.put(store, Fixtures.bytes("<s " + id + "/>")), List.of(Fixtures.WINDOWS_11), List.of(),
+                List.of(), List.of(UPDATE), List.of()));
+        revs.add(Fixtures.revision(store, "33333333-3333-3333-3333-33333333333" + seq, 1, "Driver", null, List.of(),
+                List.of()));
+        return Fixtures.bundle(id, "wsus", seq, null, revs, List.of(f));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[1]);
+        switch (args[0]) {
+            case "open" -> {
+                try (Store ignored = Store.open(dir)) {
+                    System.out.println("opened");
+                    System.exit(OPENED);
+                } catch (StoreLockedException e) {
+                    System.out.println(e.getMessage());
+                    System.exit(LOCKED);
+                }
+            }
+            case "hold" -> {
+                try (Store ignored = Store.open(dir)) {
+                    Files.writeString(Path.of(args[2]), "ready");
+                    // Holds the store until the parent closes our stdin.
+                    while (System.in.read() != -1) {
+                        Thread.onSpinWait();
+                    }
+                }
+            }
+            case "crash-before-commit" -> {
+                Store store = Store.open(dir);
+                store.beforeCommit = () -> Runtime.getRuntime().halt(HALTED);
+                store.commitImport(sampleBundle(store, "b2", 2));
+                System.exit(1);
+            }
+            case "crash-after-commit" -> {
+                Store store = Store.open(dir);
+                store.commitImport(sampleBundle(store, "b1", 1));
+                Runtime.getRuntime().halt(HALTED);
+            }
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    static Process start(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), StoreChild.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    static Result run(String mode, Path dir) throws Exception {
+        Process p = start(mode, dir.toString());
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("child did not finish");
+        }
+        return new Result(p.exitValue(), new String(out));
+    }
+}
