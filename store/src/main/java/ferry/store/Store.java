@@ -147,6 +147,7 @@ public final class Store implements AutoCloseable {
         writeLock.lock();
         try (Connection c = catalog.connection()) {
             ImportOutcome outcome = tx.run(c, objects, clock.instant(), beforeCommit);
+            syncToDisk(c, rec.bundleId());
             LOG.info("imported bundle {} (channel {}, sequence {}): {}", rec.bundleId(), rec.channel(),
                     rec.sequenceNumber(), outcome);
             return outcome;
@@ -154,6 +155,16 @@ public final class Store implements AutoCloseable {
             throw new StoreException("bundle " + rec.bundleId() + ": import failed: " + Catalog.firstLine(e), e);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    // H2 hands a commit to the operating system; an import is rare and precious enough to wait for the disk.
+    private void syncToDisk(Connection c, String bundleId) {
+        try (Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT SYNC");
+        } catch (SQLException e) {
+            LOG.warn("bundle {} is imported, but syncing the catalog to disk failed: {}", bundleId,
+                    Catalog.firstLine(e));
         }
     }
 
