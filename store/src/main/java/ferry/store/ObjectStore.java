@@ -97,7 +97,7 @@ final class ObjectStore {
             syncDirectory(target.getParent());
             return target;
         } catch (IOException e) {
-            throw new StoreException("object " + hex + ": cannot write: " + e, e);
+            throw new StoreException("object " + hex + ": cannot store: " + e, e);
         } finally {
             try {
                 Files.deleteIfExists(staged);

@@ -26,7 +26,8 @@ class LockTest {
 
     @Test
     void anotherProcessCannotOpenAnOpenStore() throws Exception {
-        try (Store ignored = Store.open(dir)) {
+        try (Store held = Store.open(dir)) {
+            assertEquals(dir, held.directory());
             StoreChild.Result r = StoreChild.run("open", dir);
             assertEquals(StoreChild.LOCKED, r.exitCode(), r.output());
             assertTrue(r.output().contains("in use by another ferry run (process " + ProcessHandle.current().pid()),

@@ -35,8 +35,8 @@ public final class StoreChild {
         Path dir = Path.of(args[1]);
         switch (args[0]) {
             case "open" -> {
-                try (Store ignored = Store.open(dir)) {
-                    System.out.println("opened");
+                try (Store store = Store.open(dir)) {
+                    System.out.println("opened " + store.directory());
                     System.exit(OPENED);
                 } catch (StoreLockedException e) {
                     System.out.println(e.getMessage());
@@ -44,8 +44,8 @@ public final class StoreChild {
                 }
             }
             case "hold" -> {
-                try (Store ignored = Store.open(dir)) {
-                    Files.writeString(Path.of(args[2]), "ready");
+                try (Store store = Store.open(dir)) {
+                    Files.writeString(Path.of(args[2]), "ready " + store.directory());
                     // Holds the store until the parent closes our stdin.
                     while (System.in.read() != -1) {
                         Thread.onSpinWait();
