@@ -82,6 +82,37 @@ class ExportFailureTest {
     }
 
     @Test
+    void serverErrorsAreRetriedThenReported() throws Exception {
+        fx.content.failures.set(1);
+        ExportResult r = ExportJob.run(fx.options("b1").build(), Progress.NONE);
+        assertEquals(5, r.files().downloaded(), "one retry got past the failure");
+
+        TestFiles.Generated kb104 = fx.addKb5000104();
+        fx.content.failures.set(2);
+        DownloadException e = assertThrows(DownloadException.class,
+                () -> ExportJob.run(fx.options("b2").build(), Progress.NONE));
+        assertTrue(e.getMessage().endsWith("HTTP 500 (after 2 attempts)"), e.getMessage());
+        assertEquals(kb104.fileName(), e.fileName());
+        assertFalse(Files.exists(tmp.resolve("b2")));
+    }
+
+    @Test
+    void unwritableOutputLeavesTheStateAlone() throws Exception {
+        ExportJob.run(fx.options("b1").build(), Progress.NONE);
+        byte[] state = Files.readAllBytes(tmp.resolve("state/state.json"));
+        fx.addKb5000104();
+        Files.writeString(tmp.resolve("a-file"), "x");
+        ExportConfigException e = assertThrows(ExportConfigException.class,
+                () -> ExportJob.run(fx.options("a-file/b2").build(), Progress.NONE));
+        assertTrue(e.getMessage().startsWith("cannot write bundle "), e.getMessage());
+        assertArrayEquals(state, Files.readAllBytes(tmp.resolve("state/state.json")));
+        try (Stream<Path> s = Files.list(tmp.resolve("state"))) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("state.json.tmp")),
+                    "the prepared state is removed");
+        }
+    }
+
+    @Test
     void unreachableUpstreamIsAnUpstreamError() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -133,6 +164,31 @@ class ExportFailureTest {
         }
         fx.catalog.gate = null;
         assertFalse(ExportJob.run(fx.options("b3").build(), Progress.NONE).bundleWritten(), "the lock was released");
+    }
+
+    @Test
+    void lockHeldByAnotherProcessIsRefused() throws Exception {
+        Path lock = tmp.resolve("state/lock");
+        Files.createDirectories(lock.getParent());
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        String classes = Path.of(LockHolder.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        Process child = new ProcessBuilder(java.toString(), "-cp", classes, LockHolder.class.getName(), lock.toString())
+                .redirectErrorStream(true).start();
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream())).readLine();
+            assertEquals("locked", line);
+            ExportLockedException e = assertThrows(ExportLockedException.class,
+                    () -> ExportJob.run(fx.options("b1").build(), Progress.NONE));
+            assertEquals(5, e.exitCode());
+            assertFalse(Files.exists(tmp.resolve("b1")));
+        } finally {
+            child.getOutputStream().close();
+            if (!child.waitFor(10, TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+            }
+        }
+        assertTrue(ExportJob.run(fx.options("b1").build(), Progress.NONE).bundleWritten(),
+                "the lock is free once the holder exits");
     }
 
     private void assertNoStaging() throws Exception {

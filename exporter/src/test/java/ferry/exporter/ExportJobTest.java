@@ -140,6 +140,46 @@ class ExportJobTest {
     }
 
     @Test
+    void progressTasksAreBracketedAndCountBytes() throws Exception {
+        List<String> events = new java.util.ArrayList<>();
+        long[] advanced = new long[1];
+        Progress p = new Progress() {
+            String open;
+
+            @Override
+            public void begin(String task, long totalBytes) {
+                assertNull(open, "tasks do not nest: " + open + " / " + task);
+                open = task;
+                events.add(task);
+            }
+
+            @Override
+            public void advance(long bytes) {
+                assertNotNull(open, "advance outside a task");
+                assertTrue(bytes >= 0);
+                advanced[0] += bytes;
+            }
+
+            @Override
+            public void end() {
+                assertNotNull(open);
+                open = null;
+            }
+
+            @Override
+            public void info(String line) {
+                assertFalse(line.contains("\n"));
+            }
+        };
+        ExportResult r = ExportJob.run(fx.options("bundle").build(), p);
+        assertEquals(5, events.stream().filter(e -> e.startsWith("download ")).count());
+        assertEquals("write bundle bundle", events.get(events.size() - 1));
+        long xml = BundleReader.open(tmp.resolve("bundle")).manifest().entries().stream()
+                .filter(e -> e.path().startsWith("wsus/metadata/")).mapToLong(Entry::size).sum();
+        assertEquals(2 * r.files().bytes() + xml, advanced[0], "downloaded once, copied into the bundle once");
+    }
+
+    @Test
     void selectionByGuidMetadataOnly() throws Exception {
         ExportResult r = ExportJob.run(fx.options("bundle").products(CONTOSO_WIDGET.toUpperCase())
                 .classifications(CRITICAL_UPDATES).mode(ExportMode.METADATA_ONLY).build(), Progress.NONE);

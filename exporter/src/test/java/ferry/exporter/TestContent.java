@@ -13,6 +13,8 @@ final class TestContent implements ContentResolver {
 
     private final Map<String, Path> files = new ConcurrentHashMap<>();
     final AtomicInteger requests = new AtomicInteger();
+    /** Requests still to fail with a server error (HTTP 500), for retry tests. */
+    final AtomicInteger failures = new AtomicInteger();
 
     void put(TestFiles.Generated g) {
         files.put(g.sha1Hex(), g.path());
@@ -26,6 +28,9 @@ final class TestContent implements ContentResolver {
     @Override
     public Optional<Path> resolve(String sha1Hex) {
         requests.incrementAndGet();
+        if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IllegalStateException("test: simulated server failure");
+        }
         return Optional.ofNullable(files.get(sha1Hex));
     }
 }
