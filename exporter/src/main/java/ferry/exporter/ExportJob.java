@@ -82,6 +82,7 @@ public final class ExportJob {
         return new ExportJob(options, progress).execute();
     }
 
+    @SuppressWarnings("try") // the lock is held by being open, never referenced
     private ExportResult execute() throws ExportException {
         long t0 = System.nanoTime();
         Instant started = o.clock().instant().truncatedTo(ChronoUnit.SECONDS);

@@ -27,7 +27,7 @@ import static ferry.exporter.TestDocs.*;
  * A real {@link WsusServer} on 127.0.0.1 serving a {@link TestCatalog} and {@link TestContent}, plus the
  * Contoso updates (fictional product, generated files) and helpers to read what an export wrote.
  */
-final class Fixture implements AutoCloseable {
+final class Fixture {
 
     static final GeneratedKey GENERATED = KeyGenerator.generateEd25519("ferry test <test@example.org>", null);
     static final SigningKey KEY;
@@ -175,8 +175,7 @@ final class Fixture implements AutoCloseable {
         return Files.readAllBytes(p);
     }
 
-    @Override
-    public void close() throws Exception {
+    void close() throws Exception {
         if (server != null) {
             server.close();
         }

@@ -11,6 +11,7 @@ public final class LockHolder {
     private LockHolder() {
     }
 
+    @SuppressWarnings("try")
     public static void main(String[] args) throws Exception {
         try (FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = ch.lock()) {
