@@ -234,14 +234,17 @@ final class CatalogQueries {
         return out;
     }
 
+    // One statement, so the counts come from one committed state even while an import commits.
     static StoreCounts counts(Connection c) throws SQLException {
-        return new StoreCounts(
-                single(c, "SELECT COUNT(*) FROM bundle"),
-                single(c, "SELECT COUNT(*) FROM channel"),
-                single(c, "SELECT COUNT(DISTINCT update_id) FROM wsus_update_revision"),
-                single(c, "SELECT COUNT(*) FROM wsus_update_revision"),
-                single(c, "SELECT COUNT(*) FROM wsus_file"),
-                single(c, "SELECT COALESCE(SUM(size), 0) FROM wsus_file"));
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT (SELECT COUNT(*) FROM bundle), (SELECT COUNT(*) FROM channel),"
+                     + " (SELECT COUNT(DISTINCT update_id) FROM wsus_update_revision),"
+                     + " (SELECT COUNT(*) FROM wsus_update_revision), (SELECT COUNT(*) FROM wsus_file),"
+                     + " (SELECT COALESCE(SUM(size), 0) FROM wsus_file)")) {
+            rs.next();
+            return new StoreCounts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                    rs.getLong(6));
+        }
     }
 
     /** Every SHA-256 the catalog references (metadata and file content). */
