@@ -1,0 +1,161 @@
+package ferry.cli;
+
+import ferry.exporter.ExportException;
+import ferry.exporter.ExportJob;
+import ferry.exporter.ExportMode;
+import ferry.exporter.ExportOptions;
+import ferry.exporter.ExportResult;
+import ferry.format.pgp.KeyException;
+import ferry.format.pgp.SigningKey;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code ferry export}: the connected side's job. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Synchronize the selected updates from an upstream server over MS-WSUSSS and write a signed bundle.",
+                "The selection closes over the categories, detectoids, prerequisites and bundled updates it needs.",
+                "Runs unattended: it exports only what changed since the channel's last bundle (a delta bundle), writes",
+                "no bundle when nothing changed, holds a lock against overlapping runs, and caches downloaded files by",
+                "digest so nothing is downloaded twice. On failure nothing is left in --out and the state is unchanged.",
+                "",
+                "Example (nightly, to a USB disk):",
+                "  ferry export --upstream http://wsus.example.org:8530/ --product \"Windows Server 2025\" \\",
+                "    --classification \"Security Updates\" --classification \"Critical Updates\" --language en \\",
+                "    --key /etc/ferry/signer.sec.asc --passphrase-file /etc/ferry/passphrase \\",
+                "    --out /media/usb/bundle-$(date +%F) --volume-size 4095MiB --json"},
+        footer = {"", "Exit codes: 0 done (bundle written, or nothing changed), 2 usage/selection error,",
+                "            3 upstream error (unreachable, SOAP fault, digest mismatch), 5 another export holds the lock."})
+public final class ExportCommand implements Callable<Integer> {
+
+    @Option(names = "--upstream", paramLabel = "URL", description = "Upstream server: a WSUS server (e.g. http://wsus:8530/), another ferry, or Microsoft Update (default: ${DEFAULT-VALUE}).",
+            defaultValue = "https://sws.update.microsoft.com/")
+    URI upstream;
+
+    @Option(names = "--product", required = true, paramLabel = "NAME|GUID", description = "A product to export, by title or category GUID (repeatable).")
+    List<String> products;
+
+    @Option(names = "--classification", paramLabel = "NAME|GUID", description = "A classification, e.g. \"Security Updates\" (repeatable; default: all).")
+    List<String> classifications = new ArrayList<>();
+
+    @Option(names = "--language", paramLabel = "CODE", description = "A language code as the upstream lists it, e.g. en (repeatable; default: all).")
+    List<String> languages = new ArrayList<>();
+
+    @Option(names = "--metadata-only", description = "Carry update metadata only, no update files.")
+    boolean metadataOnly;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Bundle directory to write (must not exist, or be empty).")
+    Path out;
+
+    @Option(names = "--volume-size", defaultValue = "4095MiB", paramLabel = "SIZE",
+            description = "Largest volume file: bytes, or with K/M/G (binary) or KB/MB/GB (decimal), e.g. 4.7GB for a DVD, 25GB for a Blu-ray (default: ${DEFAULT-VALUE}, fits FAT32).")
+    String volumeSize;
+
+    @Option(names = "--channel", defaultValue = "default", paramLabel = "NAME", description = "Export stream; sequence numbers count per channel (default: ${DEFAULT-VALUE}).")
+    String channel;
+
+    @Option(names = "--state", paramLabel = "DIR", description = "Export state (last bundle, what was exported, lock, file cache) (default: ~/.ferry/export/<channel>).")
+    Path stateDir;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "File cache, may be shared by channels (default: <state>/cache).")
+    Path cacheDir;
+
+    @Option(names = "--key", required = true, paramLabel = "FILE", description = "Armored OpenPGP secret key to sign with (repeatable for several signers).")
+    List<Path> keys;
+
+    @Mixin
+    PassphraseOptions passphrase;
+
+    @Option(names = "--expires-in", paramLabel = "DAYS", description = "Days the bundle stays valid; verify and import refuse it afterwards (default: never expires).")
+    Integer expiresInDays;
+
+    @Option(names = "--full", description = "Ignore what earlier bundles carried: export everything selected as a full bundle.")
+    boolean full;
+
+    @Option(names = "--json", description = "Print the summary as JSON on standard output.")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        long volumeBytes;
+        try {
+            volumeBytes = Sizes.parse(volumeSize);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "--volume-size: " + e.getMessage());
+        }
+        char[] pass = passphrase.read();
+        List<SigningKey> signers = new ArrayList<>();
+        for (Path k : keys) {
+            try {
+                signers.add(SigningKey.load(k, pass));
+            } catch (KeyException e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+            }
+        }
+        Path state = stateDir != null ? stateDir
+                : Path.of(System.getProperty("user.home"), ".ferry", "export", channel.toLowerCase(Locale.ROOT));
+        ExportOptions options;
+        try {
+            options = ExportOptions.builder()
+                    .upstream(upstream).products(products).classifications(classifications).languages(languages)
+                    .mode(metadataOnly ? ExportMode.METADATA_ONLY : ExportMode.METADATA_AND_FILES)
+                    .outputDir(out).volumeSize(volumeBytes).channel(channel).stateDir(state).cacheDir(cacheDir)
+                    .signingKeys(signers).expiresIn(expiresInDays == null ? null : Duration.ofDays(expiresInDays))
+                    .full(full).producerVersion(VersionProvider.version()).build();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+        }
+        ConsoleProgress progress = new ConsoleProgress(quiet || json);
+        ExportResult r;
+        try {
+            r = ExportJob.run(options, progress);
+        } catch (ExportException e) {
+            progress.end();
+            throw new CliException(e.exitCode(), e.getMessage(), e);
+        }
+        progress.end();
+        new Output(spec, json).resultRaw(r.toJson(), text(r));
+        return ExitCodes.OK;
+    }
+
+    private static String text(ExportResult r) {
+        StringBuilder t = new StringBuilder();
+        if (!r.bundleWritten()) {
+            t.append("Nothing changed on channel ").append(r.channel()).append(" since the last bundle: no bundle written.");
+        } else {
+            t.append("Wrote bundle ").append(r.bundleDir()).append('\n')
+                    .append("  id ").append(r.bundleId()).append(", channel ").append(r.channel())
+                    .append(", sequence ").append(r.sequence())
+                    .append(r.baseSequence() == null ? " (full)" : " (delta on " + r.baseSequence() + ")").append('\n')
+                    .append("  ").append(r.revisions().added()).append(" revisions ").append(r.revisions().addedByType())
+                    .append(", ").append(r.files().count()).append(" files (").append(Sizes.human(r.files().bytes())).append("), ")
+                    .append(r.volumes()).append(" volume(s), ").append(Sizes.human(r.bundleBytes())).append('\n')
+                    .append("  downloaded ").append(r.files().downloaded()).append(" files (").append(Sizes.human(r.files().bytesDownloaded()))
+                    .append("), from cache ").append(r.files().fromCache());
+        }
+        if (!r.unresolvedReferences().isEmpty()) {
+            t.append("\n  ").append(r.unresolvedReferences().size())
+                    .append(" reference(s) the upstream does not have were left out (listed in the manifest's selection and --json)");
+        }
+        for (String w : r.warnings()) {
+            t.append("\n  warning: ").append(w);
+        }
+        return t.toString();
+    }
+}

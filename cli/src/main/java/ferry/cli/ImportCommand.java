@@ -1,0 +1,74 @@
+package ferry.cli;
+
+import ferry.importer.BundleInvalidException;
+import ferry.importer.ImportResult;
+import ferry.importer.Importer;
+import ferry.importer.ImporterException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+/** {@code ferry import}: the isolated side's import. */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = {"Verify a bundle, then import it atomically into a store (H2 catalog + content-addressed files).",
+                "The store is created if it does not exist. The import either fully happens or leaves the store as it was.",
+                "Refused: a bundle whose sequence number is not above the last one imported on its channel (replay),",
+                "and a delta bundle whose base was never imported. Importing the same bundle again changes nothing.",
+                "Stop `ferry serve` on the store first: one process holds a store at a time."},
+        footer = {"", "Exit codes: 0 imported (or already imported), 1 invalid bundle, 2 usage error,",
+                "            4 refused (replay, missing base), 5 store in use, 10 internal error."})
+public final class ImportCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "BUNDLE", description = "The bundle directory (holding manifest.json).")
+    Path bundle;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")
+    Path store;
+
+    @Mixin
+    TrustStoreOption trustStore;
+
+    @Option(names = "--json", description = "Print the result as JSON on standard output.")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ConsoleProgress progress = new ConsoleProgress(quiet || json);
+        Output out = new Output(spec, json);
+        try {
+            ImportResult result = Importer.importBundle(bundle, store, trustStore.load(), Instant.now(), progress);
+            progress.end();
+            var o = result.outcome();
+            out.result(result, (result.alreadyImported() ? "Already imported: " : "Imported: ") + "bundle " + result.bundleId()
+                    + ", channel " + result.channel() + ", sequence " + result.sequence()
+                    + (result.baseSequence() == null ? " (full)" : " (delta on " + result.baseSequence() + ")") + "\n"
+                    + "  " + result.message() + "\n"
+                    + "  new revisions " + o.newRevisions() + ", new files " + o.newFiles() + ", objects copied "
+                    + o.objectsCopied() + " (" + Sizes.human(o.bytesCopied()) + "), reused " + o.objectsReused() + "\n"
+                    + "  store: " + store.toAbsolutePath());
+            return ExitCodes.OK;
+        } catch (BundleInvalidException e) {
+            progress.end();
+            if (e.report().isPresent()) {
+                out.resultRaw(e.report().get().toJson(), e.report().get().toText());
+            }
+            throw new CliException(ExitCodes.INVALID_BUNDLE, e.getMessage() + "; the store is unchanged", e);
+        } catch (ImporterException e) {
+            progress.end();
+            throw new CliException(e.exitCode(), e.getMessage(), e);
+        }
+    }
+}
