@@ -44,7 +44,8 @@ import java.util.stream.Stream;
         description = {"Run the whole path on one machine: start the sample upstream, generate a signing key, export a",
                 "selection to a signed bundle, verify it, import it into a new store, serve the store, synchronize from",
                 "it with ferry's own MS-WSUSSS client and download a content file; then publish a new revision upstream",
-                "and carry it across with an incremental (delta) bundle. Each step prints the command it runs."},
+                "and carry it across with an incremental (delta) bundle; finally carry the recorded Microsoft Defender metadata",
+                "on a second channel. Each step prints the command it runs."},
         footer = {"", "Exit codes: 0 every step succeeded; otherwise the failing step's exit code."})
 public final class DemoCommand implements Callable<Integer> {
 
@@ -59,7 +60,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private PrintWriter out;
     private int step;
-    private static final int STEPS = 9;
+    private static final int STEPS = 10;
 
     @Override
     public Integer call() throws Exception {
@@ -70,6 +71,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path state = dir.resolve("export-state");
         Path bundle1 = dir.resolve("transfer/bundle-0001");
         Path bundle2 = dir.resolve("transfer/bundle-0002");
+        Path bundleDefender = dir.resolve("transfer/defender-0001");
         Path store = dir.resolve("store");
 
         try (SampleUpstream upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0)) {
@@ -107,13 +109,22 @@ public final class DemoCommand implements Callable<Integer> {
 
             say("Replay protection", "importing the first bundle again changes nothing");
             run("import", bundle1.toString(), "--store", store.toString(), "--trust-store", trust.toString(), "--quiet");
+
+            say("Real update metadata", "the recorded Microsoft Defender documents on their own channel, metadata only"
+                    + " (the sample holds no copies of their files); their bundle names updates that were never recorded,"
+                    + " which the export reports instead of failing");
+            run("export", "--upstream", upstream.uri().toString(), "--product", "Microsoft Defender Antivirus",
+                    "--classification", "Definition Updates", "--metadata-only", "--channel", "defender",
+                    "--state", dir.resolve("export-state-defender").toString(),
+                    "--key", keys.resolve(KeysCommand.SECRET_FILE).toString(), "--out", bundleDefender.toString(), "--quiet");
+            run("import", bundleDefender.toString(), "--store", store.toString(), "--trust-store", trust.toString(), "--quiet");
         }
         out.println();
         out.println("Demo complete. Everything is under " + dir.toAbsolutePath() + ":");
         out.println("  keys/           signing key (signer.sec.asc) and public key (signer.pub.asc)");
         out.println("  trust-store/    the isolated side's trusted keys and threshold policy");
-        out.println("  export-state/   the export channel's state, lock and file cache");
-        out.println("  transfer/       the two bundles, as they would travel on removable media");
+        out.println("  export-state*/  each export channel's state, lock and file cache");
+        out.println("  transfer/       the bundles, as they would travel on removable media");
         out.println("  store/          the isolated side's store (catalog.mv.db and objects/)");
         out.println("Serve it yourself:  ./ferry serve --store " + store + " --port 8530   (then open http://127.0.0.1:8530/)");
         out.flush();

@@ -149,10 +149,6 @@ public final class ExportCommand implements Callable<Integer> {
                     .append("  downloaded ").append(r.files().downloaded()).append(" files (").append(Sizes.human(r.files().bytesDownloaded()))
                     .append("), from cache ").append(r.files().fromCache());
         }
-        if (!r.unresolvedReferences().isEmpty()) {
-            t.append("\n  ").append(r.unresolvedReferences().size())
-                    .append(" reference(s) the upstream does not have were left out (listed in the manifest's selection and --json)");
-        }
         for (String w : r.warnings()) {
             t.append("\n  warning: ").append(w);
         }

@@ -82,6 +82,12 @@ final class TestCatalog implements UpdateCatalog {
     }
 
     @Override
+    public synchronized List<UpdateIdentity> bundledUpdates(UpdateIdentity id) {
+        UpdateDocument doc = docs.get(id);
+        return doc == null ? List.of() : doc.bundledUpdates().stream().filter(docs::containsKey).toList();
+    }
+
+    @Override
     public synchronized Optional<String> metadata(UpdateIdentity id) {
         return Optional.ofNullable(docs.get(id)).map(UpdateDocument::xml);
     }

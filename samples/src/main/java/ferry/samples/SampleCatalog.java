@@ -161,6 +161,12 @@ public final class SampleCatalog implements UpdateCatalog, ContentResolver {
     }
 
     @Override
+    public synchronized List<UpdateIdentity> bundledUpdates(UpdateIdentity id) {
+        Added a = revisions.get(id);
+        return a == null ? List.of() : a.document().bundledUpdates().stream().filter(revisions::containsKey).toList();
+    }
+
+    @Override
     public synchronized Optional<String> metadata(UpdateIdentity id) {
         Added a = revisions.get(id);
         return a == null ? Optional.empty() : Optional.of(a.document().xml());

@@ -93,6 +93,16 @@ public final class StoreCatalog implements UpdateCatalog {
      * @throws UncheckedIOException if the metadata object is listed but cannot be read (the store was damaged)
      */
     @Override
+    public List<UpdateIdentity> bundledUpdates(UpdateIdentity id) {
+        return store.revision(id.updateId(), id.revisionNumber())
+                .map(r -> r.bundledUpdates().stream()
+                        .filter(b -> store.metadataSha256(b.updateId(), b.revisionNumber()).isPresent())
+                        .map(b -> new UpdateIdentity(b.updateId(), b.revisionNumber()))
+                        .toList())
+                .orElse(List.of());
+    }
+
+    @Override
     public Optional<String> metadata(UpdateIdentity id) {
         Optional<String> sha256 = store.metadataSha256(id.updateId(), id.revisionNumber());
         if (sha256.isEmpty()) {

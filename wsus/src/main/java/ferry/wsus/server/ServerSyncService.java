@@ -22,7 +22,9 @@ import ferry.wsus.soap.SoapResponses;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,11 +152,28 @@ final class ServerSyncService {
                         result.addAll(catalog.revisions(false, products, freshClassifications, null));
                     }
                 }
+                addBundled(result);
             }
         } catch (UpdateCatalog.InvalidAnchorException e) {
             throw new FaultSignal(SoapFault.INVALID_PARAMETERS, "filter");
         }
         return new RevisionIdList(newAnchor, new ArrayList<>(result));
+    }
+
+    /**
+     * Adds the bundled updates of every listed revision, transitively. Leaves of a bundle carry no category
+     * membership of their own (their product and classification are the bundle's), so a downstream server
+     * that synchronizes a product x classification must still be told about them, as real upstreams do.
+     */
+    private void addBundled(Set<UpdateIdentity> result) {
+        Deque<UpdateIdentity> todo = new ArrayDeque<>(result);
+        while (!todo.isEmpty()) {
+            for (UpdateIdentity child : catalog.bundledUpdates(todo.pop())) {
+                if (result.add(child)) {
+                    todo.push(child);
+                }
+            }
+        }
     }
 
     /** @param onlyFresh true: only ids with Delta=false */

@@ -37,6 +37,13 @@ public interface UpdateCatalog {
     /** The update metadata document (XML text, namespace {@code http://schemas.microsoft.com/msus/2002/12/Update}). */
     Optional<String> metadata(UpdateIdentity id);
 
+    /**
+     * The updates a revision bundles ({@code Relationships/BundledUpdates} of its metadata), each at the revision
+     * the metadata names, and only those this catalog holds; empty for a revision that bundles nothing or that
+     * this catalog does not hold. The server lists these with their bundle in GetRevisionIdList answers.
+     */
+    List<UpdateIdentity> bundledUpdates(UpdateIdentity id);
+
     /** The update files named by a revision's metadata, for {@code FileDigestList} and {@code fileUrls}. */
     List<CatalogFile> files(UpdateIdentity id);
 

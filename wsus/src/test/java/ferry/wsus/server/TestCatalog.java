@@ -68,6 +68,12 @@ final class TestCatalog implements UpdateCatalog {
     }
 
     @Override
+    public List<UpdateIdentity> bundledUpdates(UpdateIdentity id) {
+        UpdateDocument doc = docs.get(id);
+        return doc == null ? List.of() : doc.bundledUpdates().stream().filter(docs::containsKey).toList();
+    }
+
+    @Override
     public Optional<String> metadata(UpdateIdentity id) {
         return Optional.ofNullable(docs.get(id)).map(UpdateDocument::xml);
     }
