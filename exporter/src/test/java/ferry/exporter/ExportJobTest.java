@@ -115,7 +115,7 @@ class ExportJobTest {
         assertEquals(12, sel.get("counts").get("revisions").asLong());
         assertEquals(5, sel.get("counts").get("files").asLong());
 
-        assertEquals(4, r.revisions().listed());
+        assertEquals(6, r.revisions().listed(), "4 updates in the selection plus the 2 leaves of its bundle");
         assertEquals(12, r.revisions().added());
         assertEquals(Map.of("Software", 6, "Category", 5, "Detectoid", 1), r.revisions().addedByType());
         assertEquals(5, r.files().count());

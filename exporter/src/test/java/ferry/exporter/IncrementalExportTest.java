@@ -47,7 +47,7 @@ class IncrementalExportTest {
         assertNull(second.sequence());
         assertNull(second.bundleDir());
         assertEquals(0, second.revisions().added());
-        assertEquals(4, second.revisions().listed());
+        assertEquals(6, second.revisions().listed());
         assertFalse(Files.exists(tmp.resolve("b2")));
         assertArrayEquals(state, Files.readAllBytes(tmp.resolve("state/state.json")), "state untouched");
         assertEquals(requests, fx.content.requests.get());

@@ -107,6 +107,9 @@ class ServeTest {
         RevisionIdList defender = s.getRevisionIdList(false, RevisionFilter.full(List.of(PRODUCT), List.of(CLASSIFICATION)));
         Set<UpdateIdentity> expected = ids(KB2267602);
         expected.add(defenderUpdate(200).identity());
+        // KB2267602's bundled updates that this store holds are listed with it.
+        expected.add(new UpdateIdentity("266f6222-c89d-43f2-9f8a-69340271e677", 200));
+        expected.add(new UpdateIdentity("ccb78947-6453-4ecc-9de8-bc0305c98f2d", 200));
         assertEquals(expected, ids(defender));
 
         RevisionIdList security = s.getRevisionIdList(false, RevisionFilter.full(List.of(OTHER_PRODUCT), List.of(SECURITY)));

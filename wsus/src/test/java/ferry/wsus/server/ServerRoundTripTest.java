@@ -80,7 +80,13 @@ class ServerRoundTripTest {
 
         RevisionIdList selected = session.getRevisionIdList(false,
                 RevisionFilter.full(List.of(DEFENDER), List.of(DEFINITION_UPDATES)));
-        assertEquals(List.of(new UpdateIdentity("a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe", 200)), selected.newRevisions());
+        // The KB2267602 bundle matches the filter; its bundled updates that this server holds come with it
+        // (1f9bd9bb and ccb78947 are bundles too: ff36f0b5 is bundled by 1f9bd9bb), the other 121 it names are absent.
+        assertEquals(List.of(new UpdateIdentity("1f9bd9bb-7390-4aa3-bbdb-ded99fac2583", 200),
+                new UpdateIdentity("266f6222-c89d-43f2-9f8a-69340271e677", 200),
+                new UpdateIdentity("a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe", 200),
+                new UpdateIdentity("ccb78947-6453-4ecc-9de8-bc0305c98f2d", 200),
+                new UpdateIdentity("ff36f0b5-dded-4780-8664-cd78af8b62c1", 200)), selected.newRevisions());
 
         RevisionIdList all = session.getRevisionIdList(false, RevisionFilter.everything());
         List<UpdateIdentity> ids = new ArrayList<>(config.newRevisions());
@@ -114,9 +120,9 @@ class ServerRoundTripTest {
         ServerSyncSession session = client().open();
         assertEquals(0, session.getRevisionIdList(false, RevisionFilter.incremental(TestCatalog.ANCHOR,
                 List.of(DEFENDER), List.of(DEFINITION_UPDATES), java.util.Set.of())).newRevisions().size());
-        assertEquals(1, session.getRevisionIdList(false, RevisionFilter.incremental(TestCatalog.ANCHOR,
+        assertEquals(5, session.getRevisionIdList(false, RevisionFilter.incremental(TestCatalog.ANCHOR,
                 List.of(DEFENDER), List.of(DEFINITION_UPDATES), java.util.Set.of(DEFINITION_UPDATES))).newRevisions().size(),
-                "a newly selected classification brings its updates regardless of the anchor");
+                "a newly selected classification brings its updates (the bundle and its bundled updates) regardless of the anchor");
         WsusFaultException bad = assertThrows(WsusFaultException.class,
                 () -> session.getRevisionIdList(false, RevisionFilter.since("garbage")));
         assertEquals(SoapFault.INVALID_PARAMETERS, bad.errorCode());
