@@ -28,12 +28,17 @@ public final class SampleUpstreamCommand implements Callable<Integer> {
             description = "Where the synthetic updates' files are generated (default: ${DEFAULT-VALUE}).")
     Path dir;
 
+    @Option(names = "--feature-update-size", paramLabel = "SIZE", defaultValue = "0",
+            description = "Also serve a Contoso Widget 2.0 feature update with one generated file of SIZE (e.g. 5GiB) - for benchmarks.")
+    String featureUpdateSize;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        try (SampleUpstream upstream = SampleUpstream.start(dir.resolve("files"), bind, port)) {
+        long feature = "0".equals(featureUpdateSize) ? 0 : Sizes.parse(featureUpdateSize);
+        try (SampleUpstream upstream = SampleUpstream.start(dir.resolve("files"), bind, port, feature)) {
             spec.commandLine().getOut().println("Sample upstream serving " + upstream.catalog().documents().size()
                     + " update revisions at " + upstream.uri() + " (files in " + dir.resolve("files") + "). Ctrl-C stops it.");
             spec.commandLine().getOut().flush();

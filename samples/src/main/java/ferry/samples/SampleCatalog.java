@@ -69,7 +69,18 @@ public final class SampleCatalog implements UpdateCatalog, ContentResolver {
      * @throws UncheckedIOException if a resource or the directory cannot be read or written
      */
     public static SampleCatalog create(Path filesDir) {
+        return create(filesDir, 0);
+    }
+
+    /**
+     * As {@link #create(Path)}, plus a feature update with one file of {@code featureUpdateBytes} bytes when that
+     * is above 0 (see {@link SyntheticUpdates#featureUpdate}); the benchmarks use it to move large files.
+     */
+    public static SampleCatalog create(Path filesDir, long featureUpdateBytes) {
         SampleCatalog catalog = new SampleCatalog(filesDir);
+        if (featureUpdateBytes > 0) {
+            catalog.add(SyntheticUpdates.featureUpdate(filesDir, featureUpdateBytes));
+        }
         for (String name : REAL_DOCUMENTS) {
             catalog.add(readResource("wsus-real/" + name));
         }

@@ -27,7 +27,12 @@ public final class SampleUpstream implements AutoCloseable {
      * @throws Exception if the port cannot be bound or the files cannot be written
      */
     public static SampleUpstream start(Path filesDir, String bindHost, int port) throws Exception {
-        SampleCatalog catalog = SampleCatalog.create(filesDir);
+        return start(filesDir, bindHost, port, 0);
+    }
+
+    /** As {@link #start(Path, String, int)}, with a feature update of that many bytes (0 = none). */
+    public static SampleUpstream start(Path filesDir, String bindHost, int port, long featureUpdateBytes) throws Exception {
+        SampleCatalog catalog = SampleCatalog.create(filesDir, featureUpdateBytes);
         return new SampleUpstream(catalog, WsusServer.start(bindHost, port, catalog, catalog));
     }
 

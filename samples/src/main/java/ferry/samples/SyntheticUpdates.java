@@ -92,6 +92,20 @@ public final class SyntheticUpdates {
         return docs;
     }
 
+    /** A feature update whose single file is as large as asked: the benchmarks' way to move gigabytes. */
+    public static final String KB5000200_FEATURE = "21ad3417-98dc-45a4-bd3d-e4eb1eba31b6";
+
+    /**
+     * The Contoso Widget 2.0 feature update, carrying one generated file of {@code size} bytes (a UUP-style
+     * {@code .esd}), classified as an update of Contoso Widget. Generating a few GiB takes seconds to a minute.
+     */
+    public static String featureUpdate(Path filesDir, long size) {
+        SampleFile esd = new SampleFile("contoso-widget-2.0-feature-x64.esd", size, 2000);
+        return UpdateXmlWriter.software(KB5000200_FEATURE, 100, "Feature Update to Contoso Widget 2.0 (KB5000200)", "5000200",
+                "Upgrades Contoso Widget 1.x to 2.0.", List.of(WIDGET_DETECTOID), CRITICAL_UPDATES, CONTOSO_WIDGET,
+                List.of(), List.of(), List.of(ref(esd, filesDir)));
+    }
+
     /** All generated files, for tests and the demo's summary. */
     public static List<SampleFile> files() {
         return List.of(WIDGET_101, WIDGET_102, WIDGET_103_X64, WIDGET_103_X86);
