@@ -82,11 +82,8 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--full", description = "Ignore what earlier bundles carried: export everything selected as a full bundle.")
     boolean full;
 
-    @Option(names = "--json", description = "Print the summary as JSON on standard output.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @Spec
     CommandSpec spec;
@@ -121,7 +118,7 @@ public final class ExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }
-        ConsoleProgress progress = new ConsoleProgress(quiet || json);
+        ConsoleProgress progress = output.progress();
         ExportResult r;
         try {
             r = ExportJob.run(options, progress);
@@ -130,7 +127,7 @@ public final class ExportCommand implements Callable<Integer> {
             throw new CliException(e.exitCode(), e.getMessage(), e);
         }
         progress.end();
-        new Output(spec, json).resultRaw(r.toJson(), text(r));
+        new Output(spec, output.json).resultRaw(r.toJson(), text(r));
         return ExitCodes.OK;
     }
 

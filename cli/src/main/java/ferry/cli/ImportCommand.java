@@ -35,19 +35,16 @@ public final class ImportCommand implements Callable<Integer> {
     @Mixin
     TrustStoreOption trustStore;
 
-    @Option(names = "--json", description = "Print the result as JSON on standard output.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        ConsoleProgress progress = new ConsoleProgress(quiet || json);
-        Output out = new Output(spec, json);
+        ConsoleProgress progress = output.progress();
+        Output out = new Output(spec, output.json);
         try {
             ImportResult result = Importer.importBundle(bundle, store, trustStore.load(), Instant.now(), progress);
             progress.end();

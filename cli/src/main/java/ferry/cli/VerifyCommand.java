@@ -33,11 +33,8 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--volume", paramLabel = "NAME", description = "Check only this volume (repeatable), e.g. volume-0002.tar.")
     List<String> volumes;
 
-    @Option(names = "--json", description = "Print the report as JSON on standard output.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @Spec
     CommandSpec spec;
@@ -46,12 +43,12 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         TrustStore trust = trustStore.load();
         BundleVerifier verifier = new BundleVerifier(trust);
-        ConsoleProgress progress = new ConsoleProgress(quiet || json);
+        ConsoleProgress progress = output.progress();
         VerificationReport report = volumes == null || volumes.isEmpty()
                 ? verifier.verify(bundle, Instant.now(), progress)
                 : verifier.verifyVolumes(bundle, volumes, Instant.now(), progress);
         progress.end();
-        new Output(spec, json).resultRaw(report.toJson(), report.toText());
+        new Output(spec, output.json).resultRaw(report.toJson(), report.toText());
         return report.ok() ? ExitCodes.OK : ExitCodes.INVALID_BUNDLE;
     }
 }

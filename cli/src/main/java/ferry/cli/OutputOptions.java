@@ -1,0 +1,17 @@
+package ferry.cli;
+
+import picocli.CommandLine.Option;
+
+/** {@code --json} and {@code --quiet}, shared by the commands that report a result and show progress. */
+final class OutputOptions {
+    @Option(names = "--json", description = "Print the result as JSON on standard output (progress and errors stay on standard error).")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
+    boolean quiet;
+
+    /** A progress display, silent with --quiet or --json. */
+    ConsoleProgress progress() {
+        return new ConsoleProgress(quiet || json);
+    }
+}
