@@ -45,8 +45,4 @@ final class Output {
             throw new IllegalStateException("cannot serialize result", e);
         }
     }
-
-    boolean json() {
-        return json;
-    }
 }

@@ -1,10 +1,12 @@
 package ferry.exporter;
 
+import ferry.samples.UpdateXmlWriter;
+
 import java.util.List;
 
 /**
  * Synthetic update metadata in the shape real upstream servers send (the element order and prefixes of the
- * real documents in {@code wsus-real/}, as the samples module writes them), for tests that need updates with
+ * real documents in {@code wsus-real/}, written by the samples module's {@link UpdateXmlWriter}), for tests that need updates with
  * files whose digests are real.
  */
 final class TestDocs {
@@ -33,10 +35,6 @@ final class TestDocs {
     static final String KB5000103_X86 = "c4769179-99c4-4169-af70-aa724d5dc0e5";
     static final String KB5000104 = "7d3f0a8e-2b1c-4e5d-9f6a-8b7c6d5e4f30";
 
-    private static final String HEAD = "<upd:Update xmlns:pub=\"http://schemas.microsoft.com/msus/2002/12/Publishing\""
-            + " xmlns:bar=\"http://schemas.microsoft.com/msus/2002/12/BaseApplicabilityRules\""
-            + " xmlns:upd=\"http://schemas.microsoft.com/msus/2002/12/Update\">";
-
     record Bundled(String id, int revision) {
     }
 
@@ -44,34 +42,11 @@ final class TestDocs {
     }
 
     static String category(String id, int revision, String categoryType, String title, String parentId) {
-        StringBuilder x = new StringBuilder(HEAD);
-        identity(x, id, revision);
-        x.append("<upd:Properties DefaultPropertiesLanguage=\"en\" IsPublic=\"true\" UpdateType=\"Category\"")
-                .append(" Handler=\"http://schemas.microsoft.com/msus/2002/12/UpdateHandlers/Category\"")
-                .append(" PublicationState=\"Published\" CreationDate=\"2026-10-13T17:00:00.000Z\"></upd:Properties>");
-        localized(x, title);
-        if (parentId != null) {
-            x.append("<upd:Relationships><upd:Prerequisites><upd:AtLeastOne IsCategory=\"true\">");
-            ref(x, parentId, -1);
-            x.append("</upd:AtLeastOne></upd:Prerequisites></upd:Relationships>");
-        }
-        x.append("<upd:HandlerSpecificData xsi:type=\"cat:Category\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">")
-                .append("<cat:CategoryInformation CategoryType=\"").append(categoryType)
-                .append("\" ProhibitsSubcategories=\"false\" ProhibitsUpdates=\"false\"")
-                .append(" xmlns:cat=\"http://schemas.microsoft.com/msus/2002/12/UpdateHandlers/Category\" />")
-                .append("</upd:HandlerSpecificData></upd:Update>");
-        return x.toString();
+        return UpdateXmlWriter.category(id, revision, categoryType, title, null, parentId);
     }
 
     static String detectoid(String id, int revision, String title) {
-        StringBuilder x = new StringBuilder(HEAD);
-        identity(x, id, revision);
-        x.append("<upd:Properties UpdateType=\"Detectoid\" DefaultPropertiesLanguage=\"en\" PublicationState=\"Published\"")
-                .append(" CreationDate=\"2026-10-13T17:00:00.000Z\"></upd:Properties>");
-        localized(x, title);
-        x.append("<upd:ApplicabilityRules><upd:IsInstalled><bar:RegKeyExists Key=\"HKEY_LOCAL_MACHINE\" Subkey=\"SOFTWARE\\Contoso\" />")
-                .append("</upd:IsInstalled></upd:ApplicabilityRules></upd:Update>");
-        return x.toString();
+        return UpdateXmlWriter.detectoid(id, revision, title, "SOFTWARE\\Contoso");
     }
 
     /**
@@ -80,57 +55,10 @@ final class TestDocs {
      */
     static String software(String id, int revision, String title, List<String> prerequisites, String classificationId,
                            String productId, List<Bundled> bundled, List<TestFiles.Generated> files) {
-        StringBuilder x = new StringBuilder(HEAD);
-        identity(x, id, revision);
-        x.append("<upd:Properties UpdateType=\"Software\" DefaultPropertiesLanguage=\"en\" PublicationState=\"Published\"")
-                .append(" CreationDate=\"2026-10-13T17:00:00.000Z\"><upd:InstallationBehavior Impact=\"Minor\" />")
-                .append("</upd:Properties>");
-        localized(x, title);
-        x.append("<upd:Relationships><upd:Prerequisites>");
-        prerequisites.forEach(p -> ref(x, p, -1));
-        for (String cat : new String[] {classificationId, productId}) {
-            if (cat != null) {
-                x.append("<upd:AtLeastOne IsCategory=\"true\">");
-                ref(x, cat, -1);
-                x.append("</upd:AtLeastOne>");
-            }
-        }
-        x.append("</upd:Prerequisites>");
-        if (!bundled.isEmpty()) {
-            x.append("<upd:BundledUpdates><upd:AtLeastOne>");
-            bundled.forEach(b -> ref(x, b.id(), b.revision()));
-            x.append("</upd:AtLeastOne></upd:BundledUpdates>");
-        }
-        x.append("</upd:Relationships>");
-        if (!files.isEmpty()) {
-            x.append("<upd:Files>");
-            for (TestFiles.Generated f : files) {
-                x.append("<upd:File Digest=\"").append(f.sha1Base64()).append("\" DigestAlgorithm=\"SHA1\" FileName=\"")
-                        .append(f.fileName()).append("\" Size=\"").append(f.size())
-                        .append("\" Modified=\"2026-10-13T16:00:00Z\"><upd:AdditionalDigest Algorithm=\"SHA256\">")
-                        .append(f.sha256Base64()).append("</upd:AdditionalDigest></upd:File>");
-            }
-            x.append("</upd:Files>");
-        }
-        x.append("</upd:Update>");
-        return x.toString();
-    }
-
-    private static void identity(StringBuilder x, String id, int revision) {
-        x.append("<upd:UpdateIdentity UpdateID=\"").append(id).append("\" RevisionNumber=\"").append(revision).append("\" />");
-    }
-
-    private static void ref(StringBuilder x, String id, int revision) {
-        x.append("<upd:UpdateIdentity UpdateID=\"").append(id).append('"');
-        if (revision >= 0) {
-            x.append(" RevisionNumber=\"").append(revision).append('"');
-        }
-        x.append(" />");
-    }
-
-    private static void localized(StringBuilder x, String title) {
-        x.append("<upd:LocalizedPropertiesCollection><upd:LocalizedProperties><upd:Language>en</upd:Language><upd:Title>")
-                .append(title.replace("&", "&amp;").replace("<", "&lt;"))
-                .append("</upd:Title></upd:LocalizedProperties></upd:LocalizedPropertiesCollection>");
+        return UpdateXmlWriter.software(id, revision, title, null, null, prerequisites, classificationId, productId,
+                List.of(),
+                bundled.stream().map(b -> new UpdateXmlWriter.Bundled(b.id(), b.revision())).toList(),
+                files.stream().map(f -> new UpdateXmlWriter.FileRef(f.fileName(), f.size(), f.sha1Base64(), f.sha256Base64()))
+                        .toList());
     }
 }

@@ -112,6 +112,7 @@ public final class SyntheticUpdates {
     }
 
     private static FileRef ref(SampleFile file, Path dir) {
-        return new FileRef(file, file.generate(dir));
+        SampleFile.Digests d = file.generate(dir);
+        return new FileRef(file.fileName(), file.size(), d.sha1Base64(), d.sha256Base64());
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
  * {@code http://schemas.microsoft.com/msus/2002/12/Update}, the same element order and prefixes as the real
  * documents in {@code wsus-real/}), so that ferry's parser, closure and serving meet what they meet in the field.
  */
-final class UpdateXmlWriter {
+public final class UpdateXmlWriter {
 
     static final String CREATION_DATE = "2026-10-13T17:00:00.000Z";
     private static final String PUBLISHER = "7f6f1a2e-9b4a-4f53-8d3c-2a1f0c9e6b5d";
@@ -20,7 +20,7 @@ final class UpdateXmlWriter {
     }
 
     /** A category: Company, ProductFamily, Product or UpdateClassification, under an optional parent category. */
-    static String category(String id, int revision, String categoryType, String title, String description, String parentId) {
+    public static String category(String id, int revision, String categoryType, String title, String description, String parentId) {
         StringBuilder x = new StringBuilder(HEAD);
         identity(x, id, revision);
         x.append("<upd:Properties DefaultPropertiesLanguage=\"en\" IsPublic=\"true\" UpdateType=\"Category\"")
@@ -43,7 +43,7 @@ final class UpdateXmlWriter {
     }
 
     /** A detectoid: an applicability rule other updates name as a prerequisite. */
-    static String detectoid(String id, int revision, String title, String registrySubkey) {
+    public static String detectoid(String id, int revision, String title, String registrySubkey) {
         StringBuilder x = new StringBuilder(HEAD);
         identity(x, id, revision);
         x.append("<upd:Properties UpdateType=\"Detectoid\" DefaultPropertiesLanguage=\"en\" PublicationState=\"Published\"")
@@ -55,24 +55,31 @@ final class UpdateXmlWriter {
         return x.toString();
     }
 
-    /** One file of a software update, with its real digests. */
-    record FileRef(SampleFile file, SampleFile.Digests digests) {
+    /**
+     * One file of a software update.
+     *
+     * @param fileName     {@code File/@FileName}
+     * @param size         size in bytes
+     * @param sha1Base64   {@code File/@Digest}
+     * @param sha256Base64 {@code AdditionalDigest Algorithm="SHA256"}
+     */
+    public record FileRef(String fileName, long size, String sha1Base64, String sha256Base64) {
     }
 
     /** One bundled update reference. */
-    record Bundled(String id, int revision) {
+    public record Bundled(String id, int revision) {
     }
 
     /**
      * A software update. Category membership (product, classification) is written as {@code IsCategory}
      * prerequisite groups, as on real bundles; leaves of a bundle name only their detectoids.
      */
-    static String software(String id, int revision, String title, String kb, String description,
+    public static String software(String id, int revision, String title, String kb, String description,
                            List<String> detectoids, String classificationId, String productId,
                            List<String> supersededIds, List<Bundled> bundled, List<FileRef> files) {
         StringBuilder x = new StringBuilder(HEAD);
         identity(x, id, revision);
-        long total = files.stream().mapToLong(f -> f.file().size()).sum();
+        long total = files.stream().mapToLong(FileRef::size).sum();
         x.append("<upd:Properties UpdateType=\"Software\" DefaultPropertiesLanguage=\"en\"");
         if (!files.isEmpty()) {
             x.append(" Handler=\"http://schemas.microsoft.com/msus/2002/12/UpdateHandlers/CommandLineInstallation\"")
@@ -120,14 +127,14 @@ final class UpdateXmlWriter {
                     .append(escape(kb == null ? id : kb)).append("\" /></upd:IsInstalled></upd:ApplicabilityRules>");
             x.append("<upd:Files>");
             for (FileRef f : files) {
-                x.append("<upd:File Digest=\"").append(f.digests().sha1Base64())
-                        .append("\" DigestAlgorithm=\"SHA1\" FileName=\"").append(escape(f.file().fileName()))
-                        .append("\" Size=\"").append(f.file().size()).append("\" Modified=\"2026-10-13T16:00:00Z\">")
-                        .append("<upd:AdditionalDigest Algorithm=\"SHA256\">").append(f.digests().sha256Base64())
+                x.append("<upd:File Digest=\"").append(f.sha1Base64())
+                        .append("\" DigestAlgorithm=\"SHA1\" FileName=\"").append(escape(f.fileName()))
+                        .append("\" Size=\"").append(f.size()).append("\" Modified=\"2026-10-13T16:00:00Z\">")
+                        .append("<upd:AdditionalDigest Algorithm=\"SHA256\">").append(f.sha256Base64())
                         .append("</upd:AdditionalDigest></upd:File>");
             }
             x.append("</upd:Files>");
-            String program = files.get(0).file().fileName();
+            String program = files.get(0).fileName();
             x.append("<upd:HandlerSpecificData xsi:type=\"cmd:CommandLineInstallation\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">")
                     .append("<cmd:InstallCommand Program=\"").append(escape(program)).append("\" Arguments=\"/quiet /norestart\"")
                     .append(" xmlns:cmd=\"http://schemas.microsoft.com/msus/2002/12/UpdateHandlers/CommandLineInstallation\">")
