@@ -142,7 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             return StoreServer.start(store, "127.0.0.1", 0);
         } catch (ImporterException e) {
-            throw new CliException(e.exitCode(), "serve: " + e.getMessage(), e);
+            throw new CliException(Errors.exitCode(e), "serve: " + e.getMessage(), e);
         }
     }
 

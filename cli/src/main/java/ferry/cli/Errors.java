@@ -3,7 +3,12 @@ package ferry.cli;
 import ferry.exporter.ExportException;
 import ferry.format.pgp.KeyException;
 import ferry.format.trust.TrustStoreException;
+import ferry.importer.BundleInvalidException;
+import ferry.importer.BundleRefusedException;
 import ferry.importer.ImporterException;
+import ferry.importer.NoSpaceException;
+import ferry.importer.StoreBusyException;
+import ferry.importer.StoreUnusableException;
 import ferry.wsus.client.WsusException;
 import picocli.CommandLine;
 
@@ -19,7 +24,7 @@ final class Errors {
                 return c.exitCode();
             }
             if (t instanceof ImporterException i) {
-                return i.exitCode();
+                return importer(i);
             }
             if (t instanceof KeyException || t instanceof TrustStoreException
                     || t instanceof CommandLine.ParameterException || t instanceof IllegalArgumentException) {
@@ -32,6 +37,25 @@ final class Errors {
                 return e.exitCode();
             }
             t = t.getCause() == t ? null : t.getCause();
+        }
+        return ExitCodes.INTERNAL;
+    }
+
+    private static int importer(ImporterException e) {
+        if (e instanceof BundleInvalidException) {
+            return ExitCodes.INVALID_BUNDLE;
+        }
+        if (e instanceof BundleRefusedException) {
+            return ExitCodes.REFUSED;
+        }
+        if (e instanceof StoreBusyException) {
+            return ExitCodes.LOCKED;
+        }
+        if (e instanceof StoreUnusableException) {
+            return ExitCodes.USAGE;
+        }
+        if (e instanceof NoSpaceException) {
+            return ExitCodes.NO_SPACE;
         }
         return ExitCodes.INTERNAL;
     }

@@ -65,7 +65,7 @@ public final class ImportCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.INVALID_BUNDLE, e.getMessage() + "; the store is unchanged", e);
         } catch (ImporterException e) {
             progress.end();
-            throw new CliException(e.exitCode(), e.getMessage(), e);
+            throw new CliException(Errors.exitCode(e), e.getMessage(), e);
         }
     }
 }

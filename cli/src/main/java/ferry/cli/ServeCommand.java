@@ -40,7 +40,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             server = StoreServer.start(store, bind, port);
         } catch (ImporterException e) {
-            throw new CliException(e.exitCode(), e.getMessage(), e);
+            throw new CliException(Errors.exitCode(e), e.getMessage(), e);
         }
         try (server) {
             spec.commandLine().getOut().println("Serving store " + store.toAbsolutePath() + " at " + server.uri()

@@ -5,7 +5,7 @@ import ferry.verifier.VerificationReport;
 import java.util.Optional;
 
 /**
- * The bundle is not one to import (exit code 1): verification found problems (signatures, threshold, manifest,
+ * The bundle is not one to import: verification found problems (signatures, threshold, manifest,
  * expiry, volumes, entries; see {@link #report()}), or the bundle changed after it was verified, or its
  * verified content is not usable WSUS data (an entry path that disagrees with its source identifiers, update
  * metadata that does not parse or names another revision, content whose SHA-1 differs from the upstream digest).
@@ -14,20 +14,17 @@ import java.util.Optional;
 public final class BundleInvalidException extends ImporterException {
     private static final long serialVersionUID = 1L;
 
-    /** Exit code of an invalid bundle. */
-    public static final int EXIT_CODE = 1;
-
     private final transient VerificationReport report;
 
     /** Verification failed; the message summarizes the report's first problem and the count. */
     public BundleInvalidException(VerificationReport report) {
-        super(EXIT_CODE, summary(report));
+        super(summary(report), null);
         this.report = report;
     }
 
     /** The bundle passed verification but is unusable or changed since; {@code what} names the entry or file. */
     public BundleInvalidException(String message, Throwable cause) {
-        super(EXIT_CODE, message, cause);
+        super(message, cause);
         this.report = null;
     }
 

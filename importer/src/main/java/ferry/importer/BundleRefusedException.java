@@ -1,36 +1,24 @@
 package ferry.importer;
 
+import ferry.verifier.ChannelPolicy;
+
 /**
- * A valid bundle that this store must not take (exit code 4), because of where it sits in its channel's history.
- * The store is unchanged. {@link #reason()} says which case it is.
+ * A trusted bundle that may not land in its channel's history ({@link ChannelPolicy}): a replay, a missing base, a
+ * reused bundle id, a sequence jump beyond the trust policy, or a channel reset that does not match. The store is
+ * unchanged. {@link #verdict()} says which case it is.
  */
 public final class BundleRefusedException extends ImporterException {
     private static final long serialVersionUID = 1L;
 
-    /** Exit code of a refused import. */
-    public static final int EXIT_CODE = 4;
+    private final ChannelPolicy.Verdict verdict;
 
-    /** Why a bundle was refused. */
-    public enum Reason {
-        /**
-         * Its sequence number is not above the last one imported on its channel: an old bundle played again, which
-         * could roll the catalog back (bundle format section 3.1, {@code sequence}).
-         */
-        REPLAY,
-        /** It is a delta on a base sequence number this store has not imported on its channel. */
-        MISSING_BASE,
-        /** Its bundle id was imported before with a different manifest: two different bundles claim one id. */
-        ID_REUSED
+    public BundleRefusedException(ChannelPolicy.Verdict verdict, String message) {
+        super(message, null);
+        this.verdict = verdict;
     }
 
-    private final Reason reason;
-
-    public BundleRefusedException(Reason reason, String message) {
-        super(EXIT_CODE, message);
-        this.reason = reason;
-    }
-
-    public Reason reason() {
-        return reason;
+    /** Why the bundle was refused. */
+    public ChannelPolicy.Verdict verdict() {
+        return verdict;
     }
 }

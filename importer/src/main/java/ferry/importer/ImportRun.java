@@ -3,7 +3,6 @@ package ferry.importer;
 import ferry.format.Entry;
 import ferry.format.Manifest;
 import ferry.format.Progress;
-import ferry.store.BundleInfo;
 import ferry.store.ChannelState;
 import ferry.store.FileRecord;
 import ferry.store.ImportOutcome;
@@ -12,6 +11,11 @@ import ferry.store.ImportRefusedException;
 import ferry.store.RevisionRecord;
 import ferry.store.Store;
 import ferry.store.StoreException;
+import ferry.verifier.BundleVerifier;
+import ferry.verifier.ChannelPolicy;
+import ferry.verifier.Signer;
+import ferry.verifier.TrustedBundle;
+import ferry.verifier.VerificationReport;
 import ferry.wsus.ContentUrls;
 import ferry.wsus.metadata.MetadataException;
 import ferry.wsus.metadata.UpdateDocument;
@@ -23,70 +27,139 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-/** One import of a verified bundle into an open store: refusals, object copies, one commit. */
+/** One import of an admitted bundle into an open store: channel decision, pre-flight, copy while verifying, commit. */
 final class ImportRun {
-    private final Importer.Verified bundle;
-    private final Manifest manifest;
-    private final Store store;
-    private final Progress progress;
-    private final boolean ownsStore;
-    private final Map<String, EntryPlan.Content> carried = new HashMap<>();
+    /** A bundle the gate admitted, with its entries sorted for the WSUS source. */
+    record Admitted(BundleVerifier.Admission admission, EntryPlan plan) {
+    }
 
-    private int objectsCopied;
-    private int objectsReused;
-    private long bytesCopied;
-    private long bytesReused;
+    private final BundleVerifier gate;
+    private final BundleVerifier.Admission admission;
+    private final TrustedBundle bundle;
+    private final Manifest manifest;
+    private final EntryPlan plan;
+    private final Store store;
+    private final Instant now;
+    private final Progress progress;
+    private final Map<String, EntryPlan.Content> carried = new HashMap<>();
     private int filesNotCarried;
 
-    ImportRun(Importer.Verified bundle, Store store, Progress progress, boolean ownsStore) {
-        this.bundle = bundle;
-        this.manifest = bundle.reader().manifest();
+    ImportRun(BundleVerifier gate, Admitted admitted, Store store, Instant now, Progress progress) {
+        this.gate = gate;
+        this.admission = admitted.admission();
+        this.bundle = admission.bundle();
+        this.manifest = bundle.manifest();
+        this.plan = admitted.plan();
         this.store = store;
+        this.now = now;
         this.progress = progress;
-        this.ownsStore = ownsStore;
-        for (EntryPlan.Content c : bundle.plan().content) {
+        for (EntryPlan.Content c : plan.content) {
             carried.put(c.sha1Hex(), c);
         }
     }
 
+    /** Admission through the gate, then the WSUS source's reading of the entries. */
+    static Admitted admit(BundleVerifier gate, Path bundleDir, Instant now) throws BundleInvalidException {
+        BundleVerifier.Admission a = gate.admit(bundleDir, now);
+        if (!a.ok()) {
+            throw new BundleInvalidException(a.report());
+        }
+        return new Admitted(a, EntryPlan.of(a.bundle().manifest()));
+    }
+
     ImportResult run(long startedNanos) throws ImporterException {
         try {
-            if (alreadyImported()) {
+            ChannelPolicy.Decision early = decide();
+            if (early.verdict() == ChannelPolicy.Verdict.ALREADY_IMPORTED) {
                 return result(true, ImportResult.Outcome.none(store.currentChangeNumber()), startedNanos);
             }
-            refuseOutOfOrder();
-            List<RevisionRecord> revisions;
-            List<FileRecord> files = new ArrayList<>();
-            progress.begin("import " + manifest.bundleId(), bundle.plan().totalBytes);
+            if (!early.accepted()) {
+                throw new BundleRefusedException(early.verdict(), early.message());
+            }
+            preflight();
+            return copyAndCommit(startedNanos);
+        } catch (StoreException e) {
+            throw new ImportFailedException("bundle " + manifest.bundleId() + ": import failed, the store is unchanged: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The channel policy with the store's history, before anything is copied (the commit asks again). */
+    private ChannelPolicy.Decision decide() {
+        String id = manifest.bundleId().toString();
+        Optional<ChannelPolicy.Prior> prior = Optional.empty();
+        if (store.isImported(id)) {
+            prior = store.bundles().stream().filter(b -> b.bundleId().equals(id)).findFirst()
+                    .map(b -> new ChannelPolicy.Prior(b.channel(), b.sequenceNumber(), b.manifestSha256()));
+        }
+        Optional<ChannelState> ch = store.channel(manifest.channel());
+        return gate.channelPolicy().decide(bundle.candidate(), ch.map(c -> new ChannelPolicy.Position(
+                c.lastSequence(), c.lastBundleId())), prior);
+    }
+
+    /** Refuses at once, with the figures, an import that cannot fit. */
+    private void preflight() throws NoSpaceException {
+        long needed = 0;
+        Set<String> counted = new HashSet<>();
+        for (Entry e : manifest.entries()) {
+            if (counted.add(e.sha256()) && !store.hasObject(e.sha256())) {
+                needed += e.size();
+            }
+        }
+        long free = store.usableSpace();
+        if (needed > free) {
+            throw new NoSpaceException(store.directory(), needed, free, null);
+        }
+    }
+
+    private ImportResult copyAndCommit(long startedNanos) throws ImporterException {
+        StoreSink sink = new StoreSink(store);
+        boolean committed = false;
+        try {
+            VerificationReport report;
             try {
-                // Metadata first: a document that does not parse is found before gigabytes of files are copied.
-                revisions = importMetadata();
-                for (EntryPlan.Content c : bundle.plan().content) {
-                    copy(c.entry());
-                    files.add(new FileRecord(c.sha1Hex(), c.entry().sha256(), c.entry().size(), c.fileName(), null));
-                }
-            } finally {
-                progress.end();
+                report = gate.verifyAndCopy(admission, now, progress, sink);
+                sink.finish();
+            } catch (IOException e) {
+                throw storeFailure(sink, e);
+            }
+            if (!report.ok()) {
+                throw new BundleInvalidException(report);
+            }
+            if (!sink.sha1Mismatches().isEmpty()) {
+                throw new BundleInvalidException("bundle " + bundle.directory() + " is invalid: entry "
+                        + sink.sha1Mismatches().get(0));
+            }
+            List<RevisionRecord> revisions = importMetadata();
+            List<FileRecord> files = new ArrayList<>();
+            for (EntryPlan.Content c : plan.content) {
+                files.add(new FileRecord(c.sha1Hex(), c.entry().sha256(), c.entry().size(), c.fileName(), null));
             }
             ImportOutcome outcome;
             try {
-                outcome = store.commitImport(record(revisions, files));
+                outcome = store.commitImport(record(revisions, files), gate.channelPolicy());
             } catch (ImportRefusedException e) {
-                if (e.reason() == ImportRefusedException.Reason.ALREADY_IMPORTED) {
+                if (e.verdict() == ChannelPolicy.Verdict.ALREADY_IMPORTED) {
                     return result(true, ImportResult.Outcome.none(store.currentChangeNumber()), startedNanos);
                 }
-                throw refused(e);
+                BundleRefusedException r = new BundleRefusedException(e.verdict(), e.getMessage());
+                r.initCause(e);
+                throw r;
             }
-            int collected = ownsStore ? collectGarbage() : 0;
+            committed = true;
             if (outcome.olderRevisions() > 0) {
                 progress.info(outcome.olderRevisions() + " revision(s) are older than revisions already stored: kept,"
                         + " but the newer ones stay served");
@@ -97,59 +170,61 @@ final class ImportRun {
             }
             return result(false, new ImportResult.Outcome(outcome.newRevisions(), outcome.olderRevisions(),
                     outcome.skippedRevisions(), outcome.newFiles(), outcome.skippedFiles(), filesNotCarried,
-                    objectsCopied, objectsReused, bytesCopied, bytesReused, outcome.changeNumber(), collected),
+                    sink.copied(), sink.reused(), sink.copiedBytes(), sink.reusedBytes(), outcome.changeNumber(), 0),
                     startedNanos);
+        } finally {
+            sink.close();
+            if (!committed) {
+                giveBack(sink.created());
+            }
+        }
+    }
+
+    /** The store failed while copying: a full disk gets its own exception with the figures. */
+    private ImporterException storeFailure(StoreSink sink, IOException e) {
+        Throwable cause = sink.failure() != null ? sink.failure() : e;
+        if (isNoSpace(cause)) {
+            long needed = 0;
+            for (Entry en : manifest.entries()) {
+                needed += en.size();
+            }
+            return new NoSpaceException(store.directory(), needed - sink.reusedBytes(), store.usableSpace(), cause);
+        }
+        return new ImportFailedException("bundle " + manifest.bundleId() + ": import failed, the store is unchanged: "
+                + cause.getMessage(), cause);
+    }
+
+    static boolean isNoSpace(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (c instanceof java.nio.file.FileSystemException || c instanceof IOException) {
+                if (m != null && (m.contains("No space left") || m.contains("not enough space") || m.contains("quota"))) {
+                    return true;
+                }
+            }
+            if (c.getClass().getSimpleName().equals("StoreFullException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Deletes the objects this import added, unless the catalog references them (another import may). */
+    private void giveBack(Set<String> created) {
+        if (created.isEmpty()) {
+            return;
+        }
+        try {
+            store.discardUnreferenced(created);
         } catch (StoreException e) {
-            throw new ImporterException(ImporterException.EXIT_INTERNAL, "bundle " + manifest.bundleId()
-                    + ": import failed, the store is unchanged: " + e.getMessage(), e);
+            progress.info("could not give back " + created.size() + " object(s) this import wrote: " + e.getMessage()
+                    + "; `ferry store check` lists them");
         }
-    }
-
-    private boolean alreadyImported() throws BundleRefusedException {
-        String id = manifest.bundleId().toString();
-        if (!store.isImported(id)) {
-            return false;
-        }
-        Optional<BundleInfo> prior = store.bundles().stream().filter(b -> b.bundleId().equals(id)).findFirst();
-        if (prior.isPresent() && !prior.get().manifestSha256().equalsIgnoreCase(bundle.manifestSha256())) {
-            throw new BundleRefusedException(BundleRefusedException.Reason.ID_REUSED, "bundle " + id
-                    + " was imported before (channel " + prior.get().channel() + ", sequence "
-                    + prior.get().sequenceNumber() + ") with a different manifest; refusing a second bundle with that id");
-        }
-        return true;
-    }
-
-    /** The checks the store repeats inside its transaction, made here so that nothing is copied in vain. */
-    private void refuseOutOfOrder() throws BundleRefusedException {
-        Optional<ChannelState> channel = store.channel(manifest.channel());
-        long seq = manifest.sequence();
-        if (channel.isPresent() && seq <= channel.get().lastSequence()) {
-            throw new BundleRefusedException(BundleRefusedException.Reason.REPLAY, "replay: bundle "
-                    + manifest.bundleId() + " has sequence " + seq + " on channel " + manifest.channel()
-                    + ", not above the last imported " + channel.get().lastSequence() + " (bundle "
-                    + channel.get().lastBundleId() + ")");
-        }
-        Long base = manifest.baseSequence();
-        if (base != null && (channel.isEmpty() || base > channel.get().lastSequence())) {
-            throw new BundleRefusedException(BundleRefusedException.Reason.MISSING_BASE, "missing base: bundle "
-                    + manifest.bundleId() + " is a delta on sequence " + base + " of channel " + manifest.channel()
-                    + ", but " + (channel.isEmpty() ? "nothing was imported on that channel"
-                    : "the last imported is " + channel.get().lastSequence()) + "; import the bundles in between first");
-        }
-    }
-
-    private static BundleRefusedException refused(ImportRefusedException e) {
-        BundleRefusedException.Reason r = e.reason() == ImportRefusedException.Reason.MISSING_BASE
-                ? BundleRefusedException.Reason.MISSING_BASE : BundleRefusedException.Reason.REPLAY;
-        BundleRefusedException out = new BundleRefusedException(r, e.getMessage());
-        out.initCause(e);
-        return out;
     }
 
     private List<RevisionRecord> importMetadata() throws BundleInvalidException {
-        List<RevisionRecord> out = new ArrayList<>(bundle.plan().metadata.size());
-        for (EntryPlan.Metadata m : bundle.plan().metadata) {
-            copy(m.entry());
+        List<RevisionRecord> out = new ArrayList<>(plan.metadata.size());
+        for (EntryPlan.Metadata m : plan.metadata) {
             UpdateDocument doc = parse(m);
             out.add(RevisionMapper.record(doc, m.entry().sha256(), files(m.entry(), doc)));
         }
@@ -230,48 +305,15 @@ final class ImportRun {
         }
     }
 
-    /** Streams one entry into the store unless its object is already there. */
-    private void copy(Entry e) throws BundleInvalidException {
-        if (store.hasObject(e.sha256())) {
-            objectsReused++;
-            bytesReused += e.size();
-            progress.advance(e.size());
-            return;
-        }
-        try (InputStream in = new BundleInput(bundle.reader().openEntry(e), progress)) {
-            store.putObject(in, e.sha256(), e.size());
-        } catch (StoreException | IOException ex) {
-            BundleInput.Failure f = BundleInput.find(ex);
-            if (f != null) {
-                throw EntryPlan.invalid(e, "changed or became unreadable after verification: "
-                        + f.getCause().getMessage());
-            }
-            if (ex instanceof StoreException se) {
-                throw se;
-            }
-            throw new StoreException("entry " + e.path() + ": " + ex.getMessage(), ex);
-        }
-        objectsCopied++;
-        bytesCopied += e.size();
-    }
-
     private ImportRecord record(List<RevisionRecord> revisions, List<FileRecord> files) {
+        List<String> fingerprints = bundle.signers().stream().map(Signer::fingerprint).toList();
         return new ImportRecord(manifest.bundleId().toString(), manifest.channel(), manifest.sequence(),
-                manifest.baseSequence(), manifest.createdAt(), bundle.manifestSha256(),
-                new ArrayList<>(bundle.signers().keySet()), producer(), revisions, files);
+                manifest.baseSequence(), manifest.createdAt(), bundle.manifestSha256(), fingerprints, producer(),
+                revisions, files, manifest.channelReset());
     }
 
     private String producer() {
         return manifest.producer().name() + " " + manifest.producer().version();
-    }
-
-    private int collectGarbage() {
-        try {
-            return store.collectGarbage();
-        } catch (StoreException e) {
-            progress.info("could not remove objects left by earlier failed imports: " + e.getMessage());
-            return 0;
-        }
     }
 
     private ImportResult result(boolean already, ImportResult.Outcome outcome, long startedNanos) {
@@ -282,8 +324,8 @@ final class ImportRun {
                 : "imported " + what + ": " + outcome.newRevisions() + " new revision(s), " + outcome.newFiles()
                 + " new file(s); " + outcome.objectsCopied() + " object(s) copied (" + outcome.bytesCopied()
                 + " bytes), " + outcome.objectsReused() + " already present";
-        List<ImportResult.Signer> signers = bundle.signers().entrySet().stream()
-                .map(s -> new ImportResult.Signer(s.getKey(), s.getValue())).toList();
+        List<ImportResult.Signer> signers = bundle.signers().stream()
+                .map(s -> new ImportResult.Signer(s.fingerprint(), s.userId())).toList();
         return new ImportResult(manifest.bundleId().toString(), manifest.channel(), manifest.sequence(),
                 manifest.baseSequence(), manifest.createdAt(), producer(), bundle.manifestSha256(), signers, already,
                 message, outcome, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));

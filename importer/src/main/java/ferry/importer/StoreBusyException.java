@@ -1,16 +1,13 @@
 package ferry.importer;
 
 /**
- * Another run holds the store (exit code 5): typically {@code ferry serve} while {@code ferry import} starts, or
+ * Another run holds the store: typically {@code ferry serve} while {@code ferry import} starts, or
  * two imports at once. The store is locked for as long as a process has it open; stop the other run and retry.
  */
 public final class StoreBusyException extends ImporterException {
     private static final long serialVersionUID = 1L;
 
-    /** Exit code when the store is locked by another run. */
-    public static final int EXIT_CODE = 5;
-
     public StoreBusyException(String message, Throwable cause) {
-        super(EXIT_CODE, message, cause);
+        super(message, cause);
     }
 }

@@ -1,5 +1,6 @@
 package ferry.importer;
 
+import ferry.verifier.ChannelPolicy;
 import ferry.format.Progress;
 import ferry.format.trust.TrustStore;
 import ferry.store.Store;
@@ -37,7 +38,6 @@ class RefusalTest {
         StoreSnapshot before = StoreSnapshot.of(storeDir);
         BundleRefusedException e = assertThrows(BundleRefusedException.class,
                 () -> Importer.importBundle(bundle, storeDir, trust, NOW, Progress.NONE));
-        assertEquals(4, e.exitCode());
         assertEquals(before, StoreSnapshot.of(storeDir), "store unchanged");
         return e;
     }
@@ -49,15 +49,15 @@ class RefusalTest {
 
         BundleRefusedException e = refused(bundle().sequence(2).update(defenderUpdate(201)), "b2-again");
 
-        assertEquals(BundleRefusedException.Reason.REPLAY, e.reason());
-        assertTrue(e.getMessage().contains("not above the last imported 2"), e.getMessage());
+        assertEquals(ChannelPolicy.Verdict.REPLAY, e.verdict());
+        assertTrue(e.getMessage().contains("not above the channel's last imported sequence 2"), e.getMessage());
     }
 
     @Test
     void aLowerSequenceIsAReplay() throws Exception {
         importOk(bundle().sequence(5).update(defenderUpdate(200)), "b5");
         BundleRefusedException e = refused(bundle().sequence(4).update(defenderUpdate(201)), "b4");
-        assertEquals(BundleRefusedException.Reason.REPLAY, e.reason());
+        assertEquals(ChannelPolicy.Verdict.REPLAY, e.verdict());
     }
 
     @Test
@@ -72,7 +72,7 @@ class RefusalTest {
     @Test
     void aDeltaOnNothingIsRefused() {
         BundleRefusedException e = refused(bundle().sequence(3).base(2L).update(defenderUpdate(200)), "d3");
-        assertEquals(BundleRefusedException.Reason.MISSING_BASE, e.reason());
+        assertEquals(ChannelPolicy.Verdict.MISSING_BASE, e.verdict());
         assertTrue(e.getMessage().contains("no store at"), e.getMessage());
     }
 
@@ -80,16 +80,16 @@ class RefusalTest {
     void aDeltaOnAChannelNeverImportedIsRefused() throws Exception {
         importOk(bundle().channel("other").update(securityUpdate()), "o1");
         BundleRefusedException e = refused(bundle().sequence(3).base(2L).update(defenderUpdate(200)), "d3");
-        assertEquals(BundleRefusedException.Reason.MISSING_BASE, e.reason());
-        assertTrue(e.getMessage().contains("nothing was imported on that channel"), e.getMessage());
+        assertEquals(ChannelPolicy.Verdict.MISSING_BASE, e.verdict());
+        assertTrue(e.getMessage().contains("nothing was imported on channel wsus-main"), e.getMessage());
     }
 
     @Test
     void aDeltaOnABaseNotYetImportedIsRefused() throws Exception {
         importOk(bundle().sequence(1).update(defenderUpdate(200)), "b1");
         BundleRefusedException e = refused(bundle().sequence(3).base(2L).update(securityUpdate()), "d3");
-        assertEquals(BundleRefusedException.Reason.MISSING_BASE, e.reason());
-        assertTrue(e.getMessage().contains("the last imported is 1"), e.getMessage());
+        assertEquals(ChannelPolicy.Verdict.MISSING_BASE, e.verdict());
+        assertTrue(e.getMessage().contains("the channel's last imported is 1"), e.getMessage());
     }
 
     @Test
@@ -97,7 +97,7 @@ class RefusalTest {
         UUID id = UUID.randomUUID();
         importOk(bundle().id(id).update(defenderUpdate(200)), "b1");
         BundleRefusedException e = refused(bundle().id(id).sequence(2).update(securityUpdate()), "b1-forged");
-        assertEquals(BundleRefusedException.Reason.ID_REUSED, e.reason());
+        assertEquals(ChannelPolicy.Verdict.ID_REUSED, e.verdict());
     }
 
     @Test
@@ -106,7 +106,6 @@ class RefusalTest {
         try (Store held = Store.open(storeDir)) {
             StoreBusyException e = assertThrows(StoreBusyException.class,
                     () -> Importer.importBundle(bundle, storeDir, trust, NOW, Progress.NONE));
-            assertEquals(5, e.exitCode());
             assertTrue(e.getMessage().contains("ferry serve"), e.getMessage());
             assertEquals(0, held.counts().bundles());
         }

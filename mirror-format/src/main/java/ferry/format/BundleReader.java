@@ -43,6 +43,20 @@ public final class BundleReader {
     }
 
     /**
+     * A reader over manifest bytes already read and parsed (by the verifier's trust gate, which reads the manifest
+     * exactly once): no file is read again, so what is used is what was verified.
+     *
+     * @throws IllegalArgumentException if {@code manifest} is not what {@code manifestBytes} encode
+     */
+    public static BundleReader of(Path bundleDir, byte[] manifestBytes, Manifest manifest) {
+        byte[] bytes = manifestBytes.clone();
+        if (!java.util.Arrays.equals(ManifestCodec.write(manifest), bytes)) {
+            throw new IllegalArgumentException("the manifest model does not match the manifest bytes");
+        }
+        return new BundleReader(bundleDir, bytes, manifest);
+    }
+
+    /**
      * Reads the raw manifest bytes without parsing them, refusing more than
      * {@link Limits#MAX_MANIFEST_BYTES}.
      *

@@ -14,13 +14,22 @@ import java.util.UUID;
  * @param formatVersion always {@link #FORMAT_VERSION}
  * @param volumes       volumes in order, named volume-0001.tar, volume-0002.tar, ...
  * @param entries       entries in the order they were written; paths unique
+ * @param channelReset  {@code null}, or the channel position this full bundle resets ({@link ChannelReset})
  */
 public record Manifest(int formatVersion, UUID bundleId, String channel, long sequence, Long baseSequence,
                        Instant createdAt, Instant expiresAt, Producer producer, ObjectNode selection,
-                       List<Volume> volumes, List<Entry> entries) {
+                       List<Volume> volumes, List<Entry> entries, ChannelReset channelReset) {
 
     /** The only format version this code reads and writes. */
     public static final int FORMAT_VERSION = 1;
+
+    /** A manifest without a channel reset. */
+    public Manifest(int formatVersion, UUID bundleId, String channel, long sequence, Long baseSequence,
+                    Instant createdAt, Instant expiresAt, Producer producer, ObjectNode selection,
+                    List<Volume> volumes, List<Entry> entries) {
+        this(formatVersion, bundleId, channel, sequence, baseSequence, createdAt, expiresAt, producer, selection,
+                volumes, entries, null);
+    }
 
     public Manifest {
         if (formatVersion != FORMAT_VERSION) {
@@ -28,7 +37,7 @@ public record Manifest(int formatVersion, UUID bundleId, String channel, long se
         }
         // reuse the header's checks (and its second truncation, which is then a no-op)
         ManifestHeader h = new ManifestHeader(bundleId, channel, sequence, baseSequence, createdAt, expiresAt,
-                producer, selection);
+                producer, selection, channelReset);
         if (!h.createdAt().equals(createdAt) || (expiresAt != null && !h.expiresAt().equals(expiresAt))) {
             throw new IllegalArgumentException("times must be whole seconds");
         }
@@ -45,12 +54,13 @@ public record Manifest(int formatVersion, UUID bundleId, String channel, long se
     /** Builds a manifest from a header plus what was written. */
     public static Manifest of(ManifestHeader h, List<Volume> volumes, List<Entry> entries) {
         return new Manifest(FORMAT_VERSION, h.bundleId(), h.channel(), h.sequence(), h.baseSequence(),
-                h.createdAt(), h.expiresAt(), h.producer(), h.selection(), volumes, entries);
+                h.createdAt(), h.expiresAt(), h.producer(), h.selection(), volumes, entries, h.channelReset());
     }
 
     /** The header part. */
     public ManifestHeader header() {
-        return new ManifestHeader(bundleId, channel, sequence, baseSequence, createdAt, expiresAt, producer, selection);
+        return new ManifestHeader(bundleId, channel, sequence, baseSequence, createdAt, expiresAt, producer, selection,
+                channelReset);
     }
 
     /** A copy of the selection object. */

@@ -32,6 +32,11 @@ public final class ManifestCodec {
         if (m.expiresAt() != null) {
             root.put("expiresAt", formatTime(m.expiresAt()));
         }
+        if (m.channelReset() != null) {
+            ObjectNode reset = root.putObject("channelReset");
+            reset.put("fromSequence", m.channelReset().fromSequence());
+            reset.put("fromBundleId", m.channelReset().fromBundleId().toString());
+        }
         ObjectNode producer = root.putObject("producer");
         producer.put("name", m.producer().name());
         producer.put("version", m.producer().version());

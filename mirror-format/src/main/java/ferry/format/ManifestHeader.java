@@ -22,10 +22,23 @@ import java.util.UUID;
  * @param producer     program that wrote the bundle
  * @param selection    free-form JSON object describing what was selected (no floating-point numbers);
  *                     {@code null} means an empty object; copied
+ * @param channelReset {@code null} for an ordinary bundle; otherwise the channel position this full bundle resets
+ *                     (see {@link ChannelReset})
  */
 public record ManifestHeader(UUID bundleId, String channel, long sequence, Long baseSequence,
-                             Instant createdAt, Instant expiresAt, Producer producer, ObjectNode selection) {
+                             Instant createdAt, Instant expiresAt, Producer producer, ObjectNode selection,
+                             ChannelReset channelReset) {
+
+    /** An ordinary header, without a channel reset. */
+    public ManifestHeader(UUID bundleId, String channel, long sequence, Long baseSequence, Instant createdAt,
+                          Instant expiresAt, Producer producer, ObjectNode selection) {
+        this(bundleId, channel, sequence, baseSequence, createdAt, expiresAt, producer, selection, null);
+    }
+
     public ManifestHeader {
+        if (channelReset != null && baseSequence != null) {
+            throw new IllegalArgumentException("a channel reset must be a full bundle (no baseSequence)");
+        }
         Objects.requireNonNull(bundleId, "bundleId");
         Objects.requireNonNull(channel, "channel");
         if (!FieldRules.CHANNEL.matcher(channel).matches()) {

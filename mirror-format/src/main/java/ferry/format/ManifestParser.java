@@ -71,6 +71,7 @@ final class ManifestParser {
     private String producerName;
     private String producerVersion;
     private ObjectNode selection;
+    private ChannelReset channelReset;
     private List<Volume> volumes;
     private List<Entry> entries;
 
@@ -109,7 +110,8 @@ final class ManifestParser {
         if (errors.isEmpty()) {
             try {
                 m = new Manifest(Manifest.FORMAT_VERSION, bundleId, channel, sequence, baseSequence, createdAt,
-                        expiresAt, new Producer(producerName, producerVersion), selection, volumes, entries);
+                        expiresAt, new Producer(producerName, producerVersion), selection, volumes, entries,
+                        channelReset);
             } catch (IllegalArgumentException e) {
                 error("(document)", e.getMessage());
             }
@@ -130,12 +132,26 @@ final class ManifestParser {
         f.put("baseSequence", path -> baseSequence = readLong(path, 1, Long.MAX_VALUE));
         f.put("createdAt", path -> createdAt = readTime(path));
         f.put("expiresAt", path -> expiresAt = readTime(path));
+        f.put("channelReset", this::readChannelReset);
         f.put("producer", this::readProducer);
         f.put("selection", this::readSelection);
         f.put("volumes", path -> volumes = readVolumes(path));
         f.put("entries", path -> entries = readEntries(path));
         readObject("", f, Set.of("formatVersion", "bundleId", "channel", "sequence", "createdAt", "producer",
                 "selection", "volumes", "entries"));
+    }
+
+    private void readChannelReset(String path) throws IOException {
+        Long[] from = new Long[1];
+        UUID[] id = new UUID[1];
+        Map<String, ValueReader> f = new HashMap<>();
+        f.put("fromSequence", q -> from[0] = readLong(q, 1, Long.MAX_VALUE));
+        f.put("fromBundleId", q -> id[0] = readUuid(q));
+        int before = errors.size();
+        readObject(path, f, Set.of("fromSequence", "fromBundleId"));
+        if (errors.size() == before && from[0] != null && id[0] != null) {
+            channelReset = new ChannelReset(from[0], id[0]);
+        }
     }
 
     private void readProducer(String path) throws IOException {
@@ -301,6 +317,9 @@ final class ManifestParser {
     private void crossCheck() {
         if (baseSequence != null && baseSequence >= sequence) {
             error("baseSequence", "must be less than sequence (" + sequence + ")");
+        }
+        if (channelReset != null && baseSequence != null) {
+            error("channelReset", "a channel reset must be a full bundle (no baseSequence)");
         }
         if (expiresAt != null && !expiresAt.isAfter(createdAt)) {
             error("expiresAt", "must be after createdAt");

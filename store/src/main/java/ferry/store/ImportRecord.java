@@ -1,5 +1,6 @@
 package ferry.store;
 
+import ferry.format.ChannelReset;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +18,7 @@ import java.util.Objects;
  * @param producer           a free-text description of the producer (tool and version, host), or {@code null}
  * @param revisions          the update revisions it carries
  * @param files              the update files it carries
+ * @param channelReset       the channel reset it carries, or {@code null}
  */
 public record ImportRecord(
         String bundleId,
@@ -28,7 +30,16 @@ public record ImportRecord(
         List<String> signerFingerprints,
         String producer,
         List<RevisionRecord> revisions,
-        List<FileRecord> files) {
+        List<FileRecord> files,
+        ChannelReset channelReset) {
+
+    /** A record of an ordinary bundle (no channel reset). */
+    public ImportRecord(String bundleId, String channel, long sequenceNumber, Long baseSequence, Instant createdAt,
+                        String manifestSha256, List<String> signerFingerprints, String producer,
+                        List<RevisionRecord> revisions, List<FileRecord> files) {
+        this(bundleId, channel, sequenceNumber, baseSequence, createdAt, manifestSha256, signerFingerprints, producer,
+                revisions, files, null);
+    }
 
     public ImportRecord {
         Objects.requireNonNull(bundleId, "bundleId");

@@ -1,28 +1,24 @@
 package ferry.store;
 
+import ferry.verifier.ChannelPolicy;
+
 /**
- * {@link Store#commitImport} refused a bundle because of where it sits in its channel's history; the store
- * is unchanged. {@link #reason()} tells the importer which case it is.
+ * {@link Store#commitImport} refused a bundle because the trust gate's {@link ChannelPolicy}, asked inside the
+ * commit transaction, did not accept where it would land in its channel's history; the store is unchanged.
+ * {@link #verdict()} says which case it is ({@link ChannelPolicy.Verdict#ALREADY_IMPORTED} included).
  */
 public final class ImportRefusedException extends StoreException {
-    /** Why a bundle was refused. */
-    public enum Reason {
-        /** This bundle id was imported before; importing it again would change nothing. */
-        ALREADY_IMPORTED,
-        /** The bundle's sequence number is not above the last one imported on its channel. */
-        REPLAY,
-        /** The bundle is a delta on a base sequence number this store never imported. */
-        MISSING_BASE
-    }
+    private static final long serialVersionUID = 1L;
 
-    private final Reason reason;
+    private final transient ChannelPolicy.Verdict verdict;
 
-    public ImportRefusedException(Reason reason, String message) {
+    public ImportRefusedException(ChannelPolicy.Verdict verdict, String message) {
         super(message);
-        this.reason = reason;
+        this.verdict = verdict;
     }
 
-    public Reason reason() {
-        return reason;
+    /** The policy's verdict (never ACCEPT or RESET). */
+    public ChannelPolicy.Verdict verdict() {
+        return verdict;
     }
 }

@@ -1,5 +1,6 @@
 package ferry.store;
 
+import ferry.verifier.ChannelPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -26,6 +28,7 @@ final class ImportTransaction {
     private static final Set<String> CATEGORY_TYPES = Set.of("Company", "ProductFamily", "Product", "UpdateClassification");
 
     private final ImportRecord rec;
+    private final ChannelPolicy policy;
     private final String bundleId;
     private final String channel;
     private final String manifestSha256;
@@ -39,8 +42,9 @@ final class ImportTransaction {
                             Set<RevisionRef> bundled, Set<String> superseded, Set<String> files) {
     }
 
-    ImportTransaction(ImportRecord rec) {
+    ImportTransaction(ImportRecord rec, ChannelPolicy policy) {
         this.rec = rec;
+        this.policy = java.util.Objects.requireNonNull(policy, "policy");
         this.bundleId = Ids.name(rec.bundleId(), 200, "bundle id");
         String b = "bundle " + bundleId;
         this.channel = Ids.name(rec.channel(), 200, b + ": channel");
@@ -215,38 +219,35 @@ final class ImportTransaction {
                 files.size() - newFiles.size(), CatalogQueries.currentChangeNumber(c));
     }
 
-    private void checkPosition(Connection c) throws SQLException {
+    /** Asks the gate's channel policy, with the channel's position read and row-locked in this transaction. */
+    private ChannelPolicy.Decision checkPosition(Connection c) throws SQLException {
+        Optional<ChannelPolicy.Prior> prior = Optional.empty();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT channel, sequence_number FROM bundle WHERE bundle_id = ?")) {
+                "SELECT channel, sequence_number, manifest_sha256 FROM bundle WHERE bundle_id = ?")) {
             ps.setString(1, bundleId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    throw new ImportRefusedException(ImportRefusedException.Reason.ALREADY_IMPORTED,
-                            "bundle " + bundleId + " was already imported (channel " + rs.getString(1)
-                                    + ", sequence " + rs.getLong(2) + ")");
+                    prior = Optional.of(new ChannelPolicy.Prior(rs.getString(1), rs.getLong(2), rs.getString(3)));
                 }
             }
         }
-        Long last = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT last_sequence FROM channel WHERE name = ? FOR UPDATE")) {
+        Optional<ChannelPolicy.Position> position = Optional.empty();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT last_sequence, last_bundle_id FROM channel WHERE name = ? FOR UPDATE")) {
             ps.setString(1, channel);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    last = rs.getLong(1);
+                    position = Optional.of(new ChannelPolicy.Position(rs.getLong(1), rs.getString(2)));
                 }
             }
         }
-        long seq = rec.sequenceNumber();
-        if (last != null && seq <= last) {
-            throw new ImportRefusedException(ImportRefusedException.Reason.REPLAY, "replay: bundle " + bundleId
-                    + " has sequence " + seq + " on channel " + channel + ", not above the last imported " + last);
+        ChannelPolicy.Candidate candidate = new ChannelPolicy.Candidate(bundleId, channel, rec.sequenceNumber(),
+                rec.baseSequence(), manifestSha256, rec.channelReset());
+        ChannelPolicy.Decision d = policy.decide(candidate, position, prior);
+        if (!d.accepted()) {
+            throw new ImportRefusedException(d.verdict(), d.message());
         }
-        Long base = rec.baseSequence();
-        if (base != null && (last == null || base > last)) {
-            throw new ImportRefusedException(ImportRefusedException.Reason.MISSING_BASE, "missing base: bundle "
-                    + bundleId + " is a delta on sequence " + base + " of channel " + channel + ", but "
-                    + (last == null ? "nothing was imported on that channel" : "the last imported is " + last));
-        }
+        return d;
     }
 
     private static String storedFileSha256(Connection c, String sha1) throws SQLException {

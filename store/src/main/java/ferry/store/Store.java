@@ -1,5 +1,6 @@
 package ferry.store;
 
+import ferry.verifier.ChannelPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -132,18 +133,20 @@ public final class Store implements AutoCloseable {
      * stored one kept), their categories, prerequisites, bundled and superseded updates and files, and the
      * channel's new position. Each new revision gets the next change number.
      *
-     * <p>Inside the transaction the channel is re-checked: the bundle id must be new, its sequence number must be
-     * above the channel's last, and a delta's base sequence must not be above it. A revision lower than one
+     * <p>Inside the transaction, with the channel's row locked, the trust gate's {@code policy} decides again where
+     * the bundle may land (bundle id new, sequence above the channel's last and within the policy's jump, a delta's
+     * base not above the last, or a matching channel reset). A revision lower than one
      * already stored for the same update is recorded (a bundled update may name it) but is never the update's
      * latest revision, so it is never served in its place.
      *
-     * @throws ImportRefusedException for a bundle already imported, a replay or a missing base; nothing changed
+     * @param policy the trust gate's channel policy ({@code BundleVerifier.channelPolicy()})
+     * @throws ImportRefusedException when the policy refuses the bundle, or it was imported already; nothing changed
      * @throws StoreException         if the record is malformed, names an object not in the store, a file that
      *                                is neither in the bundle nor in the store, or a file whose SHA-256 differs
      *                                from the stored one; or on a database error. Nothing changed.
      */
-    public ImportOutcome commitImport(ImportRecord rec) {
-        ImportTransaction tx = new ImportTransaction(rec);
+    public ImportOutcome commitImport(ImportRecord rec, ChannelPolicy policy) {
+        ImportTransaction tx = new ImportTransaction(rec, policy);
         writeLock.lock();
         try (Connection c = catalog.connection()) {
             ImportOutcome outcome = tx.run(c, objects, clock.instant(), beforeCommit);
@@ -166,6 +169,11 @@ public final class Store implements AutoCloseable {
             LOG.warn("bundle {} is imported, but syncing the catalog to disk failed: {}", bundleId,
                     Catalog.firstLine(e));
         }
+    }
+
+    /** For tests: commits under the default channel policy of a trust store. */
+    ImportOutcome commitImport(ImportRecord rec) {
+        return commitImport(rec, new ChannelPolicy(ferry.format.trust.TrustPolicy.DEFAULT_MAX_SEQUENCE_JUMP));
     }
 
     /** Whether a bundle with this id has been imported. */
@@ -191,6 +199,40 @@ public final class Store implements AutoCloseable {
             throw new StoreException("store " + dir + ": garbage collection failed: " + e.getMessage(), e);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Gives back objects an import added and then did not commit: deletes each of {@code sha256s} that no catalog
+     * row references (another import may have committed a reference meanwhile). Returns how many were deleted.
+     *
+     * @throws StoreException on a database or file system error
+     */
+    public int discardUnreferenced(Collection<String> sha256s) {
+        writeLock.lock();
+        try (Connection c = catalog.connection()) {
+            Set<String> referenced = CatalogQueries.referencedObjects(c);
+            int deleted = 0;
+            for (String sha : sha256s) {
+                String hex = Ids.sha256(sha, "object");
+                if (!referenced.contains(hex) && Files.deleteIfExists(objects.path(hex))) {
+                    deleted++;
+                }
+            }
+            return deleted;
+        } catch (SQLException | IOException e) {
+            throw new StoreException("store " + dir + ": cannot give back objects: " + e.getMessage(), e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Bytes usable by this process on the file system holding the store's objects. */
+    public long usableSpace() {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            throw new StoreException("store " + dir + ": cannot read the free space: " + e.getMessage(), e);
         }
     }
 

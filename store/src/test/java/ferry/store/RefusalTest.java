@@ -1,5 +1,6 @@
 package ferry.store;
 
+import ferry.verifier.ChannelPolicy;
 import static ferry.store.Fixtures.WINDOWS_11;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,35 +54,36 @@ class RefusalTest {
     @Test
     void lowerSequenceIsAReplay() {
         ImportRefusedException e = refused(newBundle("old", 3, null));
-        assertEquals(ImportRefusedException.Reason.REPLAY, e.reason());
-        assertEquals("replay: bundle old has sequence 3 on channel wsus, not above the last imported 5", e.getMessage());
+        assertEquals(ChannelPolicy.Verdict.REPLAY, e.verdict());
+        assertEquals("replay: bundle old (channel wsus, sequence 3) is not above the channel's last imported sequence 5"
+                + " (bundle b5)", e.getMessage());
     }
 
     @Test
     void sameSequenceIsAReplay() {
         ImportRefusedException e = refused(newBundle("other-5", 5, null));
-        assertEquals(ImportRefusedException.Reason.REPLAY, e.reason());
+        assertEquals(ChannelPolicy.Verdict.REPLAY, e.verdict());
     }
 
     @Test
     void theSameBundleTwiceIsAlreadyImported() {
         ImportRefusedException e = refused(Fixtures.bundle("b5", "wsus", 5, null, List.of(), List.of()));
-        assertEquals(ImportRefusedException.Reason.ALREADY_IMPORTED, e.reason());
-        assertEquals("bundle b5 was already imported (channel wsus, sequence 5)", e.getMessage());
+        assertEquals(ChannelPolicy.Verdict.ALREADY_IMPORTED, e.verdict());
+        assertEquals("bundle b5 (channel wsus, sequence 5) was already imported; nothing to do", e.getMessage());
         // Even under a new sequence number and another channel: a bundle id is imported once.
-        assertEquals(ImportRefusedException.Reason.ALREADY_IMPORTED,
-                refused(Fixtures.bundle("b5", "other", 9, null, List.of(), List.of())).reason());
+        assertEquals(ChannelPolicy.Verdict.ALREADY_IMPORTED,
+                refused(Fixtures.bundle("b5", "other", 9, null, List.of(), List.of())).verdict());
     }
 
     @Test
     void aDeltaOnABaseNeverImportedIsRefused() {
         ImportRefusedException e = refused(newBundle("delta", 8, 6L));
-        assertEquals(ImportRefusedException.Reason.MISSING_BASE, e.reason());
-        assertEquals("missing base: bundle delta is a delta on sequence 6 of channel wsus, but the last imported is 5",
-                e.getMessage());
+        assertEquals(ChannelPolicy.Verdict.MISSING_BASE, e.verdict());
+        assertEquals("missing base: bundle delta (channel wsus, sequence 8) is a delta on sequence 6, but the channel's"
+                + " last imported is 5; import the bundles in between first", e.getMessage());
         ImportRefusedException fresh = refused(Fixtures.bundle("d", "new-channel", 2, 1L, List.of(), List.of()));
-        assertEquals(ImportRefusedException.Reason.MISSING_BASE, fresh.reason());
-        assertTrue(fresh.getMessage().contains("nothing was imported on that channel"), fresh.getMessage());
+        assertEquals(ChannelPolicy.Verdict.MISSING_BASE, fresh.verdict());
+        assertTrue(fresh.getMessage().contains("nothing was imported on channel new-channel"), fresh.getMessage());
     }
 
     @Test

@@ -45,6 +45,8 @@ public record Problem(Code code, String location, String message) {
         THRESHOLD_NOT_MET,
         /** The bundle's expiresAt is not after the verification time. */
         BUNDLE_EXPIRED,
+        /** The bundle has no expiresAt, and the trust policy requires one (requireExpiry). */
+        EXPIRY_REQUIRED,
         /** A file or directory in the bundle that the format does not allow (or a symbolic link). */
         UNEXPECTED_FILE,
         /** A volume listed in the manifest is absent. */

@@ -1,6 +1,7 @@
 package ferry.importer.serve;
 
 import ferry.importer.ImporterException;
+import ferry.importer.StoreUnusableException;
 import ferry.importer.StoreBusyException;
 import ferry.store.Store;
 import ferry.store.StoreException;
@@ -48,7 +49,7 @@ public final class StoreServer implements AutoCloseable {
         } catch (StoreLockedException e) {
             throw new StoreBusyException(e.getMessage() + "; is `ferry serve` or `ferry import` already running?", e);
         } catch (StoreException e) {
-            throw new ImporterException(ImporterException.EXIT_CONFIGURATION, e.getMessage(), e);
+            throw new StoreUnusableException(e.getMessage(), e);
         }
         try {
             return new StoreServer(listen(store, bindHost, port, ServerSyncSettings.defaults()), store);
@@ -75,7 +76,7 @@ public final class StoreServer implements AutoCloseable {
             return WsusServer.start(bindHost, port, new StoreCatalog(store), new StoreContent(store), settings,
                     List.of(new StatusHandler(store)));
         } catch (Exception e) {
-            throw new ImporterException(ImporterException.EXIT_CONFIGURATION, "cannot serve on " + bindHost + ":"
+            throw new StoreUnusableException("cannot serve on " + bindHost + ":"
                     + port + ": " + e.getMessage(), e);
         }
     }

@@ -226,7 +226,6 @@ class ServeTest {
         try (StoreServer running = StoreServer.start(storeDir, "127.0.0.1", 0)) {
             StoreBusyException busy = assertThrows(StoreBusyException.class,
                     () -> Importer.importBundle(delta, storeDir, trust, NOW, Progress.NONE));
-            assertEquals(5, busy.exitCode());
         }
         Importer.importBundle(delta, storeDir, trust, NOW, Progress.NONE);
         server = StoreServer.start(storeDir, "127.0.0.1", 0);
@@ -275,7 +274,6 @@ class ServeTest {
         try (Store held = Store.open(storeDir)) {
             StoreBusyException e = assertThrows(StoreBusyException.class,
                     () -> StoreServer.start(storeDir, "127.0.0.1", 0));
-            assertEquals(5, e.exitCode());
         }
     }
 }

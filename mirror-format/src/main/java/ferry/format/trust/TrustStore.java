@@ -29,8 +29,9 @@ import java.util.Optional;
  * The keys an isolated side trusts to sign bundles, and how many distinct signers a bundle needs.
  *
  * <p>On disk: a directory with {@code keys/*.asc} (one armored OpenPGP public key per file; other files
- * there are an error) and {@code policy.json} holding exactly {@code {"threshold": N}} with
- * 1 &le; N &le; number of keys. Immutable once loaded.
+ * there are an error) and {@code policy.json}, a {@link TrustPolicy}: {@code {"threshold": N}} with
+ * 1 &le; N &le; number of keys, and optionally {@code "maxSequenceJump"} and {@code "requireExpiry"}. Immutable once
+ * loaded.
  */
 public final class TrustStore {
     /** Name of the policy file. */
@@ -46,11 +47,11 @@ public final class TrustStore {
             .build();
 
     private final Map<String, PublicKey> keys;
-    private final int threshold;
+    private final TrustPolicy policy;
 
-    private TrustStore(Map<String, PublicKey> keys, int threshold) {
+    private TrustStore(Map<String, PublicKey> keys, TrustPolicy policy) {
         this.keys = Collections.unmodifiableMap(keys);
-        this.threshold = threshold;
+        this.policy = policy;
     }
 
     /**
@@ -60,6 +61,17 @@ public final class TrustStore {
      *         [1, keys.size()]
      */
     public static TrustStore of(List<PublicKey> keys, int threshold) {
+        return of(keys, TrustPolicy.withThreshold(threshold));
+    }
+
+    /**
+     * Builds a trust store in memory with a whole policy.
+     *
+     * @throws IllegalArgumentException if keys is empty, holds a fingerprint twice, or the policy's threshold is out
+     *         of [1, keys.size()]
+     */
+    public static TrustStore of(List<PublicKey> keys, TrustPolicy policy) {
+        int threshold = policy.threshold();
         Map<String, PublicKey> map = new LinkedHashMap<>();
         for (PublicKey k : keys) {
             if (map.put(k.fingerprint(), k) != null) {
@@ -72,7 +84,7 @@ public final class TrustStore {
         if (threshold < 1 || threshold > map.size()) {
             throw new IllegalArgumentException("threshold " + threshold + " must be between 1 and " + map.size());
         }
-        return new TrustStore(map, threshold);
+        return new TrustStore(map, policy);
     }
 
     /**
@@ -122,11 +134,10 @@ public final class TrustStore {
         if (keys.isEmpty()) {
             throw new TrustStoreException(keyDir + ": no trusted keys (*.asc)");
         }
-        int threshold = readThreshold(dir.resolve(POLICY), keys.size());
-        return new TrustStore(keys, threshold);
+        return new TrustStore(keys, readPolicy(dir.resolve(POLICY), keys.size()));
     }
 
-    private static int readThreshold(Path policy, int keyCount) throws TrustStoreException {
+    private static TrustPolicy readPolicy(Path policy, int keyCount) throws TrustStoreException {
         JsonNode root;
         try (InputStream in = Files.newInputStream(policy)) {
             byte[] bytes = in.readNBytes((int) MAX_POLICY_BYTES + 1);
@@ -151,8 +162,9 @@ public final class TrustStore {
         }
         for (var it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!f.equals("threshold")) {
-                throw new TrustStoreException(policy + ": field '" + f + "': unknown field");
+            if (!TrustPolicy.FIELDS.contains(f)) {
+                throw new TrustStoreException(policy + ": field '" + f + "': unknown field (known: "
+                        + String.join(", ", TrustPolicy.FIELDS) + ")");
             }
         }
         JsonNode t = root.get("threshold");
@@ -167,12 +179,33 @@ public final class TrustStore {
             throw new TrustStoreException(policy + ": field 'threshold': " + n + " must be between 1 and the number of "
                     + "trusted keys (" + keyCount + ")");
         }
-        return n;
+        long jump = TrustPolicy.DEFAULT_MAX_SEQUENCE_JUMP;
+        JsonNode j = root.get("maxSequenceJump");
+        if (j != null) {
+            if (!j.isIntegralNumber() || !j.canConvertToLong() || j.longValue() < 1) {
+                throw new TrustStoreException(policy + ": field 'maxSequenceJump': must be an integer >= 1, is " + j);
+            }
+            jump = j.longValue();
+        }
+        boolean requireExpiry = false;
+        JsonNode r = root.get("requireExpiry");
+        if (r != null) {
+            if (!r.isBoolean()) {
+                throw new TrustStoreException(policy + ": field 'requireExpiry': must be true or false, is " + r);
+            }
+            requireExpiry = r.booleanValue();
+        }
+        return new TrustPolicy(n, jump, requireExpiry);
+    }
+
+    /** The whole policy: threshold, sequence-jump bound, whether bundles must carry an expiry. */
+    public TrustPolicy policy() {
+        return policy;
     }
 
     /** Distinct trusted signers a bundle needs, 1 &le; threshold &le; keys().size(). */
     public int threshold() {
-        return threshold;
+        return policy.threshold();
     }
 
     /** The trusted keys, ordered by file name (or as given). */
