@@ -87,12 +87,17 @@ public final class TestBundles {
 
     /** Writes a trust store directory trusting {@code keys} with {@code threshold}, and loads it. */
     public static TrustStore trust(Path dir, int threshold, GeneratedKey... keys) {
+        return trust(dir, "{\"threshold\": " + threshold + "}", keys);
+    }
+
+    /** Writes a trust store directory trusting {@code keys} with the policy.json text {@code policy}, and loads it. */
+    public static TrustStore trust(Path dir, String policy, GeneratedKey... keys) {
         try {
             Files.createDirectories(dir.resolve("keys"));
             for (GeneratedKey k : keys) {
                 Files.writeString(dir.resolve("keys").resolve(k.fingerprint() + ".asc"), k.armoredPublicKey());
             }
-            Files.writeString(dir.resolve("policy.json"), "{\"threshold\": " + threshold + "}");
+            Files.writeString(dir.resolve("policy.json"), policy);
             return TrustStore.load(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -180,6 +185,7 @@ public final class TestBundles {
         long sequence = 1;
         Long baseSequence;
         Instant expiresAt;
+        ferry.format.ChannelReset channelReset;
         Producer producer = new Producer("ferry", "0.1.0");
         List<GeneratedKey> signers = List.of(ALICE);
         final List<Item> items = new ArrayList<>();
@@ -194,6 +200,7 @@ public final class TestBundles {
         public Spec expiresAt(Instant t) { this.expiresAt = t; return this; }
         public Spec producer(Producer p) { this.producer = p; return this; }
         public Spec signers(GeneratedKey... keys) { this.signers = List.of(keys); return this; }
+        public Spec reset(ferry.format.ChannelReset r) { this.channelReset = r; return this; }
 
         /** Carries one metadata document, at the path its own identity gives. */
         public Spec metadata(String xml) {
@@ -257,7 +264,7 @@ public final class TestBundles {
                     keys.add(SigningKey.parse(k.armoredSecretKey(), null));
                 }
                 w.finish(new ManifestHeader(bundleId, channel, sequence, baseSequence, CREATED, expiresAt, producer,
-                        null), keys);
+                        null, channelReset), keys);
                 return dir;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

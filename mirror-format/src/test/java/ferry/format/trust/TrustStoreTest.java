@@ -43,6 +43,27 @@ class TrustStoreTest {
     }
 
     @Test
+    void loadsTheWholePolicyWithDefaults() throws Exception {
+        Files.writeString(dir.resolve("policy.json"), "{\"threshold\": 1}");
+        assertEquals(new TrustPolicy(1, TrustPolicy.DEFAULT_MAX_SEQUENCE_JUMP, false), TrustStore.load(dir).policy());
+        Files.writeString(dir.resolve("policy.json"),
+                "{\"threshold\": 2, \"maxSequenceJump\": 10, \"requireExpiry\": true}");
+        assertEquals(new TrustPolicy(2, 10, true), TrustStore.load(dir).policy());
+    }
+
+    @Test
+    void refusesBadPolicyFields() throws Exception {
+        for (String[] c : new String[][] {
+                {"{\"threshold\": 1, \"maxSequenceJump\": 0}", "field 'maxSequenceJump': must be an integer >= 1"},
+                {"{\"threshold\": 1, \"maxSequenceJump\": -5}", "field 'maxSequenceJump': must be an integer >= 1"},
+                {"{\"threshold\": 1, \"maxSequenceJump\": 1e3}", "field 'maxSequenceJump': must be an integer >= 1"},
+                {"{\"threshold\": 1, \"requireExpiry\": \"yes\"}", "field 'requireExpiry': must be true or false"}}) {
+            Files.writeString(dir.resolve("policy.json"), c[0]);
+            assertError(c[1]);
+        }
+    }
+
+    @Test
     void refusesBadPolicies() throws Exception {
         assertError("policy.json: trust store policy is missing");
         for (String[] c : new String[][] {
