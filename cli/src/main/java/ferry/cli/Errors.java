@@ -60,13 +60,30 @@ final class Errors {
         return ExitCodes.INTERNAL;
     }
 
+    /**
+     * Whether {@code ex} is the machine running out of a resource (memory, stack) rather than a bug: reported in
+     * one line that says what to do, never with a stack trace.
+     */
+    static boolean isResourceExhaustion(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutOfMemoryError || t instanceof StackOverflowError) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The message on one line: the operator reads one line first; --verbose adds the stack trace. */
     static String oneLine(Throwable ex) {
+        if (isResourceExhaustion(ex)) {
+            return "out of memory (Java heap limit " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); give ferry"
+                    + " more with FERRY_JAVA_OPTS=-Xmx<size>, e.g. FERRY_JAVA_OPTS=-Xmx2g";
+        }
         String m = ex.getMessage();
         if (m == null || m.isBlank()) {
             m = ex.getClass().getSimpleName();
         }
-        if (exitCode(ex) == ExitCodes.INTERNAL && !(ex instanceof CliException)) {
+        if (exitCode(ex) == ExitCodes.INTERNAL && !(ex instanceof CliException) && !isResourceExhaustion(ex)) {
             m = m + " (" + ex.getClass().getName() + "; this is a bug in ferry, please report it with --verbose output)";
         }
         return m.replace('\n', ' ').replace('\r', ' ');

@@ -6,6 +6,9 @@ import ferry.format.pgp.KeyGenerator;
 import ferry.format.pgp.PublicKey;
 import ferry.format.pgp.PublicKeys;
 import ferry.format.pgp.SigningKey;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import ferry.format.trust.TrustPolicy;
 import ferry.format.trust.TrustStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -142,8 +145,13 @@ public final class KeysCommand implements Runnable {
 
     @Command(name = "trust", mixinStandardHelpOptions = true,
             description = {"Add a signer's public key to a trust store (the isolated side's list of keys it accepts bundles from).",
-                    "Creates the trust store if needed, with policy.json {\"threshold\": N}."})
+                    "Creates the trust store if needed. Its policy.json holds the trust policy: threshold (distinct signers a"
+                            + " bundle needs), maxSequenceJump (how far one bundle may move its channel forward) and"
+                            + " requireExpiry (refuse bundles without an expiry). A new trust store gets threshold 1,"
+                            + " maxSequenceJump 1000 and requireExpiry true; options change the current policy."})
     static final class Trust implements Runnable {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
         @Parameters(paramLabel = "PUBKEY", description = "The signer's ASCII-armored public key (e.g. signer.pub.asc).")
         Path publicKey;
 
@@ -152,6 +160,12 @@ public final class KeysCommand implements Runnable {
 
         @Option(names = "--threshold", paramLabel = "N", description = "How many distinct trusted signers a bundle needs (default: keep the current policy, or 1 for a new trust store).")
         Integer threshold;
+
+        @Option(names = "--max-sequence-jump", paramLabel = "N", description = "Largest step one bundle may move its channel's sequence number forward (default: keep, or 1000 for a new trust store).")
+        Long maxSequenceJump;
+
+        @Option(names = "--require-expiry", negatable = true, description = "Refuse bundles that carry no expiry (default: keep, or on for a new trust store).")
+        Boolean requireExpiry;
 
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -165,16 +179,34 @@ public final class KeysCommand implements Runnable {
                 Path target = keys.resolve(key.fingerprint() + ".asc");
                 Files.writeString(target, key.armored(), StandardCharsets.US_ASCII);
                 Path policy = trustStore.resolve(TrustStore.POLICY);
-                if (threshold != null || !Files.exists(policy)) {
+                boolean exists = Files.exists(policy);
+                if (!exists || threshold != null || maxSequenceJump != null || requireExpiry != null) {
+                    // Start from the policy as it is (unknown fields are refused by the load below), then apply options.
+                    ObjectNode p = exists ? (ObjectNode) JSON.readTree(Files.readAllBytes(policy))
+                            : JSON.createObjectNode().put("threshold", 1)
+                                    .put("maxSequenceJump", TrustPolicy.DEFAULT_MAX_SEQUENCE_JUMP).put("requireExpiry", true);
+                    if (threshold != null) {
+                        p.put("threshold", threshold);
+                    }
+                    if (maxSequenceJump != null) {
+                        p.put("maxSequenceJump", maxSequenceJump);
+                    }
+                    if (requireExpiry != null) {
+                        p.put("requireExpiry", requireExpiry);
+                    }
                     Path tmp = trustStore.resolve(TrustStore.POLICY + ".tmp");
-                    Files.writeString(tmp, "{\"threshold\": " + (threshold == null ? 1 : threshold) + "}\n", StandardCharsets.UTF_8);
+                    Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(p));
                     Files.move(tmp, policy, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 }
                 TrustStore loaded = TrustStore.load(trustStore);
+                TrustPolicy tp = loaded.policy();
                 spec.commandLine().getOut().println("Trusted " + key.fingerprint() + " (" + key.userId() + ") in " + trustStore
-                        + ": " + loaded.keys().size() + " key(s), threshold " + loaded.threshold());
+                        + ": " + loaded.keys().size() + " key(s), threshold " + tp.threshold() + ", max sequence jump "
+                        + tp.maxSequenceJump() + ", expiry " + (tp.requireExpiry() ? "required" : "optional"));
             } catch (KeyException | ferry.format.trust.TrustStoreException e) {
                 throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+            } catch (ClassCastException e) {
+                throw new CliException(ExitCodes.USAGE, trustStore.resolve(TrustStore.POLICY) + ": must be a JSON object", e);
             } catch (IOException e) {
                 throw new CliException(ExitCodes.USAGE, "cannot write trust store " + trustStore + ": " + e.getMessage(), e);
             }

@@ -54,7 +54,15 @@ public final class Main implements Runnable {
 
     /** Runs ferry in-process (used by tests and the demo); returns the exit code. */
     public static int run(String... args) {
-        return newCommandLine().execute(args);
+        CommandLine cl = newCommandLine();
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli passes errors through; running out of memory is the machine's limit, not a bug: one line.
+            cl.getErr().println("ferry: " + Errors.oneLine(e));
+            cl.getErr().flush();
+            return ExitCodes.INTERNAL;
+        }
     }
 
     static CommandLine newCommandLine() {
@@ -63,7 +71,7 @@ public final class Main implements Runnable {
             PrintWriter err = commandLine.getErr();
             int code = Errors.exitCode(ex);
             err.println("ferry " + commandLine.getCommandName() + ": " + Errors.oneLine(ex));
-            if (verbose || code == ExitCodes.INTERNAL) {
+            if (verbose || (code == ExitCodes.INTERNAL && !Errors.isResourceExhaustion(ex))) {
                 ex.printStackTrace(err);
             }
             err.flush();
