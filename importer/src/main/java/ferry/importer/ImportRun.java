@@ -1,5 +1,6 @@
 package ferry.importer;
 
+import ferry.format.CrashPoints;
 import ferry.format.Entry;
 import ferry.format.Manifest;
 import ferry.format.Progress;
@@ -90,6 +91,7 @@ final class ImportRun {
                 throw new BundleRefusedException(early.verdict(), early.message());
             }
             preflight();
+            CrashPoints.reached("import.decided");
             return copyAndCommit(startedNanos);
         } catch (StoreException e) {
             throw new ImportFailedException("bundle " + manifest.bundleId() + ": import failed, the store is unchanged: "
@@ -131,8 +133,9 @@ final class ImportRun {
         try {
             VerificationReport report;
             try {
-                report = gate.verifyAndCopy(admission, now, progress, sink);
+                report = gate.verifyAndCopy(admission, now, CrashPoints.marking(progress, "import.copy"), sink);
                 sink.finish();
+                CrashPoints.reached("import.copied");
             } catch (IOException e) {
                 throw storeFailure(sink, e);
             }
@@ -144,6 +147,7 @@ final class ImportRun {
                         + sink.sha1Mismatches().get(0));
             }
             List<RevisionRecord> revisions = importMetadata();
+            CrashPoints.reached("import.parsed");
             List<FileRecord> files = new ArrayList<>();
             for (EntryPlan.Content c : plan.content) {
                 files.add(new FileRecord(c.sha1Hex(), c.entry().sha256(), c.entry().size(), c.fileName(), null));
@@ -160,6 +164,7 @@ final class ImportRun {
                 throw r;
             }
             committed = true;
+            CrashPoints.reached("import.committed");
             if (outcome.olderRevisions() > 0) {
                 progress.info(outcome.olderRevisions() + " revision(s) are older than revisions already stored: kept,"
                         + " but the newer ones stay served");
