@@ -125,8 +125,14 @@ class ExportCrashTest {
                 .filter(p -> p.getFileName().toString().contains(BundleWriter.STAGING_INFIX)).toList();
         assertEquals(1, staging.size(), "the killed run left its staging directory: " + staging);
         assertTrue(Files.exists(staging.get(0).resolve("manifest.json")), "with a complete signed bundle in it");
+        // a staging directory no reservation of this channel names is not ours to delete
+        Path foreign = BundleWriter.stagingDir(dir.resolve("out/b2"), "someone-else");
+        Files.createDirectories(foreign.resolve("volumes"));
+        Files.writeString(foreign.resolve("volumes/keep"), "keep");
 
         ExportResult next = run(dir, "b3");
+        assertTrue(Files.exists(foreign.resolve("volumes/keep")), "only the reserved staging directory is removed");
+        Spool.deleteTree(foreign);
         assertTrue(next.bundleWritten());
         assertEquals(3L, next.sequence(), "sequence 2 was reserved by the killed run and is not reused");
         assertEquals(1L, next.baseSequence());
