@@ -182,11 +182,18 @@ class ExportCrashTest {
             }
         }
         int want = Math.min(n, steps.size());
-        for (int round = 1; chosen.size() < want; round++) {
-            int slots = want * round;
-            for (int s = 0; s < slots && chosen.size() < want; s++) {
-                chosen.add((int) ((long) s * steps.size() / slots));
+        while (chosen.size() < want) {
+            // the middle of the widest stretch of steps not chosen yet
+            List<Integer> sorted = new ArrayList<>(new TreeSet<>(chosen));
+            sorted.add(0, -1);
+            sorted.add(steps.size());
+            int best = 0;
+            for (int k = 1; k < sorted.size() - 1; k++) {
+                if (sorted.get(k + 1) - sorted.get(k) > sorted.get(best + 1) - sorted.get(best)) {
+                    best = k;
+                }
             }
+            chosen.add((sorted.get(best) + sorted.get(best + 1)) / 2);
         }
         return new TreeSet<>(chosen).stream().map(steps::get).toList();
     }
