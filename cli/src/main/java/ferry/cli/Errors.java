@@ -1,6 +1,8 @@
 package ferry.cli;
 
-import ferry.exporter.ExportException;
+import ferry.exporter.ExportConfigException;
+import ferry.exporter.ExportLockedException;
+import ferry.exporter.ExportUpstreamException;
 import ferry.format.pgp.KeyException;
 import ferry.format.trust.TrustStoreException;
 import ferry.importer.BundleInvalidException;
@@ -20,6 +22,9 @@ final class Errors {
     static int exitCode(Throwable ex) {
         Throwable t = ex;
         while (t != null) {
+            if (t instanceof Bug) {
+                return ExitCodes.INTERNAL;
+            }
             if (t instanceof CliException c) {
                 return c.exitCode();
             }
@@ -33,8 +38,14 @@ final class Errors {
             if (t instanceof WsusException) {
                 return ExitCodes.UPSTREAM;
             }
-            if (t instanceof ExportException e) {
-                return e.exitCode();
+            if (t instanceof ExportConfigException) {
+                return ExitCodes.USAGE; // includes SelectionException
+            }
+            if (t instanceof ExportUpstreamException) {
+                return ExitCodes.UPSTREAM; // includes DownloadException
+            }
+            if (t instanceof ExportLockedException) {
+                return ExitCodes.LOCKED;
             }
             t = t.getCause() == t ? null : t.getCause();
         }
@@ -79,13 +90,28 @@ final class Errors {
             return "out of memory (Java heap limit " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); give ferry"
                     + " more with FERRY_JAVA_OPTS=-Xmx<size>, e.g. FERRY_JAVA_OPTS=-Xmx2g";
         }
-        String m = ex.getMessage();
+        boolean bug = exitCode(ex) == ExitCodes.INTERNAL && !(ex instanceof CliException);
+        Throwable shown = ex instanceof Bug ? ex.getCause() : ex;
+        String m = shown.getMessage();
         if (m == null || m.isBlank()) {
-            m = ex.getClass().getSimpleName();
+            m = shown.getClass().getSimpleName();
         }
-        if (exitCode(ex) == ExitCodes.INTERNAL && !(ex instanceof CliException) && !isResourceExhaustion(ex)) {
-            m = m + " (" + ex.getClass().getName() + "; this is a bug in ferry, please report it with --verbose output)";
+        if (bug) {
+            m = m + " (" + shown.getClass().getName() + "; this is a bug in ferry, please report it with --verbose output)";
         }
         return m.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    /**
+     * An unexpected exception out of a library call (a RuntimeException where the library documents typed
+     * exceptions): always exit code 10, whatever its cause chain holds, so that an IllegalArgumentException or
+     * NullPointerException deep inside a bug is never reported as the operator's usage error.
+     */
+    static final class Bug extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Bug(RuntimeException cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 }

@@ -23,19 +23,24 @@ import java.util.concurrent.Callable;
 
 /** {@code ferry export}: the connected side's job. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Synchronize the selected updates from an upstream server over MS-WSUSSS and write a signed bundle.",
-                "The selection closes over the categories, detectoids, prerequisites and bundled updates it needs.",
-                "Runs unattended: it exports only what changed since the channel's last bundle (a delta bundle), writes",
-                "no bundle when nothing changed, holds a lock against overlapping runs, and caches downloaded files by",
-                "digest so nothing is downloaded twice. On failure nothing is left in --out and the state is unchanged.",
+        description = {"Synchronize the selected updates from an upstream server over MS-WSUSSS and write a signed bundle."
+                + " The selection closes over the categories, detectoids, prerequisites and bundled updates it needs.",
+                "",
+                "Runs unattended: it exports only what changed since the channel's last bundle (a delta bundle), writes"
+                        + " no bundle when nothing changed, holds a lock against overlapping runs, and caches downloaded"
+                        + " files by digest so nothing is downloaded twice. On failure nothing is left in --out and the"
+                        + " state is unchanged; a run that was killed is cleaned up by the next one.",
+                "",
+                "Bundles expire 30 days after they were made unless --expires-in or --no-expiry says otherwise.",
                 "",
                 "Example (nightly, to a USB disk):",
-                "  ferry export --upstream http://wsus.example.org:8530/ --product \"Windows Server 2025\" \\",
-                "    --classification \"Security Updates\" --classification \"Critical Updates\" --language en \\",
-                "    --key /etc/ferry/signer.sec.asc --passphrase-file /etc/ferry/passphrase \\",
-                "    --out /media/usb/bundle-$(date +%F) --volume-size 4095MiB --json"},
-        footer = {"", "Exit codes: 0 done (bundle written, or nothing changed), 2 usage/selection error,",
-                "            3 upstream error (unreachable, SOAP fault, digest mismatch), 5 another export holds the lock."})
+                "  ferry export --upstream http://wsus.example.org:8530/ --product \"Windows Server 2025\""
+                        + " --classification \"Security Updates\" --classification \"Critical Updates\" --language en"
+                        + " --key /etc/ferry/signer.sec.asc --passphrase-file /etc/ferry/passphrase"
+                        + " --out /media/usb/bundle-$(date +%%F) --volume-size 4095MiB --json"},
+        footer = {"", "Exit codes: 0 done (bundle written, or nothing changed), 2 usage/selection error,"
+                + " 3 upstream error (unreachable, SOAP fault, digest mismatch), 5 another export holds the lock,"
+                + " 10 internal error (a bug)."})
 public final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--upstream", paramLabel = "URL", description = "Upstream server: a WSUS server (e.g. http://wsus:8530/), another ferry, or Microsoft Update (default: ${DEFAULT-VALUE}).",
@@ -76,8 +81,12 @@ public final class ExportCommand implements Callable<Integer> {
     @Mixin
     PassphraseOptions passphrase;
 
-    @Option(names = "--expires-in", paramLabel = "DAYS", description = "Days the bundle stays valid; verify and import refuse it afterwards (default: never expires).")
-    Integer expiresInDays;
+    @Option(names = "--expires-in", paramLabel = "DURATION",
+            description = "How long the bundle stays valid; verify and import refuse it afterwards: e.g. 30d, 12h, 90m, 2w or ISO-8601 P30D, PT12H (default: 30d).")
+    String expiresIn;
+
+    @Option(names = "--no-expiry", description = "Write a bundle that never expires (not recommended: a withheld or stale bundle then verifies for ever).")
+    boolean noExpiry;
 
     @Option(names = "--full", description = "Ignore what earlier bundles carried: export everything selected as a full bundle.")
     boolean full;
@@ -90,6 +99,15 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (noExpiry && expiresIn != null) {
+            throw new CliException(ExitCodes.USAGE, "--expires-in and --no-expiry exclude each other");
+        }
+        Duration validity;
+        try {
+            validity = noExpiry ? null : expiresIn == null ? ExportOptions.DEFAULT_VALIDITY : parseDuration(expiresIn);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "--expires-in: " + e.getMessage());
+        }
         long volumeBytes;
         try {
             volumeBytes = Sizes.parse(volumeSize);
@@ -113,9 +131,9 @@ public final class ExportCommand implements Callable<Integer> {
                     .upstream(upstream).products(products).classifications(classifications).languages(languages)
                     .mode(metadataOnly ? ExportMode.METADATA_ONLY : ExportMode.METADATA_AND_FILES)
                     .outputDir(out).volumeSize(volumeBytes).channel(channel).stateDir(state).cacheDir(cacheDir)
-                    .signingKeys(signers).expiresIn(expiresInDays == null ? null : Duration.ofDays(expiresInDays))
+                    .signingKeys(signers).expiresIn(validity)
                     .full(full).producerVersion(VersionProvider.version()).build();
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }
         ConsoleProgress progress = output.progress();
@@ -124,11 +142,49 @@ public final class ExportCommand implements Callable<Integer> {
             r = ExportJob.run(options, progress);
         } catch (ExportException e) {
             progress.end();
-            throw new CliException(e.exitCode(), e.getMessage(), e);
+            throw new CliException(Errors.exitCode(e), e.getMessage(), e);
+        } catch (RuntimeException e) {
+            progress.end();
+            throw new Errors.Bug(e);
         }
         progress.end();
         new Output(spec, output.json).resultRaw(r.toJson(), text(r));
         return ExitCodes.OK;
+    }
+
+    /**
+     * Parses a validity period: a whole number with a unit {@code s}, {@code m}, {@code h}, {@code d} or
+     * {@code w} (e.g. {@code 30d}, {@code 12h}), or an ISO-8601 duration ({@code P30D}, {@code PT12H}).
+     *
+     * @throws IllegalArgumentException naming the text when it is neither, or not at least one whole second
+     */
+    static Duration parseDuration(String text) {
+        String t = text.trim();
+        Duration d;
+        if (t.length() > 1 && (t.charAt(0) == 'P' || t.charAt(0) == 'p')) {
+            try {
+                d = Duration.parse(t.toUpperCase(Locale.ROOT));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("not a duration: \"" + text + "\" (ISO-8601 days and times, e.g. P30D, PT12H)");
+            }
+        } else {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})\\s*([smhdw])").matcher(t.toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                throw new IllegalArgumentException("not a duration: \"" + text + "\" (e.g. 30d, 12h, 90m, 2w, P30D)");
+            }
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> Duration.ofDays(7 * n);
+            };
+        }
+        if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.getNano() != 0) {
+            throw new IllegalArgumentException("\"" + text + "\" is not at least one whole second");
+        }
+        return d;
     }
 
     private static String text(ExportResult r) {

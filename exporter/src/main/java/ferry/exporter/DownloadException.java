@@ -3,8 +3,8 @@ package ferry.exporter;
 import java.net.URI;
 
 /**
- * An update file could not be downloaded, or its bytes do not match the metadata's size, SHA-1 or SHA-256
- * (exit code 3). Nothing of it is kept: the partial file is deleted and no bundle is written.
+ * An update file could not be downloaded, or its bytes do not match the metadata's size, SHA-1 or SHA-256.
+ * Nothing of it is kept: the partial file is deleted and no bundle is written.
  */
 public final class DownloadException extends ExportUpstreamException {
     private static final long serialVersionUID = 1L;

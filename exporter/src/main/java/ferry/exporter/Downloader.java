@@ -66,7 +66,10 @@ final class Downloader {
             Path partial = cache.newPartial();
             try {
                 long bytes = fetchInto(f, partial, progress);
-                return new Downloaded(cache.commit(partial, f.sha1Hex()), bytes);
+                CrashPoints.reached("download.verified");
+                Downloaded d = new Downloaded(cache.commit(partial, f.sha1Hex()), bytes);
+                CrashPoints.reached("download.cached");
+                return d;
             } catch (Retryable e) {
                 last = e;
             } finally {
@@ -137,6 +140,10 @@ final class Downloader {
                 sha1.update(buf, 0, n);
                 sha256.update(buf, 0, n);
                 out.write(buf, 0, n);
+                if ((count - n) >> 16 != count >> 16) {
+                    // by 64 KiB of file, not by read: reads vary in size, the crash tests need fixed points
+                    CrashPoints.reached("download.bytes");
+                }
                 progress.advance(n);
             }
         } catch (IOException e) {

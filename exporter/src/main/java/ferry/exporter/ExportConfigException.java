@@ -1,7 +1,7 @@
 package ferry.exporter;
 
 /**
- * The operator's setup is at fault (exit code 2): an option, the output directory (not empty), the state
+ * The operator's setup is at fault: an option, the output directory (not empty), the state
  * directory (unreadable or another channel's state), or the local disk (cannot write the cache or bundle).
  */
 public sealed class ExportConfigException extends ExportException permits SelectionException {
@@ -13,10 +13,5 @@ public sealed class ExportConfigException extends ExportException permits Select
 
     public ExportConfigException(String message, Throwable cause) {
         super(message, cause);
-    }
-
-    @Override
-    public int exitCode() {
-        return 2;
     }
 }

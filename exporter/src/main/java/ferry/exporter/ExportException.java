@@ -2,19 +2,18 @@ package ferry.exporter;
 
 /**
  * Why an export failed. The message is one line naming what failed (upstream URL and operation, update,
- * file, directory). Each subclass fixes the process exit code of {@code docs/architecture.md}:
+ * file, directory). The subclass says whose fault it is; the command line maps each to a process exit code
+ * ({@code docs/architecture.md}), this module knows nothing of exit codes:
  *
- * <table>
- *   <caption>exception to exit code</caption>
- *   <tr><th>exception</th><th>exit code</th><th>meaning</th></tr>
- *   <tr><td>{@link ExportConfigException}, {@link SelectionException}</td><td>2</td>
- *       <td>usage or configuration: options, selection, output or state directory, local disk</td></tr>
- *   <tr><td>{@link ExportUpstreamException}, {@link DownloadException}</td><td>3</td>
- *       <td>upstream: unreachable, SOAP fault (with its ErrorCode), bad data, digest mismatch</td></tr>
- *   <tr><td>{@link ExportLockedException}</td><td>5</td><td>another export holds the channel's lock</td></tr>
- * </table>
+ * <ul>
+ *   <li>{@link ExportConfigException} (and {@link SelectionException}): the operator's setup: options,
+ *       selection, output or state directory, local disk;</li>
+ *   <li>{@link ExportUpstreamException} (and {@link DownloadException}): the upstream: unreachable, SOAP fault
+ *       (with its ErrorCode), bad data, digest mismatch;</li>
+ *   <li>{@link ExportLockedException}: another export holds the channel's lock.</li>
+ * </ul>
  *
- * Anything else escaping {@link ExportJob#run} (a RuntimeException) is a bug: exit code 10.
+ * Anything else escaping {@link ExportJob#run} (a RuntimeException) is a bug.
  */
 public abstract sealed class ExportException extends Exception
         permits ExportConfigException, ExportUpstreamException, ExportLockedException {
@@ -23,7 +22,4 @@ public abstract sealed class ExportException extends Exception
     ExportException(String message, Throwable cause) {
         super(message, cause);
     }
-
-    /** The process exit code for this failure (2, 3 or 5). */
-    public abstract int exitCode();
 }

@@ -72,11 +72,11 @@ public final class ExportJob {
      * @param options  what to export and where
      * @param progress receives byte progress (downloads, cache checks, bundle writing) and one-line notes
      * @return what was done; {@code bundleWritten} is false when nothing changed since the last bundle
-     * @throws ExportConfigException  (2) bad output or state directory, local disk failure
-     * @throws SelectionException     (2) a product, classification or language the upstream does not have
-     * @throws ExportUpstreamException (3) upstream unreachable, SOAP fault (ErrorCode kept), bad document
-     * @throws DownloadException      (3) a file that cannot be downloaded or does not match its metadata
-     * @throws ExportLockedException  (5) another run holds the state directory
+     * @throws ExportConfigException  bad output or state directory, local disk failure
+     * @throws SelectionException     a product, classification or language the upstream does not have
+     * @throws ExportUpstreamException upstream unreachable, SOAP fault (ErrorCode kept), bad document
+     * @throws DownloadException      a file that cannot be downloaded or does not match its metadata
+     * @throws ExportLockedException  another run holds the state directory
      */
     public static ExportResult run(ExportOptions options, Progress progress) throws ExportException {
         return new ExportJob(options, progress).execute();
@@ -89,85 +89,98 @@ public final class ExportJob {
         Path stateDir = o.stateDir().toAbsolutePath().normalize();
         Path out = o.outputDir().toAbsolutePath().normalize();
         createDirectories(stateDir, "state directory");
-        boolean outputWasEmptyDir = checkOutput(out);
-        try (StateLock lock = StateLock.acquire(stateDir.resolve("lock")); Spool spool = Spool.create(stateDir)) {
+        try (StateLock lock = StateLock.acquire(stateDir.resolve("lock"))) {
+            CrashPoints.reached("locked");
             StateStore store = new StateStore(stateDir);
-            ExportState previous = store.read(o.channel());
-            ExportState baseline = o.full() ? null : previous;
-
-            Upstream up = Upstream.open(o.upstream(), o.clientOptions(), spool, progress);
-            if (previous != null && !previous.upstream().equals(up.base().toString())) {
-                warn("the channel's earlier bundles came from " + previous.upstream() + ", this one from "
-                        + up.base() + "; update identities are global, so only what is new to the channel is exported");
+            InterruptedRun.Settled settled = InterruptedRun.settle(store, o.channel(), o.signingKeys(), this::warn);
+            if (out.equals(settled.adopted())) {
+                throw new ExportConfigException("output directory " + out + " holds the bundle an interrupted export"
+                        + " finished, now recorded in the state; give another output directory for the next bundle");
             }
-            Map<String, FetchedUpdate> config = configDocuments(up);
-            Map<String, FetchedUpdate> categories = new HashMap<>();
-            config.forEach((id, u) -> {
-                if (u.type() == UpdateType.CATEGORY) {
-                    categories.put(id, u);
-                }
-            });
-            Selection sel = new SelectionResolver(categories, up.base()).resolve(o.products(), o.classifications(),
-                    o.languages(), up.config().languages());
-            progress.info("selection: " + sel.products().size() + " product(s), "
-                    + (sel.classifications().isEmpty() ? "all" : sel.classifications().size()) + " classification(s)");
-
-            RevisionIdList listed = up.updateRevisions(sel);
-            progress.info("upstream lists " + listed.newRevisions().size() + " revisions for the selection");
-
-            boolean files = o.mode() == ExportMode.METADATA_AND_FILES;
-            Set<UpdateIdentity> exported = baseline == null ? Set.of() : baseline.revisions();
-            Set<String> exportedFiles = baseline == null ? Set.of() : new HashSet<>(baseline.exportedFiles());
-            // after a metadata-only run, the files of what was exported then are still owed
-            boolean backfill = files && baseline != null && !baseline.allFilesExported();
-            Set<UpdateIdentity> skip = backfill ? Set.of() : exported;
-            List<UpdateIdentity> roots = listed.newRevisions().stream().filter(id -> !skip.contains(id)).toList();
-            Closure.Result closure = new Closure(config, listed.newRevisions(), skip, up::fetch).compute(roots);
-            List<UnresolvedReference> unresolved = closure.unresolved();
-            if (!unresolved.isEmpty()) {
-                warn(unresolved.size() + " reference(s) could not be followed (the upstream does not have them);"
-                        + " the bundle is written without them");
+            boolean outputWasEmptyDir = checkOutput(out);
+            try (Spool spool = Spool.create(stateDir)) {
+                return export(store, settled, spool, stateDir, out, outputWasEmptyDir, started, t0);
             }
-
-            List<FetchedUpdate> added = closure.included().values().stream()
-                    .filter(u -> !exported.contains(u.identity()))
-                    .sorted(Comparator.comparing(FetchedUpdate::identity)).toList();
-            List<ExpectedFile> toCarry = files ? expectedFiles(closure.included().values(), exportedFiles, up) : List.of();
-            Map<String, Integer> byType = byType(added);
-            ExportResult.RevisionCounts revisionCounts = new ExportResult.RevisionCounts(listed.newRevisions().size(),
-                    closure.included().size(), added.size(), byType);
-
-            if (added.isEmpty() && toCarry.isEmpty()) {
-                progress.info("nothing new since sequence " + (previous == null ? 0 : previous.lastSequence())
-                        + " on channel " + o.channel() + "; no bundle written");
-                return result(false, null, null, null, null, up, listed.anchor(), sel, revisionCounts,
-                        new ExportResult.FileCounts(0, 0, 0, 0, 0, 0), 0, 0, unresolved, started, t0);
-            }
-
-            FileStage stage = new FileStage(new FileCache(o.effectiveCacheDir().toAbsolutePath().normalize()),
-                    new Downloader(o.clientOptions(), o.downloadAttempts(), o.retryBackoff(), up.base()), progress);
-            Map<ExpectedFile, Path> ready = stage.fetchAll(toCarry);
-
-            long sequence = (previous == null ? 0 : previous.lastSequence()) + 1;
-            Long base = baseline == null ? null : baseline.lastSequence();
-            UUID bundleId = UUID.randomUUID();
-            Instant createdAt = o.clock().instant().truncatedTo(ChronoUnit.SECONDS);
-            Map<String, Long> counts = manifestCounts(added, byType, toCarry, unresolved);
-            ObjectNode selection = BundleComposer.selection(up.base().toString(), sel, o.mode().label(), o.full(),
-                    listed.anchor(), unresolved, counts);
-            ManifestHeader header = new ManifestHeader(bundleId, o.channel(), sequence, base, createdAt,
-                    o.expiresIn() == null ? null : createdAt.plus(o.expiresIn()),
-                    new Producer(ExportOptions.PRODUCER_NAME, o.producerVersion()), selection);
-            ExportState next = nextState(baseline, sequence, bundleId, createdAt, up, sel, listed.anchor(), added,
-                    toCarry, files);
-
-            Manifest m = writeBundle(out, outputWasEmptyDir, added, toCarry, ready, header, store, next);
-            progress.info("bundle " + bundleId + " (sequence " + sequence + (base == null ? ", full" : ", base " + base)
-                    + "): " + added.size() + " revisions, " + toCarry.size() + " files, " + m.volumes().size()
-                    + " volume(s)");
-            return result(true, out, bundleId, sequence, base, up, listed.anchor(), sel, revisionCounts,
-                    stage.counts(toCarry), m.volumes().size(), m.totalVolumeBytes(), unresolved, started, t0);
         }
+    }
+
+    private ExportResult export(StateStore store, InterruptedRun.Settled settled, Spool spool, Path stateDir, Path out,
+                                boolean outputWasEmptyDir, Instant started, long t0) throws ExportException {
+        ExportState previous = settled.state();
+        ExportState baseline = o.full() ? null : previous;
+
+        Upstream up = Upstream.open(o.upstream(), o.clientOptions(), spool, progress);
+        if (previous != null && !previous.upstream().equals(up.base().toString())) {
+            warn("the channel's earlier bundles came from " + previous.upstream() + ", this one from "
+                    + up.base() + "; update identities are global, so only what is new to the channel is exported");
+        }
+        Map<String, FetchedUpdate> config = configDocuments(up);
+        Map<String, FetchedUpdate> categories = new HashMap<>();
+        config.forEach((id, u) -> {
+            if (u.type() == UpdateType.CATEGORY) {
+                categories.put(id, u);
+            }
+        });
+        Selection sel = new SelectionResolver(categories, up.base()).resolve(o.products(), o.classifications(),
+                o.languages(), up.config().languages());
+        progress.info("selection: " + sel.products().size() + " product(s), "
+                + (sel.classifications().isEmpty() ? "all" : sel.classifications().size()) + " classification(s)");
+
+        RevisionIdList listed = up.updateRevisions(sel);
+        progress.info("upstream lists " + listed.newRevisions().size() + " revisions for the selection");
+
+        boolean files = o.mode() == ExportMode.METADATA_AND_FILES;
+        Set<UpdateIdentity> exported = baseline == null ? Set.of() : baseline.revisions();
+        Set<String> exportedFiles = baseline == null ? Set.of() : new HashSet<>(baseline.exportedFiles());
+        // after a metadata-only run, the files of what was exported then are still owed
+        boolean backfill = files && baseline != null && !baseline.allFilesExported();
+        Set<UpdateIdentity> skip = backfill ? Set.of() : exported;
+        List<UpdateIdentity> roots = listed.newRevisions().stream().filter(id -> !skip.contains(id)).toList();
+        Closure.Result closure = new Closure(config, listed.newRevisions(), skip, up::fetch).compute(roots);
+        List<UnresolvedReference> unresolved = closure.unresolved();
+        if (!unresolved.isEmpty()) {
+            warn(unresolved.size() + " reference(s) could not be followed (the upstream does not have them);"
+                    + " the bundle is written without them");
+        }
+
+        List<FetchedUpdate> added = closure.included().values().stream()
+                .filter(u -> !exported.contains(u.identity()))
+                .sorted(Comparator.comparing(FetchedUpdate::identity)).toList();
+        List<ExpectedFile> toCarry = files ? expectedFiles(closure.included().values(), exportedFiles, up) : List.of();
+        Map<String, Integer> byType = byType(added);
+        ExportResult.RevisionCounts revisionCounts = new ExportResult.RevisionCounts(listed.newRevisions().size(),
+                closure.included().size(), added.size(), byType);
+
+        if (added.isEmpty() && toCarry.isEmpty()) {
+            progress.info("nothing new since sequence " + (previous == null ? 0 : previous.lastSequence())
+                    + " on channel " + o.channel() + "; no bundle written");
+            return result(false, null, null, null, null, up, listed.anchor(), sel, revisionCounts,
+                    new ExportResult.FileCounts(0, 0, 0, 0, 0, 0), 0, 0, unresolved, started, t0);
+        }
+
+        FileStage stage = new FileStage(new FileCache(o.effectiveCacheDir().toAbsolutePath().normalize(), stateDir),
+                new Downloader(o.clientOptions(), o.downloadAttempts(), o.retryBackoff(), up.base()), progress);
+        Map<ExpectedFile, Path> ready = stage.fetchAll(toCarry);
+
+        long sequence = settled.nextSequence();
+        Long base = baseline == null ? null : baseline.lastSequence();
+        UUID bundleId = UUID.randomUUID();
+        Instant createdAt = o.clock().instant().truncatedTo(ChronoUnit.SECONDS);
+        Map<String, Long> counts = manifestCounts(added, byType, toCarry, unresolved);
+        ObjectNode selection = BundleComposer.selection(up.base().toString(), sel, o.mode().label(), o.full(),
+                listed.anchor(), unresolved, counts);
+        ManifestHeader header = new ManifestHeader(bundleId, o.channel(), sequence, base, createdAt,
+                o.expiresIn() == null ? null : createdAt.plus(o.expiresIn()),
+                new Producer(ExportOptions.PRODUCER_NAME, o.producerVersion()), selection);
+        ExportState next = nextState(baseline, sequence, bundleId, createdAt, up, sel, listed.anchor(), added,
+                toCarry, files);
+
+        Manifest m = writeBundle(out, outputWasEmptyDir, added, toCarry, ready, header, store, next);
+        progress.info("bundle " + bundleId + " (sequence " + sequence + (base == null ? ", full" : ", base " + base)
+                + "): " + added.size() + " revisions, " + toCarry.size() + " files, " + m.volumes().size()
+                + " volume(s)");
+        return result(true, out, bundleId, sequence, base, up, listed.anchor(), sel, revisionCounts,
+                stage.counts(toCarry), m.volumes().size(), m.totalVolumeBytes(), unresolved, started, t0);
     }
 
     /** GetRevisionIdList(GetConfig=true) and the documents, by update GUID. */
@@ -220,21 +233,30 @@ public final class ExportJob {
     }
 
     /**
-     * Writes and signs the bundle, then commits the state. On any failure the staging directory is gone (the
-     * writer's close), the state is the old one, and an output directory that existed empty exists empty again.
+     * Reserves the sequence number, writes and signs the bundle, then records the state (see the state machine
+     * in {@code package-info.java}). On any failure the staging directory is gone (the writer's close), the state
+     * is the old one, and an output directory that existed empty exists empty again; the sequence number stays
+     * reserved only if the bundle was visible for a moment.
      */
     private Manifest writeBundle(Path out, boolean outputWasEmptyDir, List<FetchedUpdate> added,
                                  List<ExpectedFile> toCarry, Map<ExpectedFile, Path> ready, ManifestHeader header,
                                  StateStore store, ExportState next) throws ExportException {
         long total = added.stream().mapToLong(FetchedUpdate::xmlBytes).sum()
                 + toCarry.stream().mapToLong(f -> f.file().size()).sum();
-        Path prepared = null;
-        Manifest m = null;
+        String token = header.bundleId().toString();
+        Path staging = BundleWriter.stagingDir(out, token);
+        store.writePending(new PendingBundle(PendingBundle.FORMAT_VERSION, o.channel(), header.sequence(), token,
+                out.toString(), staging.toString(), false, next));
+        CrashPoints.reached("reserved");
+        boolean placed = false;
+        boolean recorded = false;
         try {
             if (outputWasEmptyDir) {
                 Files.delete(out);
             }
-            try (BundleWriter w = BundleWriter.create(out, o.volumeSize(), progress)) {
+            Manifest m;
+            try (BundleWriter w = BundleWriter.create(out, o.volumeSize(), CrashPoints.marking(progress, "bundle.bytes"),
+                    token, step -> CrashPoints.reached("bundle." + step))) {
                 BundleComposer c = new BundleComposer(w);
                 progress.begin("write bundle " + out.getFileName(), total);
                 try {
@@ -247,21 +269,24 @@ public final class ExportJob {
                 } finally {
                     progress.end();
                 }
-                prepared = store.prepare(next);
                 m = w.finish(header, o.signingKeys());
+                placed = true;
             }
-            store.commit(prepared);
+            store.write(next);
+            recorded = true;
+            CrashPoints.reached("recorded");
+            try {
+                store.clearPending();
+            } catch (ExportConfigException e) {
+                // the state already records the bundle: the next run sees that and removes the reservation
+                warn(e.getMessage());
+            }
             return m;
         } catch (IOException e) {
             throw new ExportConfigException("cannot write bundle " + out + ": " + e.getMessage(), e);
         } finally {
-            if (prepared != null && Files.exists(prepared)) {
-                StateStore.deleteQuietly(prepared);
-                if (m != null) {
-                    // the bundle is signed but the state could not follow: without it, the next run would reuse
-                    // this sequence number, so the bundle must go
-                    deleteQuietly(out);
-                }
+            if (!recorded) {
+                abandon(out, staging, placed, store);
             }
             if (outputWasEmptyDir && !Files.exists(out)) {
                 try {
@@ -269,6 +294,25 @@ public final class ExportJob {
                 } catch (IOException ignored) {
                     // it was empty; its absence loses nothing
                 }
+            }
+        }
+    }
+
+    /**
+     * After a failure before the state recorded the bundle. A bundle that was placed is removed (on failure
+     * nothing is left in the output) but its sequence number stays reserved: it was visible, and may have been
+     * copied. One that never left staging frees its number, once the staging directory is surely gone.
+     */
+    private void abandon(Path out, Path staging, boolean placed, StateStore store) {
+        if (placed) {
+            deleteQuietly(out);
+            return;
+        }
+        if (!Files.exists(staging, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                store.clearPending();
+            } catch (ExportConfigException e) {
+                LOG.warn("{}; the next run settles the reservation", e.getMessage());
             }
         }
     }

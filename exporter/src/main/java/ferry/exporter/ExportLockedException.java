@@ -2,7 +2,7 @@ package ferry.exporter;
 
 import java.nio.file.Path;
 
-/** Another export run holds the state directory's lock (exit code 5); try again when it has finished. */
+/** Another export run holds the state directory's lock; try again when it has finished. */
 public final class ExportLockedException extends ExportException {
     private static final long serialVersionUID = 1L;
 
@@ -15,10 +15,5 @@ public final class ExportLockedException extends ExportException {
 
     public Path lockFile() {
         return lockFile;
-    }
-
-    @Override
-    public int exitCode() {
-        return 5;
     }
 }

@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * Everything one export run needs. Build with {@link #builder()}; the constructor checks every field and
- * throws {@link IllegalArgumentException} with a one-line message (a usage error, exit code 2).
+ * throws {@link IllegalArgumentException} with a one-line message (the operator's usage error).
  *
  * @param upstream         the upstream server's base URL (MS-WSUSSS 2.1); default {@link #DEFAULT_UPSTREAM}
  * @param products         products to export, each a category GUID or a title (case-insensitive exact match
@@ -35,10 +35,12 @@ import java.util.Set;
  * @param cacheDir         downloaded files, {@code <cacheDir>/<XX>/<SHA1HEX>}; null = {@code <stateDir>/cache}.
  *                         May be shared by several channels.
  * @param signingKeys      at least one, distinct
- * @param expiresIn        the bundle's validity (whole seconds, at least 1 s); null = never expires
+ * @param expiresIn        the bundle's validity: its manifest's {@code expiresAt} is {@code createdAt} plus this
+ *                         (at least 1 s, whole seconds); null = the bundle never expires (an explicit choice:
+ *                         the builder's default is {@link #DEFAULT_VALIDITY})
  * @param full             ignore the previous state: export everything selected as a full bundle (no base)
  * @param clock            source of {@code createdAt} (UTC); default the system clock
- * @param producerVersion  written as the manifest's producer version (producer name {@code ferry-exporter})
+ * @param producerVersion  written as the manifest's producer version (producer name {@value #PRODUCER_NAME})
  * @param clientOptions    timeouts, user agent and identity for the MS-WSUSSS client and file downloads
  * @param downloadAttempts attempts per file for connection errors and HTTP 5xx/408/429, 1..10; default 4
  * @param retryBackoff     wait before the second attempt, doubled each time; default 2 s
@@ -52,8 +54,13 @@ public record ExportOptions(URI upstream, List<String> products, List<String> cl
     /** Microsoft Update's server-sync endpoint base, the upstream of a top-level WSUS. */
     public static final URI DEFAULT_UPSTREAM = URI.create("https://sws.update.microsoft.com/");
     public static final String DEFAULT_CHANNEL = "default";
-    /** The producer name written in every manifest. */
-    public static final String PRODUCER_NAME = "ferry-exporter";
+    /** The producer name written in every manifest ({@code docs/bundle-format.md}). */
+    public static final String PRODUCER_NAME = "ferry";
+    /**
+     * How long a bundle stays valid unless the operator says otherwise: 30 days. A bundle that is withheld or
+     * goes stale then stops verifying instead of being accepted for ever (the "indefinite freeze" attack).
+     */
+    public static final Duration DEFAULT_VALIDITY = Duration.ofDays(30);
 
     public ExportOptions {
         Objects.requireNonNull(upstream, "upstream");
@@ -91,6 +98,9 @@ public record ExportOptions(URI upstream, List<String> products, List<String> cl
         }
         if (expiresIn != null && expiresIn.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("expiry must be at least one second: " + expiresIn);
+        }
+        if (expiresIn != null && expiresIn.getNano() != 0) {
+            throw new IllegalArgumentException("expiry must be whole seconds: " + expiresIn);
         }
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(producerVersion, "producer version");
@@ -139,7 +149,7 @@ public record ExportOptions(URI upstream, List<String> products, List<String> cl
         private Path stateDir;
         private Path cacheDir;
         private List<SigningKey> signingKeys = List.of();
-        private Duration expiresIn;
+        private Duration expiresIn = DEFAULT_VALIDITY;
         private boolean full;
         private Clock clock = Clock.systemUTC();
         private String producerVersion = defaultVersion();
@@ -169,13 +179,15 @@ public record ExportOptions(URI upstream, List<String> products, List<String> cl
         public Builder cacheDir(Path v) { cacheDir = v; return this; }
         public Builder signingKeys(List<SigningKey> v) { signingKeys = v; return this; }
         public Builder signingKey(SigningKey v) { signingKeys = List.of(v); return this; }
-        /** Default: never expires. */
+        /** The bundle's validity; default {@link #DEFAULT_VALIDITY}; null = same as {@link #noExpiry()}. */
         public Builder expiresIn(Duration v) { expiresIn = v; return this; }
+        /** The bundle never expires: its manifest carries no {@code expiresAt}. */
+        public Builder noExpiry() { expiresIn = null; return this; }
         public Builder full(boolean v) { full = v; return this; }
         /** Default {@link Clock#systemUTC()}. */
         public Builder clock(Clock v) { clock = v; return this; }
         public Builder producerVersion(String v) { producerVersion = v; return this; }
-        /** Default {@link WsusClientOptions#defaults()} with user agent {@code ferry-exporter/<version>}. */
+        /** Default {@link WsusClientOptions#defaults()} with user agent {@code ferry/<version>}. */
         public Builder clientOptions(WsusClientOptions v) { clientOptions = v; return this; }
         public Builder downloadAttempts(int v) { downloadAttempts = v; return this; }
         public Builder retryBackoff(Duration v) { retryBackoff = v; return this; }

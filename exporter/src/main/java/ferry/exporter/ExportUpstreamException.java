@@ -6,7 +6,7 @@ import ferry.wsus.client.WsusFaultException;
 import java.net.URI;
 
 /**
- * The upstream server failed us (exit code 3): unreachable, timed out, answered with a SOAP fault
+ * The upstream server failed us: unreachable, timed out, answered with a SOAP fault
  * (MS-WSUSSS 2.2.9; {@link #errorCode()} keeps its ErrorCode), or sent data that breaks the protocol
  * (a document whose identity is not the one requested, an unparseable document).
  */
@@ -28,11 +28,6 @@ public sealed class ExportUpstreamException extends ExportException permits Down
     static ExportUpstreamException of(WsusException e) {
         String code = e instanceof WsusFaultException f ? f.errorCode() : null;
         return new ExportUpstreamException(e.getMessage(), e.upstream(), e.operation(), code, e);
-    }
-
-    @Override
-    public int exitCode() {
-        return 3;
     }
 
     /** The upstream server's base URL. */

@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 /**
  * Verified update files, {@code <dir>/<XX>/<SHA1HEX>} ({@code XX} = the last two hex digits, as in content
  * URLs), so that no run downloads a file twice. Only files whose size and digests matched the metadata are
- * ever renamed into place; downloads in progress live in {@code <dir>/.partial/} under unique names, so several
- * channels may share one cache.
+ * ever renamed into place; downloads in progress live in {@code <dir>/.partial/<owner>/} under unique names, so
+ * several channels may share one cache. The owner names the state directory whose lock the run holds, so a run
+ * deletes whatever a killed run of its own channel left there, and never another channel's download.
  *
  * <p>A cached file is re-hashed before each use rather than trusted through a sidecar: a sidecar records what
  * was true once, while the bundle must carry what is on disk now; and a corrupt entry found this way is simply
@@ -28,14 +29,28 @@ final class FileCache {
     private static final Duration STALE_PARTIAL = Duration.ofDays(1);
 
     private final Path dir;
+    private final Path partials;
 
-    FileCache(Path dir) throws ExportConfigException {
+    /**
+     * @param owner the state directory whose lock the caller holds; its downloads in progress are
+     *              {@code <dir>/.partial/<first 16 hex digits of SHA-256 of its absolute path>/}
+     */
+    FileCache(Path dir, Path owner) throws ExportConfigException {
         this.dir = dir;
+        byte[] h;
         try {
-            Files.createDirectories(dir.resolve(".partial"));
+            h = MessageDigest.getInstance("SHA-256").digest(owner.toAbsolutePath().normalize().toString()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        this.partials = dir.resolve(".partial").resolve(java.util.HexFormat.of().formatHex(h, 0, 8));
+        try {
+            Files.createDirectories(partials);
         } catch (IOException e) {
             throw new ExportConfigException("cannot create file cache " + dir + ": " + e.getMessage(), e);
         }
+        removeOwnPartials();
         removeStalePartials();
     }
 
@@ -51,7 +66,7 @@ final class FileCache {
     /** A fresh, unique file for a download in progress. */
     Path newPartial() throws ExportConfigException {
         try {
-            return Files.createTempFile(dir.resolve(".partial"), "dl-", ".part");
+            return Files.createTempFile(partials, "dl-", ".part");
         } catch (IOException e) {
             throw new ExportConfigException("cannot create a file in cache " + dir + ": " + e.getMessage(), e);
         }
@@ -106,11 +121,22 @@ final class FileCache {
         return null;
     }
 
-    /** Partials untouched for a day belong to crashed runs: a live download keeps writing, so its time stays recent. */
+    /** Whatever is in our own partial directory was left by a killed run of this channel: we hold its lock. */
+    private void removeOwnPartials() throws ExportConfigException {
+        try (Stream<Path> s = Files.list(partials)) {
+            for (Path p : s.toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new ExportConfigException("cannot clean " + partials + " in the file cache: " + e.getMessage(), e);
+        }
+    }
+
+    /** Partials (of the old flat layout) untouched for a day belong to crashed runs: a live download keeps writing, so its time stays recent. */
     private void removeStalePartials() {
         Instant cutoff = Instant.now().minus(STALE_PARTIAL);
         try (Stream<Path> s = Files.list(dir.resolve(".partial"))) {
-            for (Path p : s.toList()) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
                 FileTime t = Files.getLastModifiedTime(p);
                 if (t.toInstant().isBefore(cutoff)) {
                     StateStore.deleteQuietly(p);

@@ -3,8 +3,8 @@ package ferry.exporter;
 import java.util.List;
 
 /**
- * A product, classification or language of the selection does not name exactly one thing on the upstream
- * (exit code 2). The message lists the close names, or the available ones when nothing is close.
+ * A product, classification or language of the selection does not name exactly one thing on the upstream.
+ * The message lists the close names, or the available ones when nothing is close.
  */
 public final class SelectionException extends ExportConfigException {
     private static final long serialVersionUID = 1L;

@@ -47,6 +47,7 @@ final class Spool implements AutoCloseable {
         try {
             byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
             Files.write(f, bytes);
+            CrashPoints.reached("spool");
             return new Spooled(f, bytes.length);
         } catch (IOException e) {
             throw new ExportConfigException("cannot write " + f + ": " + e.getMessage(), e);

@@ -14,15 +14,19 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
 
 /**
- * Reads and replaces {@code <stateDir>/state.json}. A new state is written to a temporary file and synced
- * before the bundle is finished ({@link #prepare}); {@link #commit} then renames it over the old one, so the
- * state file is always either the old or the new state, never a torn one.
+ * Reads and replaces the files of the state directory: {@code state.json} ({@link ExportState}) and
+ * {@code pending.json} ({@link PendingBundle}). Each is written to a synced temporary file next to it
+ * ({@code <name>.tmp-<pid>-<nanos>}) and renamed over it, so it is always either the old or the new content,
+ * never a torn one; temporaries of a killed run are removed by the next ({@link #removeTemporaries}).
  */
 final class StateStore {
 
     static final String FILE = "state.json";
+    static final String PENDING = "pending.json";
+    private static final String TMP_INFIX = ".tmp-";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -37,6 +41,10 @@ final class StateStore {
 
     Path file() {
         return dir.resolve(FILE);
+    }
+
+    Path pendingFile() {
+        return dir.resolve(PENDING);
     }
 
     /**
@@ -57,10 +65,7 @@ final class StateStore {
             throw new ExportConfigException("state file " + f + " has format version " + s.formatVersion()
                     + "; this exporter reads version " + ExportState.FORMAT_VERSION);
         }
-        if (!channel.equals(s.channel())) {
-            throw new ExportConfigException("state directory " + dir + " belongs to channel \"" + s.channel()
-                    + "\", not \"" + channel + "\"; use one state directory per channel");
-        }
+        checkChannel(s.channel(), channel);
         try {
             s.revisions();
         } catch (IllegalArgumentException e) {
@@ -69,30 +74,99 @@ final class StateStore {
         return s;
     }
 
-    /** Writes {@code state} to a synced temporary file next to the state file and returns it. */
-    Path prepare(ExportState state) throws ExportConfigException {
-        Path tmp = dir.resolve(FILE + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             OutputStream out = Channels.newOutputStream(ch)) {
-            out.write(JSON.writeValueAsBytes(state));
-            out.flush();
-            ch.force(true);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("export state is not serializable", e);
+    /**
+     * @return the reservation a run left, or null when there is none
+     * @throws ExportConfigException if the file is unreadable, malformed, or belongs to another channel
+     */
+    PendingBundle readPending(String channel) throws ExportConfigException {
+        Path f = pendingFile();
+        PendingBundle p;
+        try {
+            p = JSON.readValue(Files.readAllBytes(f), PendingBundle.class);
+        } catch (NoSuchFileException e) {
+            return null;
         } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw new ExportConfigException("cannot write state file " + tmp + ": " + oneLine(e), e);
+            throw new ExportConfigException("pending-bundle file " + f + " is unreadable: " + oneLine(e), e);
         }
-        return tmp;
+        if (p.formatVersion() != PendingBundle.FORMAT_VERSION || p.bundleDir() == null || p.stagingDir() == null
+                || p.bundleId() == null || p.state() == null || p.sequence() < 1) {
+            throw new ExportConfigException("pending-bundle file " + f + " is malformed or of another format version");
+        }
+        checkChannel(p.channel(), channel);
+        return p;
     }
 
-    /** Renames a prepared file over the state file (atomically where the file system can). */
-    void commit(Path prepared) throws ExportConfigException {
+    /** Replaces {@code state.json} with {@code state}, durably. */
+    void write(ExportState state) throws ExportConfigException {
+        replace(file(), state, "state.tmp", "state file");
+    }
+
+    /** Replaces {@code pending.json} with {@code pending}, durably. */
+    void writePending(PendingBundle pending) throws ExportConfigException {
+        replace(pendingFile(), pending, "pending.tmp", "pending-bundle file");
+    }
+
+    /** Deletes {@code pending.json}, durably. */
+    void clearPending() throws ExportConfigException {
         try {
-            Files.move(prepared, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.deleteIfExists(pendingFile());
         } catch (IOException e) {
-            deleteQuietly(prepared);
-            throw new ExportConfigException("cannot replace state file " + file() + ": " + oneLine(e), e);
+            throw new ExportConfigException("cannot delete " + pendingFile() + ": " + oneLine(e), e);
+        }
+        syncDirectory(dir);
+    }
+
+    /**
+     * Deletes the temporary files a killed run left next to {@code state.json} and {@code pending.json}. Only
+     * call while holding the lock: then no other run can be writing one.
+     */
+    void removeTemporaries() throws ExportConfigException {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if ((n.startsWith(FILE + TMP_INFIX) || n.startsWith(PENDING + TMP_INFIX)) && Files.isRegularFile(p)) {
+                    Files.delete(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new ExportConfigException("cannot clean state directory " + dir + ": " + oneLine(e), e);
+        }
+    }
+
+    private void replace(Path target, Object value, String crashStep, String what) throws ExportConfigException {
+        Path tmp = dir.resolve(target.getFileName() + TMP_INFIX + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 OutputStream out = Channels.newOutputStream(ch)) {
+                out.write(JSON.writeValueAsBytes(value));
+                out.flush();
+                ch.force(true);
+            }
+            CrashPoints.reached(crashStep);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (JsonProcessingException e) {
+            deleteQuietly(tmp);
+            throw new IllegalStateException(what + " is not serializable", e);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new ExportConfigException("cannot write " + what + " " + target + ": " + oneLine(e), e);
+        }
+        syncDirectory(dir);
+    }
+
+    private void checkChannel(String recorded, String channel) throws ExportConfigException {
+        if (!channel.equals(recorded)) {
+            throw new ExportConfigException("state directory " + dir + " belongs to channel \"" + recorded
+                    + "\", not \"" + channel + "\"; use one state directory per channel");
+        }
+    }
+
+    /** Makes a rename or delete durable where the platform allows syncing a directory. */
+    static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // e.g. Windows cannot open a directory: the rename is still atomic, only its durability is the OS's
         }
     }
 
@@ -100,11 +174,11 @@ final class StateStore {
         try {
             Files.deleteIfExists(p);
         } catch (IOException ignored) {
-            // a leftover temporary file is harmless: it is never read
+            // a leftover temporary file is harmless: it is never read, and the next run removes it
         }
     }
 
-    private static String oneLine(Exception e) {
+    static String oneLine(Exception e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);

@@ -6,12 +6,16 @@
  * <h2>State directory</h2>
  * <pre>
  * stateDir/
- * ├── lock            FileChannel lock held for a whole run (never deleted)
- * ├── state.json      the channel's export state, replaced atomically after a bundle is signed
- * ├── cache/XX/SHA1   verified update files (unless another cache directory is given)
- * │   └── .partial/   downloads in progress
- * └── work-*          a run's spooled documents, deleted at its end
+ * ├── lock              FileChannel lock held for a whole run (never deleted)
+ * ├── state.json        the channel's export state: the last bundle recorded and everything exported so far
+ * ├── pending.json      a sequence number reserved for a bundle not yet recorded (see below)
+ * ├── *.json.tmp-*      a state or pending file being written (synced, then renamed over the real one)
+ * ├── cache/XX/SHA1     verified update files (unless another cache directory is given)
+ * │   └── .partial/OWNER/  downloads in progress, one directory per state directory using the cache
+ * └── work-*            a run's spooled documents, deleted at its end
  * </pre>
+ * Next to the output directory {@code out}, the bundle is written in {@code .<out>.ferry-staging-<bundleId>}
+ * and renamed to {@code out} in one step ({@link ferry.format.BundleWriter}).
  *
  * <h2>How "only what changed" is decided</h2>
  * Each run lists the whole selection (GetRevisionIdList without an anchor) and subtracts the revisions and file
@@ -19,8 +23,42 @@
  * upstream keeping its anchors valid, picks up newly selected products or classifications by itself, and costs one
  * list per run (the anchor is recorded for information only).
  *
- * <h2>Exit codes</h2>
- * {@link ferry.exporter.ExportException#exitCode()}: 2 configuration or selection, 3 upstream (including
- * downloads), 5 locked; any other exception is a bug (10).
+ * <h2>A run can be killed anywhere: the state machine</h2>
+ * The promises: a bundle directory is complete or absent; no two bundles of a channel ever carry the same
+ * sequence number; the next run (it holds the lock, so nothing it deletes belongs to a live run) removes
+ * everything a killed run left. A run goes through these states, each entered by one atomic rename or delete
+ * of a synced file:
+ * <ol>
+ *   <li><b>idle</b>: {@code state.json} records sequence L (or is absent: L = 0), no {@code pending.json}.</li>
+ *   <li><b>reserved</b>: {@code pending.json} names sequence N = max(L, any lost reservation) + 1, the bundle id,
+ *       the output and staging directories, and the state to record. Written before the staging directory is
+ *       created, so every staging directory is named by a reservation.</li>
+ *   <li><b>placed</b>: the staging directory, all synced, is renamed to the output directory: the bundle is
+ *       visible.</li>
+ *   <li><b>recorded</b>: {@code state.json} is replaced by the reserved state (last sequence N).</li>
+ *   <li><b>idle</b> again: {@code pending.json} is deleted.</li>
+ * </ol>
+ * At its start, every run settles what a killed one left ({@code InterruptedRun}): it deletes temporary state
+ * files, the spool ({@code work-*}), its own partial downloads and the reservation's staging directory; then
+ * <ul>
+ *   <li>a reservation at or below the recorded sequence (killed between recorded and idle) is deleted;</li>
+ *   <li>a reserved bundle that is in place, whose manifest names the reservation's id, channel and sequence,
+ *       is signed by one of this run's keys and has all its volumes, is <b>adopted</b>: its state is recorded
+ *       (killed between placed and recorded). The operator is told, and the next bundle builds on it;</li>
+ *   <li>otherwise the bundle is <b>lost</b> (killed before placed, or the bundle was moved away): the
+ *       reservation is marked lost and kept, so its sequence number is never used again, even though that bundle
+ *       may exist somewhere. The next bundle gets N + 1 with the last recorded bundle as its base, which the
+ *       isolated side accepts whether or not it imported N.</li>
+ * </ul>
+ * A run that fails with an exception cleans up at once: the writer deletes its staging directory, a bundle
+ * already placed is deleted again (nothing is left in the output on failure) but its number stays reserved,
+ * and a reservation whose bundle never left staging is released.
+ *
+ * <p>{@code CrashPoints} names the steps in between; {@code ExportCrashTest} kills a real export in a child JVM
+ * at 20 of them (100 with {@code -Dferry.crash.points=100}) and checks these promises after the next run.
+ *
+ * <h2>Failures</h2>
+ * {@link ferry.exporter.ExportException} and its subclasses say whose fault a failure is (configuration or
+ * selection, upstream, locked); the command line maps them to exit codes. Any other exception is a bug.
  */
 package ferry.exporter;

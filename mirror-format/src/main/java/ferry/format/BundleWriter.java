@@ -24,13 +24,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Writes a bundle: entries streamed into tar volumes, then the manifest and its signatures.
  *
- * <p>Everything goes to a staging directory next to the target ({@code .<name>.staging-<random>}) that
- * {@link #finish} renames to the target in one step, so a bundle directory either is complete or does
- * not exist. {@link #close()} without a successful {@code finish} deletes the staging directory. Memory
+ * <p>Everything goes to a staging directory next to the target, {@code .<name>.ferry-staging-<token>}
+ * ({@link #stagingDir}), that {@link #finish} renames to the target in one step, so a bundle directory either
+ * is complete or does not exist. {@link #close()} without a successful {@code finish} deletes the staging
+ * directory. A process killed while writing cannot do that: a caller that records the target and the token
+ * before {@link #create} (the exporter does, in its state directory) removes the leftover on its next run with
+ * {@link #discardStaging}, which deletes nothing that is not named like a staging directory. Memory
  * use does not depend on entry sizes: data is copied through a fixed buffer and digested on the way.
  * Not thread-safe.
  *
@@ -42,19 +46,40 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class BundleWriter implements Closeable {
+    /** What every staging directory's name holds between the bundle's name and the token. */
+    public static final String STAGING_INFIX = ".ferry-staging-";
+    private static final Pattern TOKEN = Pattern.compile("[0-9A-Za-z-]{1,64}");
+    private static final Pattern STAGING_NAME = Pattern.compile("\\..+" + Pattern.quote(STAGING_INFIX) + TOKEN.pattern());
+
+    /**
+     * Told each durable step of the writing, in order: {@code entry} (after each {@link #add}), {@code volumes}
+     * (last volume closed), {@code manifest} (manifest written and synced), {@code signature} (one per signer),
+     * {@code rename} (just before the staging directory becomes the bundle) and {@code placed} (just after).
+     * Lets a caller journal its own state around the rename or, in tests, stop the process at a chosen step.
+     */
+    @FunctionalInterface
+    public interface StepListener {
+        /** Does nothing. */
+        StepListener NONE = step -> { };
+
+        void reached(String step);
+    }
+
     private final Path target;
     private final Path staging;
     private final VolumeWriter volumes;
     private final List<Entry> entries = new ArrayList<>();
     private final Set<String> paths = new HashSet<>();
     private final Set<String> dirs = new HashSet<>();
+    private final StepListener steps;
     private boolean finished;
     private boolean broken;
     private boolean closed;
 
-    private BundleWriter(Path target, Path staging, long volumeSize, Progress progress) {
+    private BundleWriter(Path target, Path staging, long volumeSize, Progress progress, StepListener steps) {
         this.target = target;
         this.staging = staging;
+        this.steps = steps;
         this.volumes = new VolumeWriter(staging.resolve(BundleLayout.VOLUMES_DIR), volumeSize,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), progress);
     }
@@ -76,6 +101,24 @@ public final class BundleWriter implements Closeable {
      * @throws FileAlreadyExistsException if bundleDir exists
      */
     public static BundleWriter create(Path bundleDir, long volumeSize, Progress progress) throws IOException {
+        byte[] rnd = new byte[6];
+        new java.security.SecureRandom().nextBytes(rnd);
+        return create(bundleDir, volumeSize, progress, HexFormat.of().formatHex(rnd), StepListener.NONE);
+    }
+
+    /**
+     * As {@link #create(Path, long, Progress)}, staging in {@link #stagingDir stagingDir(bundleDir, token)}.
+     *
+     * @param stagingToken 1-64 of {@code [0-9A-Za-z-]}, e.g. the bundle id; unique among writers for the same
+     *                     target (a staging directory that exists already is an error, never reused)
+     * @param steps        told each durable step ({@link StepListener}); {@link StepListener#NONE} for none
+     * @throws IllegalArgumentException if volumeSize is below the minimum or the token is malformed
+     * @throws FileAlreadyExistsException if bundleDir or the staging directory exists
+     */
+    public static BundleWriter create(Path bundleDir, long volumeSize, Progress progress, String stagingToken,
+                                      StepListener steps) throws IOException {
+        Objects.requireNonNull(steps, "steps");
+        Path staging = stagingDir(bundleDir, stagingToken);
         if (volumeSize < Limits.MIN_VOLUME_SIZE) {
             throw new IllegalArgumentException("volume size " + volumeSize + " is below the minimum of "
                     + Limits.MIN_VOLUME_SIZE + " bytes");
@@ -85,15 +128,67 @@ public final class BundleWriter implements Closeable {
         if (Files.exists(target)) {
             throw new FileAlreadyExistsException(target.toString(), null, "bundle directory already exists");
         }
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
-        byte[] rnd = new byte[6];
-        new java.security.SecureRandom().nextBytes(rnd);
-        Path staging = parent.resolve("." + target.getFileName() + ".staging-" + HexFormat.of().formatHex(rnd));
+        Files.createDirectories(target.getParent());
         Files.createDirectory(staging);
-        Files.createDirectory(staging.resolve(BundleLayout.VOLUMES_DIR));
-        Files.createDirectory(staging.resolve(BundleLayout.SIGNATURES_DIR));
-        return new BundleWriter(target, staging, volumeSize, progress);
+        try {
+            Files.createDirectory(staging.resolve(BundleLayout.VOLUMES_DIR));
+            Files.createDirectory(staging.resolve(BundleLayout.SIGNATURES_DIR));
+        } catch (IOException e) {
+            deleteTree(staging);
+            throw e;
+        }
+        return new BundleWriter(target, staging, volumeSize, progress, steps);
+    }
+
+    /**
+     * Where a writer for {@code bundleDir} with this token stages: {@code <parent>/.<name>.ferry-staging-<token>}
+     * (absolute, normalized).
+     *
+     * @throws IllegalArgumentException if the token is not 1-64 of {@code [0-9A-Za-z-]} or bundleDir has no name
+     */
+    public static Path stagingDir(Path bundleDir, String token) {
+        if (token == null || !TOKEN.matcher(token).matches()) {
+            throw new IllegalArgumentException("bad staging token: " + token);
+        }
+        Path target = bundleDir.toAbsolutePath().normalize();
+        if (target.getFileName() == null || target.getParent() == null) {
+            throw new IllegalArgumentException("bundle directory has no name: " + bundleDir);
+        }
+        return target.getParent().resolve("." + target.getFileName() + STAGING_INFIX + token);
+    }
+
+    /** True when {@code name} is shaped like a staging directory's name ({@link #stagingDir}). */
+    public static boolean isStagingName(String name) {
+        return STAGING_NAME.matcher(name).matches();
+    }
+
+    /**
+     * Deletes a staging directory a killed writer left behind, with everything in it (symbolic links inside are
+     * removed, never followed).
+     *
+     * @param stagingDir a path named like {@link #stagingDir}; the caller must know no writer is using it
+     * @return true if it existed and was deleted, false if it did not exist
+     * @throws IOException if the path is not named like a staging directory or is not a directory (it is then
+     *         left alone), or on I/O failure
+     */
+    public static boolean discardStaging(Path stagingDir) throws IOException {
+        Path dir = stagingDir.toAbsolutePath().normalize();
+        if (dir.getFileName() == null || !isStagingName(dir.getFileName().toString())) {
+            throw new IOException(dir + " is not named like a bundle staging directory; left alone");
+        }
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(dir + " is not a directory; left alone");
+        }
+        deleteTree(dir);
+        return true;
+    }
+
+    /** This writer's staging directory (absolute). */
+    public Path stagingDir() {
+        return staging;
     }
 
     /**
@@ -145,6 +240,7 @@ public final class BundleWriter implements Closeable {
         for (int k = path.indexOf('/'); k > 0; k = path.indexOf('/', k + 1)) {
             dirs.add(path.substring(0, k));
         }
+        steps.reached("entry");
         return e;
     }
 
@@ -173,23 +269,31 @@ public final class BundleWriter implements Closeable {
         }
         broken = true;
         Manifest m = Manifest.of(header, volumes.finish(), entries);
+        steps.reached("volumes");
         byte[] bytes = ManifestCodec.write(m);
         if (bytes.length > Limits.MAX_MANIFEST_BYTES) {
             throw new IOException("manifest would be " + bytes.length + " bytes, over the limit of "
                     + Limits.MAX_MANIFEST_BYTES + "; export fewer entries per bundle");
         }
         writeSynced(staging.resolve(BundleLayout.MANIFEST), bytes);
+        steps.reached("manifest");
         for (SigningKey k : signers) {
             String armored = DetachedSignatures.sign(k, bytes);
             writeSynced(staging.resolve(BundleLayout.SIGNATURES_DIR).resolve(BundleLayout.signatureFileName(k.fingerprint())),
                     armored.getBytes(StandardCharsets.US_ASCII));
+            steps.reached("signature");
         }
+        syncDirectory(staging.resolve(BundleLayout.SIGNATURES_DIR));
+        syncDirectory(staging);
         if (Files.exists(target)) {
             throw new FileAlreadyExistsException(target.toString(), null, "bundle directory appeared while writing");
         }
+        steps.reached("rename");
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         finished = true;
         broken = false;
+        syncDirectory(target.getParent());
+        steps.reached("placed");
         return m;
     }
 
@@ -230,6 +334,15 @@ public final class BundleWriter implements Closeable {
                 ch.write(b);
             }
             ch.force(true);
+        }
+    }
+
+    /** Makes a directory's entries durable where the platform allows it (a no-op where it does not). */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // e.g. Windows cannot open a directory; the rename is still atomic, only its durability is the OS's
         }
     }
 

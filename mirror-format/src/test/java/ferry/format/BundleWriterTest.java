@@ -92,6 +92,67 @@ class BundleWriterTest {
     }
 
     @Test
+    void stagesUnderARecognisableNameAndReportsEachStepInOrder() throws IOException {
+        Path bundle = root.resolve("bundle");
+        List<String> steps = new ArrayList<>();
+        Path staging = BundleWriter.stagingDir(bundle, "0f0e0d0c-run-1");
+        assertEquals(root.resolve(".bundle" + BundleWriter.STAGING_INFIX + "0f0e0d0c-run-1"), staging);
+        assertTrue(BundleWriter.isStagingName(staging.getFileName().toString()));
+        assertFalse(BundleWriter.isStagingName("bundle"));
+        assertFalse(BundleWriter.isStagingName(".bundle.staging-abc"));
+        try (BundleWriter w = BundleWriter.create(bundle, Limits.MIN_VOLUME_SIZE, Progress.NONE, "0f0e0d0c-run-1",
+                steps::add)) {
+            assertEquals(staging, w.stagingDir());
+            w.add("a.bin", "application/octet-stream", Map.of(), TestData.in(TestData.bytes(100_000, 5)), 100_000);
+            w.add("b.bin", "application/octet-stream", Map.of(), TestData.in(TestData.bytes(10, 6)), 10);
+            assertEquals(List.of("." + "bundle" + BundleWriter.STAGING_INFIX + "0f0e0d0c-run-1"), names(root));
+            w.finish(TestData.header(), List.of(TestData.signer()));
+        }
+        assertEquals(List.of("entry", "entry", "volumes", "manifest", "signature", "rename", "placed"), steps);
+        assertEquals(List.of("bundle"), names(root));
+    }
+
+    @Test
+    void aStagingTokenIsNeverReusedAndMustBeSafe() throws IOException {
+        Path bundle = root.resolve("bundle");
+        Files.createDirectories(BundleWriter.stagingDir(bundle, "t1"));
+        assertThrows(FileAlreadyExistsException.class,
+                () -> BundleWriter.create(bundle, Limits.MIN_VOLUME_SIZE, Progress.NONE, "t1", BundleWriter.StepListener.NONE));
+        for (String bad : new String[]{"", "../x", "a/b", "a.b", "x".repeat(65)}) {
+            assertThrows(IllegalArgumentException.class, () -> BundleWriter.stagingDir(bundle, bad), bad);
+        }
+    }
+
+    @Test
+    void discardStagingRemovesWhatAKilledWriterLeftAndNothingElse() throws IOException {
+        Path bundle = root.resolve("bundle");
+        // a writer that is never finished or closed, as when its process is killed
+        BundleWriter killed = BundleWriter.create(bundle, Limits.MIN_VOLUME_SIZE, Progress.NONE, "k1",
+                BundleWriter.StepListener.NONE);
+        killed.add("a.bin", "application/octet-stream", Map.of(), TestData.in(TestData.bytes(100_000, 5)), 100_000);
+        Path staging = killed.stagingDir();
+        assertTrue(Files.isDirectory(staging));
+        assertTrue(BundleWriter.discardStaging(staging));
+        assertFalse(Files.exists(staging));
+        assertFalse(BundleWriter.discardStaging(staging), "already gone");
+
+        // anything not named like a staging directory, or named so but not a directory, is left alone
+        Path other = root.resolve("bundle-of-someone-else");
+        Files.createDirectories(other.resolve("volumes"));
+        Files.writeString(other.resolve("volumes/keep.tar"), "keep");
+        assertThrows(IOException.class, () -> BundleWriter.discardStaging(other));
+        assertTrue(Files.exists(other.resolve("volumes/keep.tar")));
+        Path file = BundleWriter.stagingDir(root.resolve("x"), "f1");
+        Files.writeString(file, "a file");
+        assertThrows(IOException.class, () -> BundleWriter.discardStaging(file));
+        assertTrue(Files.exists(file));
+        Path link = BundleWriter.stagingDir(root.resolve("y"), "l1");
+        Files.createSymbolicLink(link, other);
+        assertThrows(IOException.class, () -> BundleWriter.discardStaging(link));
+        assertTrue(Files.exists(other.resolve("volumes/keep.tar")), "a link is never followed");
+    }
+
+    @Test
     void shortOrLongStreamFailsAndLeavesNothing() throws IOException {
         try (BundleWriter w = BundleWriter.create(root.resolve("bundle"), Limits.MIN_VOLUME_SIZE)) {
             assertThrows(IOException.class, () -> w.add("a.bin", "application/octet-stream", Map.of(),

@@ -1,0 +1,116 @@
+package ferry.cli;
+
+import ferry.exporter.ExportConfigException;
+import ferry.exporter.ExportLockedException;
+import ferry.exporter.ExportUpstreamException;
+import ferry.exporter.SelectionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@code ferry export}'s options, help text and the exit codes of the exporter's failures. */
+class ExportCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void helpRendersWithoutPicocliWarningsAndPicocliWrapsIt() {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        StringWriter out = new StringWriter();
+        int code;
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            CommandLine cl = Main.newCommandLine();
+            cl.setOut(new PrintWriter(out, true));
+            code = cl.execute("export", "--help");
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals(0, code);
+        String err = captured.toString(StandardCharsets.UTF_8);
+        assertFalse(err.contains("WARN"), err);
+        String help = out.toString();
+        assertTrue(help.contains("--out /media/usb/bundle-$(date +%F)"), help);
+        assertTrue(help.contains("--expires-in=DURATION") && help.contains("--no-expiry"), help);
+        for (String line : help.split("\n")) {
+            assertTrue(line.length() <= 80, "picocli wraps at 80 columns: " + line);
+        }
+        // one paragraph per description line: no sentence is broken by a hard line end in the source
+        assertTrue(help.replaceAll("\\s+", " ").contains("writes no bundle when nothing changed, holds a lock"), help);
+    }
+
+    @Test
+    void validityPeriodsParse() {
+        assertEquals(Duration.ofDays(30), ExportCommand.parseDuration("30d"));
+        assertEquals(Duration.ofHours(12), ExportCommand.parseDuration("12h"));
+        assertEquals(Duration.ofMinutes(90), ExportCommand.parseDuration("90m"));
+        assertEquals(Duration.ofSeconds(3600), ExportCommand.parseDuration("3600s"));
+        assertEquals(Duration.ofDays(14), ExportCommand.parseDuration("2w"));
+        assertEquals(Duration.ofDays(30), ExportCommand.parseDuration("P30D"));
+        assertEquals(Duration.ofHours(12), ExportCommand.parseDuration("PT12H"));
+        for (String bad : List.of("", "30", "d", "-1d", "0d", "1.5d", "PT0.5S", "P", "30 days", "P1Y")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ExportCommand.parseDuration(bad), bad);
+            assertTrue(e.getMessage().contains("\"" + bad + "\""), e.getMessage());
+        }
+    }
+
+    @Test
+    void badOrConflictingExpiryOptionsAreUsageErrorsBeforeAnythingHappens() {
+        Result both = export("--expires-in", "30d", "--no-expiry");
+        assertEquals(ExitCodes.USAGE, both.code);
+        assertTrue(both.err.contains("--expires-in and --no-expiry exclude each other"), both.err);
+        Result bad = export("--expires-in", "soon");
+        assertEquals(ExitCodes.USAGE, bad.code);
+        assertTrue(bad.err.contains("--expires-in: not a duration: \"soon\""), bad.err);
+    }
+
+    @Test
+    void exporterFailuresKeepTheirExitCodesAndBugsAreInternalErrors() {
+        assertEquals(ExitCodes.USAGE, Errors.exitCode(new ExportConfigException("output directory x is not empty")));
+        assertEquals(ExitCodes.USAGE, Errors.exitCode(new SelectionException("no product", "x", List.of())));
+        assertEquals(ExitCodes.UPSTREAM, Errors.exitCode(new ExportUpstreamException("upstream down",
+                URI.create("http://127.0.0.1:1/"), "GetAuthConfig", null, null)));
+        assertEquals(ExitCodes.LOCKED, Errors.exitCode(new ExportLockedException(tmp.resolve("lock"))));
+
+        for (RuntimeException bug : List.of(new IllegalStateException("x"), new NullPointerException("y"),
+                new IllegalArgumentException("a bad value deep inside the exporter"))) {
+            Errors.Bug wrapped = new Errors.Bug(bug);
+            assertEquals(ExitCodes.INTERNAL, Errors.exitCode(wrapped), bug.toString());
+            assertTrue(Errors.oneLine(wrapped).contains("this is a bug in ferry"), Errors.oneLine(wrapped));
+            assertTrue(Errors.oneLine(wrapped).contains(bug.getClass().getName()), Errors.oneLine(wrapped));
+        }
+        assertEquals(ExitCodes.INTERNAL, Errors.exitCode(new IllegalStateException("x")));
+        assertEquals(ExitCodes.INTERNAL, Errors.exitCode(new NullPointerException()));
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private Result export(String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("export", "--upstream", "http://127.0.0.1:1/",
+                "--product", "Contoso Widget", "--out", tmp.resolve("b").toString(), "--state",
+                tmp.resolve("state").toString(), "--key", tmp.resolve("no-such-key.asc").toString()));
+        args.addAll(List.of(extra));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.newCommandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return new Result(cl.execute(args.toArray(String[]::new)), out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,122 @@
+package ferry.exporter;
+
+import ferry.format.Progress;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Named steps of an export at which the crash tests stop the process dead ({@code Runtime.halt}, as a SIGKILL
+ * or power cut would), to prove that a run killed anywhere leaves nothing half-visible and that the next run
+ * cleans up and never reuses a sequence number.
+ *
+ * <p>Off unless a system property is set when this class loads, and then free: {@link #reached} tests one
+ * {@code static final} field that is null in production.
+ * <ul>
+ *   <li>{@value #HALT_PROPERTY}{@code =<step>#<n>}: halt with exit status {@value #HALT_STATUS} the n-th time
+ *       (from 1) {@code step} is reached;</li>
+ *   <li>{@value #TRACE_PROPERTY}{@code =<file>}: append each step reached to the file, one per line (how a
+ *       test learns which points a run passes).</li>
+ * </ul>
+ */
+final class CrashPoints {
+
+    static final String HALT_PROPERTY = "ferry.export.crashAt";
+    static final String TRACE_PROPERTY = "ferry.export.crashTrace";
+    /** The exit status of a halted run (128 + SIGKILL's 9, as a shell reports a killed process). */
+    static final int HALT_STATUS = 137;
+
+    private static final Plan PLAN = Plan.fromSystemProperties();
+
+    private CrashPoints() {
+    }
+
+    /** Marks a step; halts the JVM if it is the chosen one. A no-op unless a crash test configured it. */
+    static void reached(String step) {
+        if (PLAN != null) {
+            PLAN.reached(step);
+        }
+    }
+
+    /** {@code progress} itself in production; under a crash test, one that also marks {@code step} per advance. */
+    static Progress marking(Progress progress, String step) {
+        if (PLAN == null) {
+            return progress;
+        }
+        return new Progress() {
+            @Override
+            public void begin(String task, long totalBytes) {
+                progress.begin(task, totalBytes);
+            }
+
+            @Override
+            public void advance(long bytes) {
+                reached(step);
+                progress.advance(bytes);
+            }
+
+            @Override
+            public void end() {
+                progress.end();
+            }
+
+            @Override
+            public void info(String line) {
+                progress.info(line);
+            }
+        };
+    }
+
+    private static final class Plan {
+        private final String haltStep;
+        private final int haltAt;
+        private final Path trace;
+        private final Map<String, Integer> counts = new HashMap<>();
+
+        private Plan(String haltStep, int haltAt, Path trace) {
+            this.haltStep = haltStep;
+            this.haltAt = haltAt;
+            this.trace = trace;
+        }
+
+        static Plan fromSystemProperties() {
+            String halt = System.getProperty(HALT_PROPERTY);
+            String trace = System.getProperty(TRACE_PROPERTY);
+            if (halt == null && trace == null) {
+                return null;
+            }
+            String step = null;
+            int at = 0;
+            if (halt != null) {
+                int hash = halt.lastIndexOf('#');
+                if (hash <= 0) {
+                    throw new IllegalArgumentException(HALT_PROPERTY + " must be <step>#<n>: " + halt);
+                }
+                step = halt.substring(0, hash);
+                at = Integer.parseInt(halt.substring(hash + 1));
+            }
+            return new Plan(step, at, trace == null ? null : Path.of(trace));
+        }
+
+        synchronized void reached(String step) {
+            int n = counts.merge(step, 1, Integer::sum);
+            if (trace != null) {
+                try {
+                    Files.writeString(trace, step + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            if (n == haltAt && step.equals(haltStep)) {
+                Runtime.getRuntime().halt(HALT_STATUS);
+            }
+        }
+    }
+}
