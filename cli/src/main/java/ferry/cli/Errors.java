@@ -31,8 +31,9 @@ final class Errors {
             if (t instanceof ImporterException i) {
                 return importer(i);
             }
+            // Not IllegalArgumentException: out of a library it is a bug, never the operator's usage error.
             if (t instanceof KeyException || t instanceof TrustStoreException
-                    || t instanceof CommandLine.ParameterException || t instanceof IllegalArgumentException) {
+                    || t instanceof CommandLine.ParameterException) {
                 return ExitCodes.USAGE;
             }
             if (t instanceof WsusException) {

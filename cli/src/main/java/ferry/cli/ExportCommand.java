@@ -4,6 +4,7 @@ import ferry.exporter.ExportException;
 import ferry.exporter.ExportJob;
 import ferry.exporter.ExportMode;
 import ferry.exporter.ExportOptions;
+import ferry.format.ChannelReset;
 import ferry.exporter.ExportResult;
 import ferry.format.pgp.KeyException;
 import ferry.format.pgp.SigningKey;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /** {@code ferry export}: the connected side's job. */
@@ -91,6 +93,13 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--full", description = "Ignore what earlier bundles carried: export everything selected as a full bundle.")
     boolean full;
 
+    @Option(names = "--channel-reset", paramLabel = "SEQUENCE:BUNDLE_ID",
+            description = "Write a full bundle that resets its channel from the position SEQUENCE reached by bundle"
+                    + " BUNDLE_ID (shown by `ferry import` and the status page). The recovery when a bundle signed with"
+                    + " a huge sequence number made every genuine bundle look like a replay; the isolated side applies"
+                    + " it only where the channel stands exactly there.")
+    String channelReset;
+
     @Mixin
     OutputOptions output;
 
@@ -125,6 +134,17 @@ public final class ExportCommand implements Callable<Integer> {
         }
         Path state = stateDir != null ? stateDir
                 : Path.of(System.getProperty("user.home"), ".ferry", "export", channel.toLowerCase(Locale.ROOT));
+        ChannelReset reset = null;
+        if (channelReset != null) {
+            int colon = channelReset.indexOf(':');
+            try {
+                reset = new ChannelReset(Long.parseLong(channelReset.substring(0, Math.max(colon, 0))),
+                        UUID.fromString(channelReset.substring(colon + 1)));
+            } catch (RuntimeException e) {
+                throw new CliException(ExitCodes.USAGE, "--channel-reset: expected SEQUENCE:BUNDLE_ID, e.g."
+                        + " 9223372036854775807:0b87193f-efde-4ad1-a431-b2f9f14db672, got " + channelReset);
+            }
+        }
         ExportOptions options;
         try {
             options = ExportOptions.builder()
@@ -132,7 +152,7 @@ public final class ExportCommand implements Callable<Integer> {
                     .mode(metadataOnly ? ExportMode.METADATA_ONLY : ExportMode.METADATA_AND_FILES)
                     .outputDir(out).volumeSize(volumeBytes).channel(channel).stateDir(state).cacheDir(cacheDir)
                     .signingKeys(signers).expiresIn(validity)
-                    .full(full).producerVersion(VersionProvider.version()).build();
+                    .full(full).channelReset(reset).producerVersion(VersionProvider.version()).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }

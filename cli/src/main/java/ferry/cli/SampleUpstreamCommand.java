@@ -37,7 +37,12 @@ public final class SampleUpstreamCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long feature = "0".equals(featureUpdateSize) ? 0 : Sizes.parse(featureUpdateSize);
+        long feature;
+        try {
+            feature = "0".equals(featureUpdateSize) ? 0 : Sizes.parse(featureUpdateSize);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "--feature-update-size: " + e.getMessage(), e);
+        }
         try (SampleUpstream upstream = SampleUpstream.start(dir.resolve("files"), bind, port, feature)) {
             spec.commandLine().getOut().println("Sample upstream serving " + upstream.catalog().documents().size()
                     + " update revisions at " + upstream.uri() + " (files in " + dir.resolve("files") + "). Ctrl-C stops it.");

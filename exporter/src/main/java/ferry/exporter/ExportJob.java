@@ -1,5 +1,6 @@
 package ferry.exporter;
 
+import ferry.format.CrashPoints;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import ferry.format.BundleWriter;
 import ferry.format.FieldRules;
@@ -171,7 +172,7 @@ public final class ExportJob {
                 listed.anchor(), unresolved, counts);
         ManifestHeader header = new ManifestHeader(bundleId, o.channel(), sequence, base, createdAt,
                 o.expiresIn() == null ? null : createdAt.plus(o.expiresIn()),
-                new Producer(ExportOptions.PRODUCER_NAME, o.producerVersion()), selection);
+                new Producer(ExportOptions.PRODUCER_NAME, o.producerVersion()), selection, o.channelReset());
         ExportState next = nextState(baseline, sequence, bundleId, createdAt, up, sel, listed.anchor(), added,
                 toCarry, files);
 

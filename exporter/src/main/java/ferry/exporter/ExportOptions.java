@@ -1,5 +1,6 @@
 package ferry.exporter;
 
+import ferry.format.ChannelReset;
 import ferry.format.FieldRules;
 import ferry.format.Limits;
 import ferry.format.pgp.SigningKey;
@@ -44,12 +45,14 @@ import java.util.Set;
  * @param clientOptions    timeouts, user agent and identity for the MS-WSUSSS client and file downloads
  * @param downloadAttempts attempts per file for connection errors and HTTP 5xx/408/429, 1..10; default 4
  * @param retryBackoff     wait before the second attempt, doubled each time; default 2 s
+ * @param channelReset     null, or the channel position this bundle resets (docs/bundle-format.md section 3.4): the
+ *                         recovery from a fast-forward; such a bundle is always full
  */
 public record ExportOptions(URI upstream, List<String> products, List<String> classifications, List<String> languages,
                             ExportMode mode, Path outputDir, long volumeSize, String channel, Path stateDir,
                             Path cacheDir, List<SigningKey> signingKeys, Duration expiresIn, boolean full, Clock clock,
                             String producerVersion, WsusClientOptions clientOptions, int downloadAttempts,
-                            Duration retryBackoff) {
+                            Duration retryBackoff, ChannelReset channelReset) {
 
     /** Microsoft Update's server-sync endpoint base, the upstream of a top-level WSUS. */
     public static final URI DEFAULT_UPSTREAM = URI.create("https://sws.update.microsoft.com/");
@@ -156,6 +159,7 @@ public record ExportOptions(URI upstream, List<String> products, List<String> cl
         private WsusClientOptions clientOptions;
         private int downloadAttempts = 4;
         private Duration retryBackoff = Duration.ofSeconds(2);
+        private ChannelReset channelReset;
 
         private Builder() {
         }
@@ -191,14 +195,15 @@ public record ExportOptions(URI upstream, List<String> products, List<String> cl
         public Builder clientOptions(WsusClientOptions v) { clientOptions = v; return this; }
         public Builder downloadAttempts(int v) { downloadAttempts = v; return this; }
         public Builder retryBackoff(Duration v) { retryBackoff = v; return this; }
+        public Builder channelReset(ChannelReset v) { channelReset = v; return this; }
 
         /** @throws IllegalArgumentException naming the first bad field */
         public ExportOptions build() {
             WsusClientOptions client = clientOptions != null ? clientOptions
                     : WsusClientOptions.defaults().withUserAgent(PRODUCER_NAME + "/" + producerVersion);
             return new ExportOptions(upstream, products, classifications, languages, mode, outputDir, volumeSize,
-                    channel, stateDir, cacheDir, signingKeys, expiresIn, full, clock, producerVersion, client,
-                    downloadAttempts, retryBackoff);
+                    channel, stateDir, cacheDir, signingKeys, expiresIn, full || channelReset != null, clock,
+                    producerVersion, client, downloadAttempts, retryBackoff, channelReset);
         }
 
         private static String defaultVersion() {

@@ -1,5 +1,6 @@
 package ferry.exporter;
 
+import ferry.format.CrashPoints;
 import ferry.wsus.UpdateIdentity;
 
 import java.io.IOException;

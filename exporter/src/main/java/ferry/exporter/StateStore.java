@@ -1,5 +1,6 @@
 package ferry.exporter;
 
+import ferry.format.CrashPoints;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
 package ferry.exporter;
 
+import ferry.format.CrashPoints;
 import ferry.format.Progress;
 import ferry.format.pgp.SigningKey;
 import ferry.wsus.client.WsusClientOptions;

@@ -1,5 +1,6 @@
 package ferry.exporter;
 
+import ferry.format.CrashPoints;
 import ferry.format.BundleReader;
 import ferry.format.BundleWriter;
 import ferry.format.Entry;
