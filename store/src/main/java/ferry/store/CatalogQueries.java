@@ -260,13 +260,21 @@ final class CatalogQueries {
         return out;
     }
 
-    static Optional<Instant> lastImport(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT MAX(imported_at) FROM bundle")) {
-            rs.next();
-            OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
-            return Optional.ofNullable(t).map(OffsetDateTime::toInstant);
+    /** Objects the journal says import {@code importId} wrote that no catalog row references. */
+    static List<String> unreferencedJournalObjects(Connection c, String importId) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT j.sha256 FROM import_journal_object j"
+                + " WHERE j.import_id = ?"
+                + " AND NOT EXISTS (SELECT 1 FROM wsus_file f WHERE f.sha256 = j.sha256)"
+                + " AND NOT EXISTS (SELECT 1 FROM wsus_update_revision r WHERE r.metadata_sha256 = j.sha256)")) {
+            ps.setString(1, importId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
         }
+        return out;
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

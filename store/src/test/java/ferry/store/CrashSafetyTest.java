@@ -1,12 +1,15 @@
 package ferry.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,27 +45,54 @@ class CrashSafetyTest {
     }
 
     @Test
-    void aProcessKilledBeforeCommitLeavesTheStoreAsItWas() throws Exception {
+    void aProcessKilledBeforeCommitLeavesTheStoreAsItWasAndTheNextOpenGivesBackItsObjects() throws Exception {
         TreeMap<String, List<String>> before;
+        TreeSet<String> objectsBefore;
         try (Store store = Store.open(dir)) {
             store.commitImport(StoreChild.sampleBundle(store, "b1", 1));
             before = Fixtures.snapshot(store);
+            objectsBefore = Fixtures.objectFiles(dir);
         }
         assertEquals(StoreChild.HALTED, StoreChild.run("crash-before-commit", dir).exitCode());
+        assertEquals(objectsBefore.size() + 4, Fixtures.objectFiles(dir).size(),
+                "the dead import left three metadata documents and one file");
         try (Store store = Store.open(dir)) {
-            assertEquals(before, Fixtures.snapshot(store));
-            // The dead import's objects are orphans, but newer than the last commit: an import may be using them.
+            assertEquals(objectsBefore, Fixtures.objectFiles(dir), "the open gave back exactly what it wrote");
+            assertEquals(before, Fixtures.snapshot(store), "catalog as it was, journal empty");
+            assertEquals(0, store.collectGarbage());
+            assertEquals(3, store.commitImport(StoreChild.sampleBundle(store, "b3", 3)).newRevisions());
+        }
+    }
+
+    @Test
+    void objectsOutsideTheJournalAreNeverDeleted() throws Exception {
+        try (Store store = Store.open(dir)) {
+            store.commitImport(StoreChild.sampleBundle(store, "b1", 1));
+        }
+        // An import that wrote without a journal (Store.putObject) dies: its objects cannot be accounted for.
+        assertEquals(StoreChild.HALTED, StoreChild.run("crash-before-commit-unjournaled", dir).exitCode());
+        TreeSet<String> objects = Fixtures.objectFiles(dir);
+        try (Store store = Store.open(dir)) {
             assertEquals(0, store.collectGarbage());
             Thread.sleep(20);
             assertEquals(3, store.commitImport(StoreChild.sampleBundle(store, "b3", 3)).newRevisions());
-            // Once a later import committed, they are what a dead import left behind.
-            int orphans = store.collectGarbage();
-            assertEquals(4, orphans, "three metadata documents and one file");
-            for (RevisionRecord r : List.of(store.revision(StoreChild.UPDATE, 1).orElseThrow(),
-                    store.revision(StoreChild.UPDATE, 3).orElseThrow())) {
-                assertTrue(store.hasObject(r.metadataSha256()), "referenced objects stay");
+            assertEquals(0, store.collectGarbage(), "a later commit does not make them deletable either");
+        }
+        assertTrue(Fixtures.objectFiles(dir).containsAll(objects));
+    }
+
+    @Test
+    void aProcessKilledBetweenCommitAndCleanupKeepsTheImportAndTheNextOpenFinishesTheCleanup() throws Exception {
+        assertEquals(StoreChild.HALTED, StoreChild.run("crash-after-commit-before-cleanup", dir).exitCode());
+        String extra = Fixtures.sha256(Fixtures.bytes("written but not in the bundle's record"));
+        try (Store store = Store.open(dir)) {
+            assertTrue(store.isImported("b2"));
+            assertFalse(store.hasObject(extra), "written by the import, referenced by nothing: given back");
+            for (RevisionRef ref : store.latestRevisions(false, Set.of(), Set.of(), 0)) {
+                assertTrue(store.hasObject(store.metadataSha256(ref.updateId(), ref.revisionNumber()).orElseThrow()));
             }
-            store.files(StoreChild.UPDATE, 3).forEach(f -> assertTrue(store.hasObject(f.sha256())));
+            store.files(StoreChild.UPDATE, 2).forEach(f -> assertTrue(store.hasObject(f.sha256())));
+            assertTrue(store.check(true, CheckProgress.NONE).consistent(), store.check(false, CheckProgress.NONE).toString());
         }
     }
 
@@ -74,6 +104,7 @@ class CrashSafetyTest {
             assertEquals(3, store.counts().revisions());
             assertEquals(List.of(new ChannelState("wsus", 1, "b1")), store.channels());
             assertEquals(0, store.collectGarbage(), "every object written is referenced");
+            assertTrue(store.check(true, CheckProgress.NONE).consistent());
         }
     }
 }
