@@ -2,6 +2,7 @@ package ferry.store;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,12 +30,15 @@ final class Catalog implements AutoCloseable {
     /**
      * Opens (and migrates) the catalog of {@code storeDir}.
      *
-     * @param existing true when the directory holds an existing store: the catalog must then be there and be a
-     *                 ferry catalog; it is never created afresh
-     * @throws StoreDamagedException if {@code existing} and the catalog is missing, empty, unreadable or not a
-     *                               ferry catalog
+     * @param existing   true when the directory holds an existing store: the catalog must then be there and be a
+     *                   ferry catalog; it is never created afresh
+     * @param expectedId the store id of the directory's marker, or null if it has none. A catalog holding
+     *                   another id is refused before anything is written to it; a catalog from before store ids
+     *                   (format 1, e.g. a backup restored) takes this one.
+     * @throws StoreDamagedException if {@code existing} and the catalog is missing, empty, unreadable, not a
+     *                               ferry catalog or another store's
      */
-    static Catalog open(Path storeDir, boolean existing) {
+    static Catalog open(Path storeDir, boolean existing, String expectedId) {
         Path base = storeDir.toAbsolutePath().resolve("catalog");
         if (base.toString().contains(";")) {
             throw new StoreException("store " + storeDir + ": the path must not contain ';'");
@@ -50,7 +54,17 @@ final class Catalog implements AutoCloseable {
             if (existing) {
                 requireFerryCatalog(keeper, storeDir);
             }
+            String recorded = recordedStoreId(keeper);
+            if (expectedId != null && recorded != null && !recorded.equals(expectedId)) {
+                throw unusable(storeDir, "belongs to store " + recorded + ", not to this store " + expectedId, null);
+            }
             migrate(pool, storeDir);
+            if (expectedId != null && recorded == null) {
+                try (PreparedStatement ps = keeper.prepareStatement("UPDATE store_info SET store_id = ?")) {
+                    ps.setString(1, expectedId);
+                    ps.executeUpdate();
+                }
+            }
             checkFormat(keeper, storeDir);
             return new Catalog(pool, keeper);
         } catch (SQLException e) {
@@ -86,6 +100,21 @@ final class Catalog implements AutoCloseable {
             if (rs.getInt(1) != 2) {
                 throw unusable(storeDir, "holds no ferry catalog", null);
             }
+        }
+    }
+
+    // Null for a new catalog or one from before store ids.
+    private static String recordedStoreId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = 'PUBLIC'"
+                     + " AND UPPER(table_name) = 'STORE_INFO' AND UPPER(column_name) = 'STORE_ID'")) {
+            rs.next();
+            if (rs.getInt(1) == 0) {
+                return null;
+            }
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT store_id FROM store_info")) {
+            return rs.next() ? rs.getString(1) : null;
         }
     }
 

@@ -97,11 +97,8 @@ public final class Store implements AutoCloseable {
             if (existing && Files.size(catalogFile) == 0) {
                 throw Catalog.unusable(dir, "is empty", null);
             }
-            catalog = Catalog.open(dir, existing);
+            catalog = Catalog.open(dir, existing, marker.orElse(null));
             String id = catalog.storeId();
-            if (marker.isPresent() && !marker.get().equals(id)) {
-                throw Catalog.unusable(dir, "belongs to store " + id + ", not to this store " + marker.get(), null);
-            }
             if (marker.isEmpty()) {
                 // A new store, or one made before stores had markers: from now on it is recognised as a store.
                 StoreMarker.write(dir, id);
