@@ -31,8 +31,8 @@ final class ImportJournal {
     private final ObjectStore objects;
     // Guards claims and live. Taken after the store's write lock when both are needed.
     private final Object lock = new Object();
-    // Objects running imports wrote or reuse, with how many imports hold each: theirs to keep.
-    private final Map<String, Integer> claims = new HashMap<>();
+    // Objects running imports wrote or reuse, with the imports holding each: theirs to keep.
+    private final Map<String, Set<String>> claims = new HashMap<>();
     private final Set<String> live = new HashSet<>();
 
     ImportJournal(Path storeDir, Catalog catalog, ObjectStore objects) {
@@ -65,7 +65,7 @@ final class ImportJournal {
      */
     boolean claim(String importId, String sha256) {
         synchronized (lock) {
-            claims.merge(sha256, 1, Integer::sum);
+            claims.computeIfAbsent(sha256, k -> new HashSet<>()).add(importId);
             if (objects.has(sha256)) {
                 return false;
             }
@@ -77,15 +77,18 @@ final class ImportJournal {
                 ps.executeUpdate();
                 return true;
             } catch (SQLException | RuntimeException e) {
-                unclaim(sha256);
+                unclaim(importId, sha256);
                 throw e instanceof SQLException s ? failure("object " + sha256 + ": cannot record it in the import journal", s)
                         : (RuntimeException) e;
             }
         }
     }
 
-    private void unclaim(String sha256) {
-        claims.computeIfPresent(sha256, (k, n) -> n == 1 ? null : n - 1);
+    private void unclaim(String importId, String sha256) {
+        Set<String> holders = claims.get(sha256);
+        if (holders != null && holders.remove(importId) && holders.isEmpty()) {
+            claims.remove(sha256);
+        }
     }
 
     /**
@@ -96,7 +99,7 @@ final class ImportJournal {
     int release(String importId, Set<String> claimed) {
         synchronized (lock) {
             live.remove(importId);
-            claimed.forEach(this::unclaim);
+            claimed.forEach(sha -> unclaim(importId, sha));
             return clean(importId);
         }
     }
@@ -139,18 +142,30 @@ final class ImportJournal {
     }
 
     // Object files go first, journal entries last: a crash in between leaves entries whose objects are gone,
-    // which the next clean-up passes over.
+    // which the next clean-up passes over. An object another running import uses is handed over to that import's
+    // journal entries, so that it is still given back if that import does not commit it either.
     private int clean(String importId) {
         int deleted = 0;
         try (Connection c = catalog.connection()) {
+            List<String> handOver = new ArrayList<>();
             for (String sha256 : CatalogQueries.unreferencedJournalObjects(c, importId)) {
-                if (!claims.containsKey(sha256) && objects.delete(sha256)) {
+                if (claims.containsKey(sha256)) {
+                    handOver.add(sha256);
+                } else if (objects.delete(sha256)) {
                     deleted++;
                 }
             }
             c.setAutoCommit(false);
             try (PreparedStatement objs = c.prepareStatement("DELETE FROM import_journal_object WHERE import_id = ?");
-                 PreparedStatement imp = c.prepareStatement("DELETE FROM import_journal WHERE import_id = ?")) {
+                 PreparedStatement imp = c.prepareStatement("DELETE FROM import_journal WHERE import_id = ?");
+                 PreparedStatement hand = c.prepareStatement("MERGE INTO import_journal_object (import_id, sha256)"
+                         + " KEY (import_id, sha256) VALUES (?, ?)")) {
+                for (String sha256 : handOver) {
+                    hand.setString(1, claims.get(sha256).iterator().next());
+                    hand.setString(2, sha256);
+                    hand.addBatch();
+                }
+                hand.executeBatch();
                 objs.setString(1, importId);
                 objs.executeUpdate();
                 imp.setString(1, importId);
