@@ -260,17 +260,17 @@ final class CatalogQueries {
         return out;
     }
 
-    /** Objects the journal says import {@code importId} wrote that no catalog row references. */
-    static List<String> unreferencedJournalObjects(Connection c, String importId) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT j.sha256 FROM import_journal_object j"
-                + " WHERE j.import_id = ?"
-                + " AND NOT EXISTS (SELECT 1 FROM wsus_file f WHERE f.sha256 = j.sha256)"
-                + " AND NOT EXISTS (SELECT 1 FROM wsus_update_revision r WHERE r.metadata_sha256 = j.sha256)")) {
-            ps.setString(1, importId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
+    /** Those of {@code sha256s} (lower-case) that a catalog row references. */
+    static Set<String> referencedAmong(Connection c, Collection<String> sha256s) throws SQLException {
+        Set<String> out = new HashSet<>();
+        for (String sql : List.of("SELECT DISTINCT sha256 FROM wsus_file WHERE sha256 = ANY(?)",
+                "SELECT DISTINCT metadata_sha256 FROM wsus_update_revision WHERE metadata_sha256 = ANY(?)")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setArray(1, varchars(c, sha256s));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
                 }
             }
         }

@@ -1,61 +1,72 @@
 package ferry.store;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
- * The import journal: which objects each unfinished import wrote, recorded in the catalog before the object is
- * written. It is the only account of objects that may be deleted: an object is deleted only when the journal
- * says an import wrote it, that import is over (committed, aborted or dead), no catalog row references the
- * object and no running import uses it.
+ * The import journal: {@code journal/<import id>.objects}, one line per object an unfinished import wrote,
+ * appended before the object is written. It is the only account of objects that may be deleted: an
+ * object is deleted only when a journal says an import wrote it, that import is over (committed, aborted or
+ * dead), no catalog row references the object and no running import uses it.
  *
  * <p>Running imports of this process are known here ({@code live}); since a store is open in one process at a
- * time, every other journal entry belongs to an import that died.
+ * time, every other journal file belongs to an import that died. (A file rather than catalog rows: a catalog
+ * commit per object would cost more than writing the object and grow the catalog file by a page each.)
  */
 final class ImportJournal {
+    private static final String SUFFIX = ".objects";
+    private static final Pattern LINE = Pattern.compile("[0-9a-f]{64}");
+
     private final Path storeDir;
+    private final Path dir;
     private final Catalog catalog;
     private final ObjectStore objects;
-    // Guards claims and live. Taken after the store's write lock when both are needed.
+    // Guards everything below. Taken after the store's write lock when both are needed.
     private final Object lock = new Object();
     // Objects running imports wrote or reuse, with the imports holding each: theirs to keep.
     private final Map<String, Set<String>> claims = new HashMap<>();
-    private final Set<String> live = new HashSet<>();
+    private final Map<String, FileChannel> live = new HashMap<>();
 
     ImportJournal(Path storeDir, Catalog catalog, ObjectStore objects) {
         this.storeDir = storeDir;
+        this.dir = storeDir.resolve("journal");
         this.catalog = catalog;
         this.objects = objects;
     }
 
     /** Records a new running import; returns its id. */
-    String begin(Instant now) {
+    String begin() {
         String id = UUID.randomUUID().toString();
-        try (Connection c = catalog.connection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO import_journal (import_id, started_at) VALUES (?, ?)")) {
-            ps.setString(1, id);
-            ps.setObject(2, ImportTransaction.utc(now));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw failure("cannot begin an import", e);
+        try {
+            Files.createDirectories(dir);
+            FileChannel ch = FileChannel.open(file(id), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+            ObjectStore.syncDirectory(dir);
+            synchronized (lock) {
+                live.put(id, ch);
+            }
+            return id;
+        } catch (IOException e) {
+            throw failure("cannot begin an import journal", e);
         }
-        synchronized (lock) {
-            live.add(id);
-        }
-        return id;
     }
 
     /**
@@ -69,18 +80,26 @@ final class ImportJournal {
             if (objects.has(sha256)) {
                 return false;
             }
-            try (Connection c = catalog.connection();
-                 PreparedStatement ps = c.prepareStatement(
-                         "MERGE INTO import_journal_object (import_id, sha256) KEY (import_id, sha256) VALUES (?, ?)")) {
-                ps.setString(1, importId);
-                ps.setString(2, sha256);
-                ps.executeUpdate();
+            try {
+                append(importId, List.of(sha256));
                 return true;
-            } catch (SQLException | RuntimeException e) {
+            } catch (IOException e) {
                 unclaim(importId, sha256);
-                throw e instanceof SQLException s ? failure("object " + sha256 + ": cannot record it in the import journal", s)
-                        : (RuntimeException) e;
+                throw failure("object " + sha256 + ": cannot record it in the import journal", e);
             }
+        }
+    }
+
+    private void append(String importId, List<String> sha256s) throws IOException {
+        FileChannel ch = live.get(importId);
+        StringBuilder b = new StringBuilder();
+        sha256s.forEach(s -> b.append(s).append('\n'));
+        ByteBuffer bb = ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.US_ASCII));
+        // Not synced: a kill keeps what reached the operating system, and after a power loss a lost line only
+        // means its object is kept (and reported by check) - never that something else is deleted. Syncing
+        // would cost as much again as writing a small object.
+        while (bb.hasRemaining()) {
+            ch.write(bb);
         }
     }
 
@@ -92,27 +111,34 @@ final class ImportJournal {
     }
 
     /**
-     * Ends import {@code importId}: drops its claims, deletes the objects the journal says it wrote that nothing
-     * references and no other running import uses, then its journal entries. The caller holds the store's write
-     * lock, so no commit runs meanwhile. Returns how many objects were deleted.
+     * Ends import {@code importId}: drops its claims, deletes the objects its journal says it wrote that nothing
+     * references and no other running import uses, then the journal. The caller holds the store's write lock,
+     * so no commit runs meanwhile. Returns how many objects were deleted.
      */
     int release(String importId, Set<String> claimed) {
         synchronized (lock) {
-            live.remove(importId);
+            FileChannel ch = live.remove(importId);
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // Every line was written as it came.
+                }
+            }
             claimed.forEach(sha -> unclaim(importId, sha));
             return clean(importId);
         }
     }
 
     /**
-     * Cleans up after every import in the journal that is not running in this process (they died). Called with
+     * Cleans up after every import with a journal that is not running in this process (they died). Called with
      * the store's write lock held. Returns how many objects were deleted.
      */
     int recover() {
         synchronized (lock) {
             int deleted = 0;
-            for (String id : journalImports()) {
-                if (!live.contains(id)) {
+            for (String id : journals()) {
+                if (!live.containsKey(id)) {
                     deleted += clean(id);
                 }
             }
@@ -127,68 +153,78 @@ final class ImportJournal {
         }
     }
 
-    private List<String> journalImports() {
+    private List<String> journals() {
         List<String> ids = new ArrayList<>();
-        try (Connection c = catalog.connection();
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT import_id FROM import_journal ORDER BY started_at")) {
-            while (rs.next()) {
-                ids.add(rs.getString(1));
+        if (!Files.isDirectory(dir)) {
+            return ids;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                ids.add(name.substring(0, name.length() - SUFFIX.length()));
             }
-        } catch (SQLException e) {
-            throw failure("cannot read the import journal", e);
+        } catch (IOException e) {
+            throw failure("cannot list the import journals", e);
         }
         return ids;
     }
 
-    // Object files go first, journal entries last: a crash in between leaves entries whose objects are gone,
-    // which the next clean-up passes over. An object another running import uses is handed over to that import's
-    // journal entries, so that it is still given back if that import does not commit it either.
+    private Path file(String importId) {
+        return dir.resolve(importId + SUFFIX);
+    }
+
+    // Object files go first, the journal last: a crash in between leaves a journal whose objects are gone, which
+    // the next clean-up passes over. An object another running import uses is handed over to that import's
+    // journal, so that it is still given back if that import does not commit it either.
     private int clean(String importId) {
+        Path file = file(importId);
+        Set<String> written = new LinkedHashSet<>();
+        try {
+            // A line cut short by a crash was never followed by its object.
+            for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+                if (LINE.matcher(line).matches()) {
+                    written.add(line);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw failure("import " + importId + ": cannot read its journal " + file, e);
+        }
         int deleted = 0;
-        try (Connection c = catalog.connection()) {
-            List<String> handOver = new ArrayList<>();
-            for (String sha256 : CatalogQueries.unreferencedJournalObjects(c, importId)) {
-                if (claims.containsKey(sha256)) {
-                    handOver.add(sha256);
+        try {
+            Set<String> referenced;
+            try (Connection c = catalog.connection()) {
+                referenced = written.isEmpty() ? Set.of() : CatalogQueries.referencedAmong(c, written);
+            }
+            Map<String, List<String>> handOver = new HashMap<>();
+            for (String sha256 : written) {
+                if (referenced.contains(sha256)) {
+                    continue;
+                }
+                Set<String> holders = claims.get(sha256);
+                if (holders != null) {
+                    handOver.computeIfAbsent(holders.iterator().next(), k -> new ArrayList<>()).add(sha256);
                 } else if (objects.delete(sha256)) {
                     deleted++;
                 }
             }
-            c.setAutoCommit(false);
-            try (PreparedStatement objs = c.prepareStatement("DELETE FROM import_journal_object WHERE import_id = ?");
-                 PreparedStatement imp = c.prepareStatement("DELETE FROM import_journal WHERE import_id = ?");
-                 PreparedStatement hand = c.prepareStatement("MERGE INTO import_journal_object (import_id, sha256)"
-                         + " KEY (import_id, sha256) VALUES (?, ?)")) {
-                for (String sha256 : handOver) {
-                    hand.setString(1, claims.get(sha256).iterator().next());
-                    hand.setString(2, sha256);
-                    hand.addBatch();
-                }
-                hand.executeBatch();
-                objs.setString(1, importId);
-                objs.executeUpdate();
-                imp.setString(1, importId);
-                imp.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+            for (Map.Entry<String, List<String>> h : handOver.entrySet()) {
+                append(h.getKey(), h.getValue());
             }
+            Files.deleteIfExists(file);
         } catch (SQLException e) {
-            throw failure("import " + importId + ": cannot clean up its journal", e);
+            throw new StoreException("import " + importId + ": cannot clean up: " + Catalog.firstLine(e), e);
         } catch (IOException e) {
-            throw new StoreException("import " + importId + ": cannot delete an object it wrote: " + e, e);
+            throw failure("import " + importId + ": cannot clean up", e);
         }
         return deleted;
     }
 
-    private StoreException failure(String what, SQLException e) {
+    private StoreException failure(String what, IOException e) {
         if (DiskSpace.isFull(e, storeDir)) {
-            return new StoreFullException(storeDir, -1, DiskSpace.usable(storeDir), "catalog: " + what, e);
+            return new StoreFullException(storeDir, -1, DiskSpace.usable(storeDir), what, e);
         }
-        return new StoreException("store " + storeDir + ": " + what + ": " + Catalog.firstLine(e), e);
+        return new StoreException("store " + storeDir + ": " + what + ": " + e, e);
     }
 }

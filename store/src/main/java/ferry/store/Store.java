@@ -196,7 +196,7 @@ public final class Store implements AutoCloseable {
      * @throws StoreException     on a database error
      */
     public PendingImport beginImport() {
-        return new PendingImport(this, journal, journal.begin(clock.instant()));
+        return new PendingImport(this, journal, journal.begin());
     }
 
     void finish(PendingImport imp, Set<String> claimed) {

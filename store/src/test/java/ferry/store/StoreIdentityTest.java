@@ -171,8 +171,6 @@ class StoreIdentityTest {
             var s = c.createStatement();
             s.execute("ALTER TABLE store_info DROP COLUMN store_id");
             s.execute("UPDATE store_info SET format_version = 1");
-            s.execute("DROP TABLE import_journal_object");
-            s.execute("DROP TABLE import_journal");
             s.execute("DROP INDEX wsus_update_revision_by_metadata");
             s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '2'");
         }
