@@ -4,6 +4,9 @@ import ferry.exporter.ExportException;
 import ferry.format.pgp.KeyException;
 import ferry.format.trust.TrustStoreException;
 import ferry.importer.ImporterException;
+import ferry.store.StoreDamagedException;
+import ferry.store.StoreFullException;
+import ferry.store.StoreLockedException;
 import ferry.wsus.client.WsusException;
 import picocli.CommandLine;
 
@@ -13,6 +16,12 @@ final class Errors {
     }
 
     static int exitCode(Throwable ex) {
+        // A full disk is one whatever wrapped it (the importer reports store failures as its own).
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StoreFullException) {
+                return ExitCodes.NO_SPACE;
+            }
+        }
         Throwable t = ex;
         while (t != null) {
             if (t instanceof CliException c) {
@@ -23,6 +32,12 @@ final class Errors {
             }
             if (t instanceof KeyException || t instanceof TrustStoreException
                     || t instanceof CommandLine.ParameterException || t instanceof IllegalArgumentException) {
+                return ExitCodes.USAGE;
+            }
+            if (t instanceof StoreLockedException) {
+                return ExitCodes.LOCKED;
+            }
+            if (t instanceof StoreDamagedException) {
                 return ExitCodes.USAGE;
             }
             if (t instanceof WsusException) {

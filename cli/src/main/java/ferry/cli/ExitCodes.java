@@ -17,6 +17,8 @@ public final class ExitCodes {
     public static final int REFUSED = 4;
     /** Another run holds the lock on the export state or the store. */
     public static final int LOCKED = 5;
+    /** The store's file system has no room: the message says where, how many bytes were needed and how many are free. */
+    public static final int NO_SPACE = 6;
     /** A bug in ferry; the message and a stack trace (with --verbose) should be reported. */
     public static final int INTERNAL = 10;
 

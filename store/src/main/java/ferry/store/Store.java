@@ -78,6 +78,28 @@ public final class Store implements AutoCloseable {
         return open(dir, Clock.systemUTC());
     }
 
+    /**
+     * Opens the store in {@code dir} as {@link #open}, but never creates one: for commands that look after an
+     * existing store.
+     *
+     * @throws StoreException        "no store at DIR" if {@code dir} is absent or holds neither a marker, nor a
+     *                               catalog, nor objects
+     * @throws StoreDamagedException as {@link #open}
+     */
+    public static Store openExisting(Path dir) {
+        boolean any;
+        try {
+            any = Files.isDirectory(dir) && (Files.exists(dir.resolve(StoreMarker.FILE))
+                    || Files.exists(dir.resolve(Catalog.FILE)) || new ObjectStore(dir).anyFile());
+        } catch (IOException e) {
+            throw new StoreException("store " + dir + ": cannot read: " + e, e);
+        }
+        if (!any) {
+            throw new StoreException("no store at " + dir);
+        }
+        return open(dir);
+    }
+
     static Store open(Path dir, Clock clock) {
         try {
             Files.createDirectories(dir);
