@@ -15,14 +15,19 @@ import java.util.List;
  * @param damaged       objects found damaged by this check (wrong size for their catalog row, or content whose
  *                      SHA-256 is not their name), sorted; each was moved to {@code quarantine/} and is no
  *                      longer served
- * @param unreferenced  SHA-256 of objects no catalog row references, sorted; kept (ferry never deletes what it
- *                      cannot account for)
+ * @param unreferenced  SHA-256 of objects no catalog row references and no import journal accounts for
+ *                      (put there by hand, or kept after a power loss), sorted; kept (ferry never deletes what
+ *                      it cannot account for)
  * @param strays        paths (relative to the store directory) under {@code objects/} that are not objects
+ * @param unfinished    SHA-256 of unreferenced objects that imports which have not finished wrote, sorted: in use
+ *                      by a running import, or given back after the next commit ({@link Store#collectGarbage});
+ *                      not a problem
  */
 public record CheckReport(long objects, long objectBytes, long referenced, boolean rehashed, long bytesHashed,
                           List<Problem> missing, List<Problem> damaged, List<String> unreferenced,
-                          List<String> strays) {
+                          List<String> strays, List<String> unfinished) {
     public CheckReport {
+        unfinished = List.copyOf(unfinished);
         missing = List.copyOf(missing);
         damaged = List.copyOf(damaged);
         unreferenced = List.copyOf(unreferenced);

@@ -146,11 +146,53 @@ final class ImportJournal {
         }
     }
 
-    /** Objects running imports wrote or reuse: not to be reported as unreferenced. */
-    Set<String> claimed() {
+    /**
+     * Forgets running import {@code importId} without cleaning up: its journal stays, to be cleaned up by a later
+     * {@link #recover} like a dead import's, once a commit has had the chance to reference its objects.
+     */
+    void detach(String importId, Set<String> claimed) {
         synchronized (lock) {
-            return new HashSet<>(claims.keySet());
+            FileChannel ch = live.remove(importId);
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // Every line was written as it came.
+                }
+            }
+            claimed.forEach(sha -> unclaim(importId, sha));
         }
+    }
+
+    /**
+     * Objects running imports wrote or reuse, and objects the journals of unfinished imports list: not to be
+     * reported as unreferenced, since the journal accounts for them.
+     */
+    Set<String> accountedFor() {
+        synchronized (lock) {
+            Set<String> out = new HashSet<>(claims.keySet());
+            for (String id : journals()) {
+                out.addAll(lines(id));
+            }
+            return out;
+        }
+    }
+
+    private Set<String> lines(String importId) {
+        Set<String> written = new LinkedHashSet<>();
+        try {
+            // A line cut short by a crash was never followed by its object.
+            for (String line : Files.readAllLines(file(importId), StandardCharsets.US_ASCII)) {
+                if (LINE.matcher(line).matches()) {
+                    written.add(line);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return written;
+        } catch (IOException e) {
+            throw failure("import " + importId + ": cannot read its journal " + file(importId), e);
+        }
+        return written;
     }
 
     private List<String> journals() {
@@ -178,19 +220,7 @@ final class ImportJournal {
     // journal, so that it is still given back if that import does not commit it either.
     private int clean(String importId) {
         Path file = file(importId);
-        Set<String> written = new LinkedHashSet<>();
-        try {
-            // A line cut short by a crash was never followed by its object.
-            for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
-                if (LINE.matcher(line).matches()) {
-                    written.add(line);
-                }
-            }
-        } catch (NoSuchFileException e) {
-            return 0;
-        } catch (IOException e) {
-            throw failure("import " + importId + ": cannot read its journal " + file, e);
-        }
+        Set<String> written = lines(importId);
         int deleted = 0;
         try {
             Set<String> referenced;

@@ -139,6 +139,19 @@ public final class PendingImport implements AutoCloseable {
         }
     }
 
+    /** Leaves the journal for a later {@link Store#collectGarbage}: for the store's own session on close. */
+    void detach() {
+        finishing.writeLock().lock();
+        try {
+            if (state == State.OPEN) {
+                state = State.ABORTED;
+                journal.detach(id, claimed);
+            }
+        } finally {
+            finishing.writeLock().unlock();
+        }
+    }
+
     /** {@link #abort()} unless committed. */
     @Override
     public void close() {

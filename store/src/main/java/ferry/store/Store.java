@@ -48,6 +48,8 @@ public final class Store implements AutoCloseable {
     private final ObjectStore objects;
     private final ImportJournal journal;
     private final Clock clock;
+    // Journals objects written through putObject (outside any PendingImport); left for collectGarbage on close.
+    private PendingImport session;
     // One import (or garbage collection) at a time in this process; other processes are kept out by StoreLock.
     private final ReentrantLock writeLock = new ReentrantLock();
     // Tests make an import die just before its commit.
@@ -66,8 +68,9 @@ public final class Store implements AutoCloseable {
 
     /**
      * Opens the store in {@code dir}, or creates a new one if {@code dir} is absent or holds no store (no marker
-     * {@code store.id}, no objects). Migrates the catalog to the current schema, empties {@code dir/tmp/}, and
-     * gives back the objects that imports which died before finishing wrote (as their journal says).
+     * {@code store.id}, no objects). Migrates the catalog to the current schema and empties {@code dir/tmp/}.
+     * Objects that imports which died before finishing wrote stay (a new import may reuse them) until
+     * {@link #collectGarbage}.
      *
      * @throws StoreLockedException  if another process, or another {@code Store} in this process, has it open
      * @throws StoreDamagedException if {@code dir} holds a store whose catalog is missing, empty, unreadable or
@@ -126,12 +129,9 @@ public final class Store implements AutoCloseable {
                 StoreMarker.write(dir, id);
             }
             objects.prepare();
-            Store store = new Store(dir, lock, catalog, objects, clock);
-            int recovered = store.collectGarbage();
-            if (recovered > 0) {
-                LOG.info("store {}: gave back {} object(s) written by imports that did not finish", dir, recovered);
-            }
-            return store;
+            // Leftovers of imports that died are not given back here but after the next commit
+            // (collectGarbage): an import run again reuses what its killed predecessor had already copied.
+            return new Store(dir, lock, catalog, objects, clock);
         } catch (IOException e) {
             closeQuietly(catalog);
             lock.close();
@@ -161,8 +161,10 @@ public final class Store implements AutoCloseable {
      * syncs it, checks its size and digest and renames it into place atomically. If the object is already
      * present, {@code in} is not read at all. The caller closes {@code in}.
      *
-     * <p>An object stored this way is not in the import journal, so ferry never deletes it, even unreferenced;
-     * an import uses {@link PendingImport#putObject} instead.
+     * <p>An object written this way is recorded in the journal of this {@code Store}'s own session: it is
+     * given back by a {@link #collectGarbage} after this {@code Store} is closed (or its process died) if no
+     * commit references it by then. An import uses {@link #beginImport} instead, which gives back what it wrote
+     * as soon as it is aborted.
      *
      * @param expectedSize size in bytes; reading stops with an error at the first byte beyond it
      * @return the object's path
@@ -172,7 +174,14 @@ public final class Store implements AutoCloseable {
      *                            error; nothing is left behind in any of these cases
      */
     public Path putObject(InputStream in, String expectedSha256, long expectedSize) {
-        return objects.put(in, expectedSha256, expectedSize);
+        return session().putObject(in, expectedSha256, expectedSize);
+    }
+
+    private synchronized PendingImport session() {
+        if (session == null) {
+            session = beginImport();
+        }
+        return session;
     }
 
     /** Whether the object is present. @throws StoreException if {@code sha256} is not 64 hex digits */
@@ -299,8 +308,9 @@ public final class Store implements AutoCloseable {
 
     /**
      * Gives back the objects written by imports that did not finish and are not running in this process (their
-     * process died, or they were never closed): those the import journal lists that no catalog row references.
-     * Nothing else is ever deleted. {@link #open} does this too. Returns how many objects were deleted.
+     * process died, or their {@code Store} was closed first): those their journals list that no catalog row
+     * references. Nothing else is ever deleted. An import calls this after its commit. Returns how many objects
+     * were deleted.
      *
      * @throws StoreException if the journal cannot be read or an object cannot be deleted
      */
@@ -329,7 +339,7 @@ public final class Store implements AutoCloseable {
     public CheckReport check(boolean rehash, CheckProgress progress) {
         writeLock.lock();
         try (Connection c = catalog.connection()) {
-            CheckReport report = new StoreChecker(objects).check(c, journal.claimed(), rehash, progress);
+            CheckReport report = new StoreChecker(objects).check(c, journal.accountedFor(), rehash, progress);
             for (CheckReport.Problem d : report.damaged()) {
                 LOG.warn("store {}: object {} {}", dir, d.sha256(), d.detail());
             }
@@ -425,6 +435,11 @@ public final class Store implements AutoCloseable {
     @Override
     public void close() {
         try {
+            synchronized (this) {
+                if (session != null) {
+                    session.detach();
+                }
+            }
             catalog.close();
         } finally {
             lock.close();

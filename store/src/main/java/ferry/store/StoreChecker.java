@@ -24,7 +24,7 @@ final class StoreChecker {
     private record Use(String what, Long size) {
     }
 
-    CheckReport check(Connection c, Set<String> inUse, boolean rehash, CheckProgress progress)
+    CheckReport check(Connection c, Set<String> journaled, boolean rehash, CheckProgress progress)
             throws SQLException, IOException {
         Map<String, Use> referenced = references(c);
         Map<String, Long> found = new TreeMap<>();
@@ -75,15 +75,16 @@ final class StoreChecker {
         missing.sort(Comparator.comparing(CheckReport.Problem::sha256));
         damaged.sort(Comparator.comparing(CheckReport.Problem::sha256));
         List<String> unreferenced = new ArrayList<>();
+        List<String> unfinished = new ArrayList<>();
         for (String sha : found.keySet()) {
-            if (!referenced.containsKey(sha) && !inUse.contains(sha)
-                    && damaged.stream().noneMatch(d -> d.sha256().equals(sha))) {
-                unreferenced.add(sha);
+            if (referenced.containsKey(sha) || damaged.stream().anyMatch(d -> d.sha256().equals(sha))) {
+                continue;
             }
+            (journaled.contains(sha) ? unfinished : unreferenced).add(sha);
         }
         strays.sort(null);
         return new CheckReport(found.size(), totalBytes, referenced.size(), rehash, hashed, missing, damaged,
-                unreferenced, strays);
+                unreferenced, strays, unfinished);
     }
 
     // The first use of each object is enough to tell the operator what is affected.
