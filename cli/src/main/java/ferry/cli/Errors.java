@@ -11,6 +11,9 @@ import ferry.importer.ImporterException;
 import ferry.importer.NoSpaceException;
 import ferry.importer.StoreBusyException;
 import ferry.importer.StoreUnusableException;
+import ferry.store.StoreDamagedException;
+import ferry.store.StoreFullException;
+import ferry.store.StoreLockedException;
 import ferry.wsus.client.WsusException;
 import picocli.CommandLine;
 
@@ -20,6 +23,12 @@ final class Errors {
     }
 
     static int exitCode(Throwable ex) {
+        // A full disk is one whatever wrapped it (the importer reports store failures as its own).
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StoreFullException) {
+                return ExitCodes.NO_SPACE;
+            }
+        }
         Throwable t = ex;
         while (t != null) {
             if (t instanceof Bug) {
@@ -34,6 +43,12 @@ final class Errors {
             // Not IllegalArgumentException: out of a library it is a bug, never the operator's usage error.
             if (t instanceof KeyException || t instanceof TrustStoreException
                     || t instanceof CommandLine.ParameterException) {
+                return ExitCodes.USAGE;
+            }
+            if (t instanceof StoreLockedException) {
+                return ExitCodes.LOCKED;
+            }
+            if (t instanceof StoreDamagedException) {
                 return ExitCodes.USAGE;
             }
             if (t instanceof WsusException) {

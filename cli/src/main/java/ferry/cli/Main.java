@@ -24,13 +24,15 @@ import java.io.PrintWriter;
                 "Try it on one machine: ferry demo"},
         footer = {"",
                 "Exit codes: 0 ok, 1 invalid bundle, 2 usage/configuration, 3 upstream error,",
-                "            4 import refused (replay, downgrade, missing base), 5 locked, 10 internal error."},
+                "            4 import refused (replay, downgrade, missing base), 5 locked, 6 not enough disk space,",
+                "            10 internal error."},
         subcommands = {
                 KeysCommand.class,
                 ExportCommand.class,
                 VerifyCommand.class,
                 ImportCommand.class,
                 ServeCommand.class,
+                StoreCommand.class,
                 SampleUpstreamCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class})

@@ -9,9 +9,11 @@ import ferry.store.FileRecord;
 import ferry.store.ImportOutcome;
 import ferry.store.ImportRecord;
 import ferry.store.ImportRefusedException;
+import ferry.store.PendingImport;
 import ferry.store.RevisionRecord;
 import ferry.store.Store;
 import ferry.store.StoreException;
+import ferry.store.StoreFullException;
 import ferry.verifier.BundleVerifier;
 import ferry.verifier.ChannelPolicy;
 import ferry.verifier.Signer;
@@ -93,6 +95,8 @@ final class ImportRun {
             preflight();
             CrashPoints.reached("import.decided");
             return copyAndCommit(startedNanos);
+        } catch (StoreFullException e) {
+            throw new NoSpaceException(e.path(), e.neededBytes(), e.freeBytes(), e);
         } catch (StoreException e) {
             throw new ImportFailedException("bundle " + manifest.bundleId() + ": import failed, the store is unchanged: "
                     + e.getMessage(), e);
@@ -122,13 +126,14 @@ final class ImportRun {
             }
         }
         long free = store.usableSpace();
-        if (needed > free) {
+        if (free >= 0 && needed > free) {
             throw new NoSpaceException(store.directory(), needed, free, null);
         }
     }
 
     private ImportResult copyAndCommit(long startedNanos) throws ImporterException {
-        StoreSink sink = new StoreSink(store);
+        PendingImport pending = store.beginImport();
+        StoreSink sink = new StoreSink(store, pending);
         boolean committed = false;
         try {
             VerificationReport report;
@@ -154,7 +159,7 @@ final class ImportRun {
             }
             ImportOutcome outcome;
             try {
-                outcome = store.commitImport(record(revisions, files), gate.channelPolicy());
+                outcome = pending.commit(record(revisions, files), gate.channelPolicy());
             } catch (ImportRefusedException e) {
                 if (e.verdict() == ChannelPolicy.Verdict.ALREADY_IMPORTED) {
                     return result(true, ImportResult.Outcome.none(store.currentChangeNumber()), startedNanos);
@@ -180,7 +185,7 @@ final class ImportRun {
         } finally {
             sink.close();
             if (!committed) {
-                giveBack(sink.created());
+                giveBack(pending);
             }
         }
     }
@@ -188,6 +193,11 @@ final class ImportRun {
     /** The store failed while copying: a full disk gets its own exception with the figures. */
     private ImporterException storeFailure(StoreSink sink, IOException e) {
         Throwable cause = sink.failure() != null ? sink.failure() : e;
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof StoreFullException full && full.neededBytes() > 0) {
+                return new NoSpaceException(full.path(), full.neededBytes(), full.freeBytes(), cause);
+            }
+        }
         if (isNoSpace(cause)) {
             long needed = 0;
             for (Entry en : manifest.entries()) {
@@ -201,29 +211,20 @@ final class ImportRun {
 
     static boolean isNoSpace(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            String m = c.getMessage();
-            if (c instanceof java.nio.file.FileSystemException || c instanceof IOException) {
-                if (m != null && (m.contains("No space left") || m.contains("not enough space") || m.contains("quota"))) {
-                    return true;
-                }
-            }
-            if (c.getClass().getSimpleName().equals("StoreFullException")) {
+            if (c instanceof StoreFullException) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Deletes the objects this import added, unless the catalog references them (another import may). */
-    private void giveBack(Set<String> created) {
-        if (created.isEmpty()) {
-            return;
-        }
+    /** Deletes the objects this import wrote that nothing references (the store's journal knows which). */
+    private void giveBack(PendingImport pending) {
         try {
-            store.discardUnreferenced(created);
+            pending.abort();
         } catch (StoreException e) {
-            progress.info("could not give back " + created.size() + " object(s) this import wrote: " + e.getMessage()
-                    + "; `ferry store check` lists them");
+            progress.info("could not give back the objects this import wrote: " + e.getMessage()
+                    + "; the next import or `ferry store check` removes them");
         }
     }
 

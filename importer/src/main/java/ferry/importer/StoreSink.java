@@ -1,6 +1,7 @@
 package ferry.importer;
 
 import ferry.format.Entry;
+import ferry.store.PendingImport;
 import ferry.store.Store;
 import ferry.store.StoreException;
 import ferry.verifier.EntrySink;
@@ -12,9 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -28,8 +27,8 @@ import java.util.concurrent.BlockingQueue;
  * the gate found wrong is ended unmatched: its stream then fails before end of file, so the store discards the
  * staged file and nothing of it is ever visible.
  *
- * <p>{@link #created()} names the objects this import added to the store, which the importer gives back if the
- * import does not commit. The first failure of the store (disk full, I/O error) stops the gate at its next call.
+ * <p>Objects go through the store's {@link PendingImport}, so the store can give back what this import wrote if it
+ * does not commit, even after a crash. The first failure of the store (disk full, I/O error) stops the gate at its next call.
  */
 final class StoreSink implements EntrySink, AutoCloseable {
     static final int QUEUE_CHUNKS = 16;
@@ -40,9 +39,9 @@ final class StoreSink implements EntrySink, AutoCloseable {
     }
 
     private final Store store;
+    private final PendingImport pending;
     private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
     private final Thread worker;
-    private final Set<String> created = new LinkedHashSet<>();
     private final List<String> sha1Mismatches = new ArrayList<>();
     private volatile Throwable failure;
     private int reused;
@@ -50,8 +49,10 @@ final class StoreSink implements EntrySink, AutoCloseable {
     private int copied;
     private long copiedBytes;
 
-    StoreSink(Store store) {
+    /** Writes through {@code pending}, which records every object in the store's import journal first. */
+    StoreSink(Store store, PendingImport pending) {
         this.store = store;
+        this.pending = pending;
         this.worker = new Thread(this::drain, "ferry-import-writer");
         worker.setDaemon(true);
         worker.start();
@@ -102,11 +103,6 @@ final class StoreSink implements EntrySink, AutoCloseable {
     @Override
     public void close() {
         worker.interrupt();
-    }
-
-    /** Objects this import added to the store (SHA-256), in the order written. */
-    synchronized Set<String> created() {
-        return new LinkedHashSet<>(created);
     }
 
     /** Entries whose content's SHA-1 differs from the manifest's, as "path: detail". */
@@ -173,9 +169,8 @@ final class StoreSink implements EntrySink, AutoCloseable {
         EntryStream in = new EntryStream();
         try {
             if (failure == null) {
-                store.putObject(in, e.sha256(), e.size());
+                pending.putObject(in, e.sha256(), e.size());
                 synchronized (this) {
-                    created.add(e.sha256());
                     copied++;
                     copiedBytes += e.size();
                 }

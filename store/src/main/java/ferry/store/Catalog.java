@@ -2,6 +2,7 @@ package ferry.store;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,7 +14,9 @@ import org.h2.jdbcx.JdbcConnectionPool;
 /** The H2 catalog database: opening, migrating, handing out pooled connections. */
 final class Catalog implements AutoCloseable {
     /** The catalog format this code reads and writes ({@code store_info.format_version}). */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+    /** The H2 database file inside the store directory. */
+    static final String FILE = "catalog.mv.db";
 
     private final JdbcConnectionPool pool;
     // Holds the database open between calls (H2 closes an embedded database with its last connection).
@@ -24,19 +27,44 @@ final class Catalog implements AutoCloseable {
         this.keeper = keeper;
     }
 
-    static Catalog open(Path storeDir) {
+    /**
+     * Opens (and migrates) the catalog of {@code storeDir}.
+     *
+     * @param existing   true when the directory holds an existing store: the catalog must then be there and be a
+     *                   ferry catalog; it is never created afresh
+     * @param expectedId the store id of the directory's marker, or null if it has none. A catalog holding
+     *                   another id is refused before anything is written to it; a catalog from before store ids
+     *                   (format 1, e.g. a backup restored) takes this one.
+     * @throws StoreDamagedException if {@code existing} and the catalog is missing, empty, unreadable, not a
+     *                               ferry catalog or another store's
+     */
+    static Catalog open(Path storeDir, boolean existing, String expectedId) {
         Path base = storeDir.toAbsolutePath().resolve("catalog");
         if (base.toString().contains(";")) {
             throw new StoreException("store " + storeDir + ": the path must not contain ';'");
         }
         // WRITE_DELAY=0: a commit reaches the file before commit() returns, not up to half a second later.
-        String url = "jdbc:h2:file:" + base + ";FILE_LOCK=FILE;WRITE_DELAY=0;IFEXISTS=FALSE";
+        // IFEXISTS=TRUE for an existing store: H2 must not quietly create an empty database in its place.
+        String url = "jdbc:h2:file:" + base + ";FILE_LOCK=FILE;WRITE_DELAY=0;IFEXISTS=" + (existing ? "TRUE" : "FALSE");
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "ferry", "");
         pool.setMaxConnections(32);
         Connection keeper = null;
         try {
             keeper = pool.getConnection();
+            if (existing) {
+                requireFerryCatalog(keeper, storeDir);
+            }
+            String recorded = recordedStoreId(keeper);
+            if (expectedId != null && recorded != null && !recorded.equals(expectedId)) {
+                throw unusable(storeDir, "belongs to store " + recorded + ", not to this store " + expectedId, null);
+            }
             migrate(pool, storeDir);
+            if (expectedId != null && recorded == null) {
+                try (PreparedStatement ps = keeper.prepareStatement("UPDATE store_info SET store_id = ?")) {
+                    ps.setString(1, expectedId);
+                    ps.executeUpdate();
+                }
+            }
             checkFormat(keeper, storeDir);
             return new Catalog(pool, keeper);
         } catch (SQLException e) {
@@ -45,11 +73,61 @@ final class Catalog implements AutoCloseable {
             if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
                 throw new StoreLockedException("store " + storeDir + ": the catalog is open in another process", e);
             }
+            if (existing) {
+                throw unusable(storeDir, "cannot be read (" + firstLine(e) + ")", e);
+            }
             throw new StoreException("store " + storeDir + ": cannot open the catalog: " + firstLine(e), e);
         } catch (RuntimeException e) {
             closeQuietly(keeper);
             pool.dispose();
             throw e;
+        }
+    }
+
+    /** A refusal to open an existing store whose catalog is unusable; says what to do. */
+    static StoreDamagedException unusable(Path storeDir, String what, Throwable cause) {
+        return new StoreDamagedException("store " + storeDir + ": the catalog " + storeDir.resolve(FILE) + " " + what
+                + ", but the directory holds a store; refusing to start a new catalog over it. Restore the catalog"
+                + " from a backup, or import the channels' bundles into a new store (docs/store.md, Recovery)", cause);
+    }
+
+    // A database without ferry's tables is not this store's catalog (an emptied or replaced file).
+    private static void requireFerryCatalog(Connection c, Path storeDir) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'PUBLIC'"
+                     + " AND UPPER(table_name) IN ('STORE_INFO', 'FLYWAY_SCHEMA_HISTORY')")) {
+            rs.next();
+            if (rs.getInt(1) != 2) {
+                throw unusable(storeDir, "holds no ferry catalog", null);
+            }
+        }
+    }
+
+    // Null for a new catalog or one from before store ids.
+    private static String recordedStoreId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = 'PUBLIC'"
+                     + " AND UPPER(table_name) = 'STORE_INFO' AND UPPER(column_name) = 'STORE_ID'")) {
+            rs.next();
+            if (rs.getInt(1) == 0) {
+                return null;
+            }
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT store_id FROM store_info")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** The store id recorded in the catalog ({@code store_info.store_id}). */
+    String storeId() {
+        try (Statement s = keeper.createStatement();
+             ResultSet rs = s.executeQuery("SELECT store_id FROM store_info")) {
+            if (!rs.next()) {
+                throw new StoreException("catalog: store_info is empty");
+            }
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new StoreException("catalog: cannot read the store id: " + firstLine(e), e);
         }
     }
 

@@ -260,13 +260,21 @@ final class CatalogQueries {
         return out;
     }
 
-    static Optional<Instant> lastImport(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT MAX(imported_at) FROM bundle")) {
-            rs.next();
-            OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
-            return Optional.ofNullable(t).map(OffsetDateTime::toInstant);
+    /** Those of {@code sha256s} (lower-case) that a catalog row references. */
+    static Set<String> referencedAmong(Connection c, Collection<String> sha256s) throws SQLException {
+        Set<String> out = new HashSet<>();
+        for (String sql : List.of("SELECT DISTINCT sha256 FROM wsus_file WHERE sha256 = ANY(?)",
+                "SELECT DISTINCT metadata_sha256 FROM wsus_update_revision WHERE metadata_sha256 = ANY(?)")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setArray(1, varchars(c, sha256s));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
         }
+        return out;
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

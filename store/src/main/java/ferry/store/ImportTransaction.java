@@ -1,5 +1,6 @@
 package ferry.store;
 
+import ferry.format.CrashPoints;
 import ferry.verifier.ChannelPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -156,6 +157,7 @@ final class ImportTransaction {
         try {
             ImportOutcome outcome = write(c, now, b);
             beforeCommit.run();
+            CrashPoints.reached("store.commit");
             c.commit();
             return outcome;
         } catch (SQLException | RuntimeException | Error e) {

@@ -1,5 +1,6 @@
 package ferry.store;
 
+import ferry.format.CrashPoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -12,13 +13,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
+import java.nio.file.LinkOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
+import java.util.function.LongConsumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Content-addressed files: {@code objects/sha256/<first 2 hex>/<64 hex>}, staged in {@code tmp/}.
@@ -27,12 +31,34 @@ import java.util.function.Predicate;
 final class ObjectStore {
     private static final int BUFFER = 1 << 16;
 
+    private static final Pattern NAME = Pattern.compile("[0-9a-f]{64}");
+
+    private final Path storeDir;
     private final Path objects;
     private final Path tmp;
+    private final Path quarantine;
 
     ObjectStore(Path storeDir) {
+        this.storeDir = storeDir;
         this.objects = storeDir.resolve("objects").resolve("sha256");
         this.tmp = storeDir.resolve("tmp");
+        this.quarantine = storeDir.resolve("quarantine");
+    }
+
+    /** {@code objects/sha256/}. */
+    Path directory() {
+        return objects;
+    }
+
+    /** Whether {@code objects/} holds any file at all: evidence that a store lives here. */
+    boolean anyFile() throws IOException {
+        Path root = storeDir.resolve("objects");
+        if (!Files.isDirectory(root)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.anyMatch(Files::isRegularFile);
+        }
     }
 
     /** Creates the directories and removes what an interrupted run left in {@code tmp/}. */
@@ -62,8 +88,11 @@ final class ObjectStore {
         }
         Path target = path(hex);
         if (Files.isRegularFile(target)) {
-            touch(target);
             return target;
+        }
+        long free = DiskSpace.usable(tmp);
+        if (free >= 0 && expectedSize > free) {
+            throw new StoreFullException(storeDir, expectedSize, free, "object " + hex, null);
         }
         Path staged = tmp.resolve(hex + "." + UUID.randomUUID() + ".part");
         try {
@@ -94,16 +123,26 @@ final class ObjectStore {
             }
             Files.createDirectories(target.getParent());
             move(staged, target);
+            CrashPoints.reached("store.object");
             syncDirectory(target.getParent());
             return target;
         } catch (IOException e) {
+            // Give the space back before measuring what is free.
+            deleteQuietly(staged);
+            if (DiskSpace.isFull(e, tmp)) {
+                throw new StoreFullException(storeDir, expectedSize, DiskSpace.usable(tmp), "object " + hex, e);
+            }
             throw new StoreException("object " + hex + ": cannot store: " + e, e);
         } finally {
-            try {
-                Files.deleteIfExists(staged);
-            } catch (IOException ignored) {
-                // Left for the next open to clean.
-            }
+            deleteQuietly(staged);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // Left for the next open to clean.
         }
     }
 
@@ -118,32 +157,66 @@ final class ObjectStore {
         }
     }
 
+    /** Deletes the object if present; returns whether it was there. */
+    boolean delete(String sha256) throws IOException {
+        return Files.deleteIfExists(path(sha256));
+    }
+
     /**
-     * Deletes objects for which {@code referenced} is false and that were last modified before {@code before}.
-     * Returns how many were deleted.
+     * Every file under {@code objects/sha256/}: {@code objects} gets those named and placed as objects (name to
+     * size in bytes), {@code strays} the paths (relative to the store directory) of everything else.
      */
-    int deleteUnreferenced(Predicate<String> referenced, Instant before) throws IOException {
-        int deleted = 0;
-        try (DirectoryStream<Path> prefixes = Files.newDirectoryStream(objects)) {
-            for (Path prefix : prefixes) {
-                if (!Files.isDirectory(prefix)) {
+    void list(Map<String, Long> objectsFound, List<String> strays) throws IOException {
+        Path root = storeDir.resolve("objects");
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    if (!Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+                        strays.add(storeDir.relativize(f).toString());
+                    }
                     continue;
                 }
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(prefix)) {
-                    for (Path f : files) {
-                        String name = f.getFileName().toString();
-                        if (!name.matches("[0-9a-f]{64}") || referenced.test(name)) {
-                            continue;
-                        }
-                        if (Files.getLastModifiedTime(f).toInstant().isBefore(before)) {
-                            Files.deleteIfExists(f);
-                            deleted++;
-                        }
-                    }
+                String name = f.getFileName().toString();
+                if (NAME.matcher(name).matches() && f.getParent().equals(objects.resolve(name.substring(0, 2)))) {
+                    objectsFound.put(name, Files.size(f));
+                } else {
+                    strays.add(storeDir.relativize(f).toString());
                 }
             }
         }
-        return deleted;
+    }
+
+    /**
+     * SHA-256 of the object's content (lower-case hex), reporting each chunk read to {@code advance} (bytes).
+     */
+    String hash(String sha256, LongConsumer advance) throws IOException {
+        MessageDigest digest = sha256Digest();
+        try (InputStream in = Files.newInputStream(path(sha256))) {
+            byte[] buf = new byte[BUFFER];
+            for (int n; (n = in.read(buf)) != -1; ) {
+                digest.update(buf, 0, n);
+                advance.accept(n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Moves a damaged object to {@code quarantine/<hex>}, out of what is served. Returns its new place. */
+    Path quarantine(String sha256) throws IOException {
+        String hex = Ids.sha256(sha256, "object");
+        Files.createDirectories(quarantine);
+        Path to = quarantine.resolve(hex);
+        Files.move(path(hex), to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(quarantine);
+        return to;
+    }
+
+    /** Whether a damaged copy of the object sits in {@code quarantine/}. */
+    boolean inQuarantine(String sha256) {
+        return Files.exists(quarantine.resolve(Ids.sha256(sha256, "object")));
     }
 
     private static void move(Path staged, Path target) throws IOException {
@@ -156,17 +229,8 @@ final class ObjectStore {
         }
     }
 
-    // Recently used objects look new to garbage collection, which spares objects an import is about to reuse.
-    private static void touch(Path p) {
-        try {
-            Files.setLastModifiedTime(p, FileTime.from(Instant.now()));
-        } catch (IOException ignored) {
-            // Only garbage collection looks at the time.
-        }
-    }
-
     // Makes the rename itself durable; not every platform lets a directory be opened for this.
-    private static void syncDirectory(Path dir) {
+    static void syncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException ignored) {

@@ -24,9 +24,15 @@ import org.slf4j.LoggerFactory;
  * revisions and update files, and content-addressed objects ({@code objects/sha256/<2 hex>/<64 hex>}) holding
  * update metadata and update files.
  *
- * <p>An import writes its objects first ({@link #putObject}), then makes them reachable in one transaction
- * ({@link #commitImport}). A crash at any moment leaves the catalog as it was or fully imported; objects
- * written by an import that never committed are unreferenced and harmless ({@link #collectGarbage}).
+ * <p>An import ({@link #beginImport}) writes its objects first, recording each in the import journal before
+ * writing it, then makes them reachable in one transaction ({@link PendingImport#commit}). A crash at any moment
+ * leaves the catalog as it was or fully imported; objects an import wrote and never committed are given back
+ * when it is aborted, or by the next {@link #open} if the process died. Nothing ever deletes an object the
+ * journal does not list as written by an unfinished import, nor one the catalog references.
+ *
+ * <p>A directory that holds a store (its marker {@code store.id}, or any object) is only ever opened with its own
+ * catalog: a missing, empty, unreadable or foreign catalog is refused ({@link StoreDamagedException}) rather
+ * than replaced by a new one, which would forget every channel's position. See docs/store.md.
  *
  * <p>One {@code Store} per directory at a time, across processes and within one: {@link #open} throws
  * {@link StoreLockedException} otherwise. All methods are thread-safe; queries run concurrently with an import
@@ -41,29 +47,61 @@ public final class Store implements AutoCloseable {
     private final StoreLock lock;
     private final Catalog catalog;
     private final ObjectStore objects;
+    private final ImportJournal journal;
     private final Clock clock;
+    // Journals objects written through putObject (outside any PendingImport); left for collectGarbage on close.
+    private PendingImport session;
     // One import (or garbage collection) at a time in this process; other processes are kept out by StoreLock.
     private final ReentrantLock writeLock = new ReentrantLock();
     // Tests make an import die just before its commit.
     volatile Runnable beforeCommit = () -> { };
+    // ... or just after it, before the import's journal is cleaned up.
+    volatile Runnable afterCommit = () -> { };
 
     private Store(Path dir, StoreLock lock, Catalog catalog, ObjectStore objects, Clock clock) {
         this.dir = dir;
         this.lock = lock;
         this.catalog = catalog;
         this.objects = objects;
+        this.journal = new ImportJournal(dir, catalog, objects);
         this.clock = clock;
     }
 
     /**
-     * Opens the store in {@code dir}, creating it (and the directory) if needed, migrating the catalog to the
-     * current schema and emptying {@code dir/tmp/}.
+     * Opens the store in {@code dir}, or creates a new one if {@code dir} is absent or holds no store (no marker
+     * {@code store.id}, no objects). Migrates the catalog to the current schema and empties {@code dir/tmp/}.
+     * Objects that imports which died before finishing wrote stay (a new import may reuse them) until
+     * {@link #collectGarbage}.
      *
-     * @throws StoreLockedException if another process, or another {@code Store} in this process, has it open
-     * @throws StoreException       if it cannot be created or opened, or was written by a newer ferry
+     * @throws StoreLockedException  if another process, or another {@code Store} in this process, has it open
+     * @throws StoreDamagedException if {@code dir} holds a store whose catalog is missing, empty, unreadable or
+     *                               another store's; nothing is changed
+     * @throws StoreException        if it cannot be created or opened, or was written by a newer ferry
      */
     public static Store open(Path dir) {
         return open(dir, Clock.systemUTC());
+    }
+
+    /**
+     * Opens the store in {@code dir} as {@link #open}, but never creates one: for commands that look after an
+     * existing store.
+     *
+     * @throws StoreException        "no store at DIR" if {@code dir} is absent or holds neither a marker, nor a
+     *                               catalog, nor objects
+     * @throws StoreDamagedException as {@link #open}
+     */
+    public static Store openExisting(Path dir) {
+        boolean any;
+        try {
+            any = Files.isDirectory(dir) && (Files.exists(dir.resolve(StoreMarker.FILE))
+                    || Files.exists(dir.resolve(Catalog.FILE)) || new ObjectStore(dir).anyFile());
+        } catch (IOException e) {
+            throw new StoreException("store " + dir + ": cannot read: " + e, e);
+        }
+        if (!any) {
+            throw new StoreException("no store at " + dir);
+        }
+        return open(dir);
     }
 
     static Store open(Path dir, Clock clock) {
@@ -73,17 +111,42 @@ public final class Store implements AutoCloseable {
             throw new StoreException("store " + dir + ": cannot create: " + e, e);
         }
         StoreLock lock = StoreLock.acquire(dir);
+        Catalog catalog = null;
         try {
             ObjectStore objects = new ObjectStore(dir);
+            Optional<String> marker = StoreMarker.read(dir);
+            boolean existing = marker.isPresent() || objects.anyFile();
+            Path catalogFile = dir.resolve(Catalog.FILE);
+            if (existing && !Files.exists(catalogFile)) {
+                throw Catalog.unusable(dir, "is missing", null);
+            }
+            if (existing && Files.size(catalogFile) == 0) {
+                throw Catalog.unusable(dir, "is empty", null);
+            }
+            catalog = Catalog.open(dir, existing, marker.orElse(null));
+            String id = catalog.storeId();
+            if (marker.isEmpty()) {
+                // A new store, or one made before stores had markers: from now on it is recognised as a store.
+                StoreMarker.write(dir, id);
+            }
             objects.prepare();
-            Catalog catalog = Catalog.open(dir);
+            // Leftovers of imports that died are not given back here but after the next commit
+            // (collectGarbage): an import run again reuses what its killed predecessor had already copied.
             return new Store(dir, lock, catalog, objects, clock);
         } catch (IOException e) {
+            closeQuietly(catalog);
             lock.close();
             throw new StoreException("store " + dir + ": cannot prepare directories: " + e, e);
         } catch (RuntimeException e) {
+            closeQuietly(catalog);
             lock.close();
             throw e;
+        }
+    }
+
+    private static void closeQuietly(Catalog catalog) {
+        if (catalog != null) {
+            catalog.close();
         }
     }
 
@@ -99,13 +162,27 @@ public final class Store implements AutoCloseable {
      * syncs it, checks its size and digest and renames it into place atomically. If the object is already
      * present, {@code in} is not read at all. The caller closes {@code in}.
      *
+     * <p>An object written this way is recorded in the journal of this {@code Store}'s own session: it is
+     * given back by a {@link #collectGarbage} after this {@code Store} is closed (or its process died) if no
+     * commit references it by then. An import uses {@link #beginImport} instead, which gives back what it wrote
+     * as soon as it is aborted.
+     *
      * @param expectedSize size in bytes; reading stops with an error at the first byte beyond it
      * @return the object's path
-     * @throws StoreException naming the digest on a size or digest mismatch, a malformed digest, or an I/O error;
-     *                        nothing is left behind in that case
+     * @throws StoreFullException if the file system has fewer usable bytes than {@code expectedSize} (checked
+     *                            before reading), or runs out of space while writing
+     * @throws StoreException     naming the digest on a size or digest mismatch, a malformed digest, or an I/O
+     *                            error; nothing is left behind in any of these cases
      */
     public Path putObject(InputStream in, String expectedSha256, long expectedSize) {
-        return objects.put(in, expectedSha256, expectedSize);
+        return session().putObject(in, expectedSha256, expectedSize);
+    }
+
+    private synchronized PendingImport session() {
+        if (session == null) {
+            session = beginImport();
+        }
+        return session;
     }
 
     /** Whether the object is present. @throws StoreException if {@code sha256} is not 64 hex digits */
@@ -126,7 +203,59 @@ public final class Store implements AutoCloseable {
         return objects.open(sha256);
     }
 
+    /**
+     * Bytes usable for new objects and the catalog on the store's file system
+     * ({@link java.nio.file.FileStore#getUsableSpace()} of {@code objects/}), for a pre-flight check before an
+     * import; -1 if the file system cannot tell.
+     */
+    public long usableSpace() {
+        return DiskSpace.usable(objects.directory());
+    }
+
+    ObjectStore objects() {
+        return objects;
+    }
+
     // ---- import ----
+
+    /**
+     * Begins an import: the returned handle writes objects, recording each in the import journal before writing
+     * it, and either commits the bundle or gives the objects it wrote back (see {@link PendingImport}). Use it in
+     * try-with-resources: closing it without a commit aborts it. Several imports may run at once; the channel
+     * checks at commit decide between them.
+     *
+     * @throws StoreFullException if the journal cannot be written for lack of space
+     * @throws StoreException     on a database error
+     */
+    public PendingImport beginImport() {
+        return new PendingImport(this, journal, journal.begin());
+    }
+
+    void finish(PendingImport imp, Set<String> claimed) {
+        writeLock.lock();
+        try {
+            int deleted = journal.release(imp.id(), claimed);
+            if (deleted > 0) {
+                LOG.info("import {}: removed {} object(s) it wrote that the catalog does not reference", imp.id(), deleted);
+            }
+        } catch (StoreException e) {
+            LOG.warn("import {} is committed, but cleaning up its journal failed (the next open retries): {}",
+                    imp.id(), e.getMessage());
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    int abort(PendingImport imp, Set<String> claimed) {
+        writeLock.lock();
+        try {
+            int deleted = journal.release(imp.id(), claimed);
+            LOG.info("import {} aborted: gave back {} object(s)", imp.id(), deleted);
+            return deleted;
+        } finally {
+            writeLock.unlock();
+        }
+    }
 
     /**
      * Records one verified bundle in a single transaction: its revisions (those already stored are skipped, the
@@ -141,6 +270,7 @@ public final class Store implements AutoCloseable {
      *
      * @param policy the trust gate's channel policy ({@code BundleVerifier.channelPolicy()})
      * @throws ImportRefusedException when the policy refuses the bundle, or it was imported already; nothing changed
+     * @throws StoreFullException     if the catalog cannot grow for lack of space. Nothing changed.
      * @throws StoreException         if the record is malformed, names an object not in the store, a file that
      *                                is neither in the bundle nor in the store, or a file whose SHA-256 differs
      *                                from the stored one; or on a database error. Nothing changed.
@@ -155,6 +285,9 @@ public final class Store implements AutoCloseable {
                     rec.sequenceNumber(), outcome);
             return outcome;
         } catch (SQLException e) {
+            if (DiskSpace.isFull(e, dir)) {
+                throw new StoreFullException(dir, -1, DiskSpace.usable(dir), "catalog: bundle " + rec.bundleId(), e);
+            }
             throw new StoreException("bundle " + rec.bundleId() + ": import failed: " + Catalog.firstLine(e), e);
         } finally {
             writeLock.unlock();
@@ -182,57 +315,49 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Deletes objects no catalog row references that are older than the last import's commit: what imports
-     * that never committed left behind. Objects an import in progress has written (or reused) since are newer
-     * and kept. Returns how many objects were deleted.
+     * Gives back the objects written by imports that did not finish and are not running in this process (their
+     * process died, or their {@code Store} was closed first): those their journals list that no catalog row
+     * references. Nothing else is ever deleted. An import calls this after its commit. Returns how many objects
+     * were deleted.
+     *
+     * @throws StoreException if the journal cannot be read or an object cannot be deleted
      */
     public int collectGarbage() {
         writeLock.lock();
-        try (Connection c = catalog.connection()) {
-            Optional<Instant> last = CatalogQueries.lastImport(c);
-            if (last.isEmpty()) {
-                return 0;
-            }
-            Set<String> referenced = CatalogQueries.referencedObjects(c);
-            return objects.deleteUnreferenced(referenced::contains, last.get());
-        } catch (SQLException | IOException e) {
-            throw new StoreException("store " + dir + ": garbage collection failed: " + e.getMessage(), e);
+        try {
+            return journal.recover();
         } finally {
             writeLock.unlock();
         }
     }
+
+    // ---- check ----
 
     /**
-     * Gives back objects an import added and then did not commit: deletes each of {@code sha256s} that no catalog
-     * row references (another import may have committed a reference meanwhile). Returns how many were deleted.
+     * Checks that the catalog and the objects agree: every object the catalog references is present, every
+     * present object is referenced, update files have the size their catalog row says, and with {@code rehash}
+     * every object's content has the SHA-256 it is named by. A damaged object is moved to {@code quarantine/},
+     * so it is no longer served ({@link #openObject} and {@link #hasObject} no longer find it). Nothing is
+     * deleted. Imports in this process wait until the check is over.
      *
-     * @throws StoreException on a database or file system error
+     * @param rehash   read and hash every object (slow: reads the whole store)
+     * @param progress told the bytes to hash and each chunk hashed
+     * @throws StoreException on a database or I/O error
      */
-    public int discardUnreferenced(Collection<String> sha256s) {
+    public CheckReport check(boolean rehash, CheckProgress progress) {
         writeLock.lock();
         try (Connection c = catalog.connection()) {
-            Set<String> referenced = CatalogQueries.referencedObjects(c);
-            int deleted = 0;
-            for (String sha : sha256s) {
-                String hex = Ids.sha256(sha, "object");
-                if (!referenced.contains(hex) && Files.deleteIfExists(objects.path(hex))) {
-                    deleted++;
-                }
+            CheckReport report = new StoreChecker(objects).check(c, journal.accountedFor(), rehash, progress);
+            for (CheckReport.Problem d : report.damaged()) {
+                LOG.warn("store {}: object {} {}", dir, d.sha256(), d.detail());
             }
-            return deleted;
-        } catch (SQLException | IOException e) {
-            throw new StoreException("store " + dir + ": cannot give back objects: " + e.getMessage(), e);
+            return report;
+        } catch (SQLException e) {
+            throw new StoreException("store " + dir + ": check failed: " + Catalog.firstLine(e), e);
+        } catch (IOException e) {
+            throw new StoreException("store " + dir + ": check failed: " + e, e);
         } finally {
             writeLock.unlock();
-        }
-    }
-
-    /** Bytes usable by this process on the file system holding the store's objects. */
-    public long usableSpace() {
-        try {
-            return Files.getFileStore(dir).getUsableSpace();
-        } catch (IOException e) {
-            throw new StoreException("store " + dir + ": cannot read the free space: " + e.getMessage(), e);
         }
     }
 
@@ -318,6 +443,11 @@ public final class Store implements AutoCloseable {
     @Override
     public void close() {
         try {
+            synchronized (this) {
+                if (session != null) {
+                    session.detach();
+                }
+            }
             catalog.close();
         } finally {
             lock.close();

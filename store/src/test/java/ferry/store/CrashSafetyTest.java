@@ -1,12 +1,16 @@
 package ferry.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,27 +46,91 @@ class CrashSafetyTest {
     }
 
     @Test
-    void aProcessKilledBeforeCommitLeavesTheStoreAsItWas() throws Exception {
+    void aProcessKilledBeforeCommitLeavesTheStoreAsItWasAndItsObjectsAreGivenBack() throws Exception {
         TreeMap<String, List<String>> before;
+        TreeSet<String> objectsBefore;
         try (Store store = Store.open(dir)) {
             store.commitImport(StoreChild.sampleBundle(store, "b1", 1));
             before = Fixtures.snapshot(store);
+            objectsBefore = Fixtures.objectFiles(dir);
+        }
+        assertEquals(StoreChild.HALTED, StoreChild.run("crash-before-commit", dir).exitCode());
+        assertEquals(objectsBefore.size() + 4, Fixtures.objectFiles(dir).size(),
+                "the dead import left three metadata documents and one file");
+        try (Store store = Store.open(dir)) {
+            assertEquals(before, Fixtures.snapshot(store), "catalog as it was");
+            assertEquals(objectsBefore.size() + 4, Fixtures.objectFiles(dir).size(), "kept by the open, for reuse");
+            CheckReport check = store.check(false, CheckProgress.NONE);
+            assertTrue(check.consistent(), check.toString());
+            assertEquals(4, check.unfinished().size());
+            assertEquals(4, store.collectGarbage(), "the journal accounts for them");
+            assertEquals(objectsBefore, Fixtures.objectFiles(dir), "exactly what it wrote was given back");
+            assertEquals(0, store.collectGarbage());
+            assertEquals(3, store.commitImport(StoreChild.sampleBundle(store, "b3", 3)).newRevisions());
+        }
+    }
+
+    @Test
+    void aKilledImportRunAgainReusesWhatItHadCopied() throws Exception {
+        assertEquals(StoreChild.HALTED, StoreChild.run("crash-before-commit", dir).exitCode());
+        TreeSet<String> left = Fixtures.objectFiles(dir);
+        try (Store store = Store.open(dir); PendingImport again = store.beginImport()) {
+            again.commit(StoreChild.sampleBundle(again::putObject, "b2", 2));
+            assertEquals(0, again.objectsWritten(), "all four reused");
+            assertEquals(0, store.collectGarbage(), "now referenced");
+            assertEquals(left, Fixtures.objectFiles(dir));
+            assertTrue(store.check(true, CheckProgress.NONE).consistent());
+        }
+    }
+
+    @Test
+    void objectsWrittenThroughStorePutObjectAreAccountedForToo() throws Exception {
+        try (Store store = Store.open(dir)) {
+            store.commitImport(StoreChild.sampleBundle(store, "b1", 1));
+        }
+        TreeSet<String> before = Fixtures.objectFiles(dir);
+        assertEquals(StoreChild.HALTED, StoreChild.run("crash-before-commit-unjournaled", dir).exitCode());
+        try (Store store = Store.open(dir)) {
+            assertEquals(4, store.collectGarbage(), "the store's own session journal lists them");
+        }
+        assertEquals(before, Fixtures.objectFiles(dir));
+    }
+
+    @Test
+    void objectsNoJournalAccountsForAreNeverDeleted() throws Exception {
+        byte[] data = Fixtures.bytes("restored by hand from a backup");
+        String hex = Fixtures.sha256(data);
+        try (Store store = Store.open(dir)) {
+            store.commitImport(StoreChild.sampleBundle(store, "b1", 1));
+            Path p = store.objectPath(hex);
+            Files.createDirectories(p.getParent());
+            Files.write(p, data);
         }
         assertEquals(StoreChild.HALTED, StoreChild.run("crash-before-commit", dir).exitCode());
         try (Store store = Store.open(dir)) {
-            assertEquals(before, Fixtures.snapshot(store));
-            // The dead import's objects are orphans, but newer than the last commit: an import may be using them.
-            assertEquals(0, store.collectGarbage());
-            Thread.sleep(20);
+            assertEquals(4, store.collectGarbage());
             assertEquals(3, store.commitImport(StoreChild.sampleBundle(store, "b3", 3)).newRevisions());
-            // Once a later import committed, they are what a dead import left behind.
-            int orphans = store.collectGarbage();
-            assertEquals(4, orphans, "three metadata documents and one file");
-            for (RevisionRecord r : List.of(store.revision(StoreChild.UPDATE, 1).orElseThrow(),
-                    store.revision(StoreChild.UPDATE, 3).orElseThrow())) {
-                assertTrue(store.hasObject(r.metadataSha256()), "referenced objects stay");
+            assertEquals(0, store.collectGarbage());
+            assertTrue(store.hasObject(hex), "unreferenced, but nothing says ferry wrote it: kept");
+            assertEquals(List.of(hex), store.check(true, CheckProgress.NONE).unreferenced());
+        }
+    }
+
+    @Test
+    void aProcessKilledBetweenCommitAndCleanupKeepsTheImportAndTheCleanupIsFinishedLater() throws Exception {
+        assertEquals(StoreChild.HALTED, StoreChild.run("crash-after-commit-before-cleanup", dir).exitCode());
+        String extra = Fixtures.sha256(Fixtures.bytes("written but not in the bundle's record"));
+        try (Store store = Store.open(dir)) {
+            assertTrue(store.isImported("b2"));
+            assertTrue(store.hasObject(extra));
+            assertEquals(1, store.collectGarbage(), "written by the import, referenced by nothing: given back");
+            assertFalse(store.hasObject(extra));
+            for (RevisionRef ref : store.latestRevisions(false, Set.of(), Set.of(), 0)) {
+                assertTrue(store.hasObject(store.metadataSha256(ref.updateId(), ref.revisionNumber()).orElseThrow()));
             }
-            store.files(StoreChild.UPDATE, 3).forEach(f -> assertTrue(store.hasObject(f.sha256())));
+            store.files(StoreChild.UPDATE, 2).forEach(f -> assertTrue(store.hasObject(f.sha256())));
+            CheckReport check = store.check(true, CheckProgress.NONE);
+            assertTrue(check.consistent() && check.unfinished().isEmpty(), check.toString());
         }
     }
 
@@ -74,6 +142,7 @@ class CrashSafetyTest {
             assertEquals(3, store.counts().revisions());
             assertEquals(List.of(new ChannelState("wsus", 1, "b1")), store.channels());
             assertEquals(0, store.collectGarbage(), "every object written is referenced");
+            assertTrue(store.check(true, CheckProgress.NONE).consistent());
         }
     }
 }

@@ -1,6 +1,8 @@
 package ferry.store;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.ResultSet;
@@ -44,17 +46,32 @@ final class Fixtures {
         }
     }
 
+    /** Where objects go: {@link Store#putObject} or {@link PendingImport#putObject}. */
+    @FunctionalInterface
+    interface Sink {
+        Path put(InputStream in, String sha256, long size);
+    }
+
     /** Stores {@code data} and returns its SHA-256. */
     static String put(Store store, byte[] data) {
+        return put(store::putObject, data);
+    }
+
+    static String put(Sink sink, byte[] data) {
         String hex = sha256(data);
-        store.putObject(new ByteArrayInputStream(data), hex, data.length);
+        sink.put(new ByteArrayInputStream(data), hex, data.length);
         return hex;
     }
 
     /** A revision whose metadata object is stored. */
     static RevisionRecord revision(Store store, String updateId, int rev, String type, String categoryType,
                                    List<String> categories, List<String> files) {
-        String md = put(store, bytes("<Update id='" + updateId + "' rev='" + rev + "'/>"));
+        return revision(store::putObject, updateId, rev, type, categoryType, categories, files);
+    }
+
+    static RevisionRecord revision(Sink sink, String updateId, int rev, String type, String categoryType,
+                                   List<String> categories, List<String> files) {
+        String md = put(sink, bytes("<Update id='" + updateId + "' rev='" + rev + "'/>"));
         return new RevisionRecord(updateId, rev, type, categoryType, "Title of " + updateId, null, md, categories,
                 List.of(), List.of(), List.of(), files);
     }
@@ -65,8 +82,23 @@ final class Fixtures {
 
     /** A file whose content is stored. */
     static FileRecord file(Store store, String content, String name) {
+        return file(store::putObject, content, name);
+    }
+
+    static FileRecord file(Sink sink, String content, String name) {
         byte[] data = bytes(content);
-        return new FileRecord(sha1(data), put(store, data), data.length, name, "http://download.example/" + name);
+        return new FileRecord(sha1(data), put(sink, data), data.length, name, "http://download.example/" + name);
+    }
+
+    /** Every file under the store's {@code objects/}, as paths relative to it. */
+    static java.util.TreeSet<String> objectFiles(Path storeDir) {
+        try (var s = java.nio.file.Files.walk(storeDir.resolve("objects"))) {
+            java.util.TreeSet<String> out = new java.util.TreeSet<>();
+            s.filter(java.nio.file.Files::isRegularFile).forEach(p -> out.add(storeDir.relativize(p).toString()));
+            return out;
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     static ImportRecord bundle(String id, String channel, long seq, Long base, List<RevisionRecord> revisions,

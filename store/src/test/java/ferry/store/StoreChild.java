@@ -19,6 +19,10 @@ public final class StoreChild {
 
     /** Three revisions and a file, all objects stored; bundle {@code id} at sequence {@code seq} of "wsus". */
     static ImportRecord sampleBundle(Store store, String id, int seq) {
+        return sampleBundle(store::putObject, id, seq);
+    }
+
+    static ImportRecord sampleBundle(Fixtures.Sink store, String id, int seq) {
         FileRecord f = Fixtures.file(store, "file of " + id, id + ".msu");
         List<RevisionRecord> revs = new ArrayList<>();
         revs.add(Fixtures.revision(store, UPDATE, seq, "Software", null, List.of(Fixtures.WINDOWS_11),
@@ -55,12 +59,29 @@ public final class StoreChild {
             case "crash-before-commit" -> {
                 Store store = Store.open(dir);
                 store.beforeCommit = () -> Runtime.getRuntime().halt(HALTED);
+                PendingImport imp = store.beginImport();
+                imp.commit(sampleBundle(imp::putObject, "b2", 2));
+                System.exit(1);
+            }
+            case "crash-before-commit-unjournaled" -> {
+                Store store = Store.open(dir);
+                store.beforeCommit = () -> Runtime.getRuntime().halt(HALTED);
                 store.commitImport(sampleBundle(store, "b2", 2));
+                System.exit(1);
+            }
+            case "crash-after-commit-before-cleanup" -> {
+                Store store = Store.open(dir);
+                store.afterCommit = () -> Runtime.getRuntime().halt(HALTED);
+                PendingImport imp = store.beginImport();
+                ImportRecord rec = sampleBundle(imp::putObject, "b2", 2);
+                Fixtures.put(imp::putObject, Fixtures.bytes("written but not in the bundle's record"));
+                imp.commit(rec);
                 System.exit(1);
             }
             case "crash-after-commit" -> {
                 Store store = Store.open(dir);
-                store.commitImport(sampleBundle(store, "b1", 1));
+                PendingImport imp = store.beginImport();
+                imp.commit(sampleBundle(imp::putObject, "b1", 1));
                 Runtime.getRuntime().halt(HALTED);
             }
             default -> throw new IllegalArgumentException(args[0]);
