@@ -1,11 +1,15 @@
 package ferry.cli;
 
+import ferry.format.trust.TrustPolicy;
+import ferry.verifier.ChannelPolicy;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import ferry.importer.ImporterException;
+import ferry.importer.ImportFailedException;
+import ferry.importer.NoSpaceException;
 import ferry.store.FileRecord;
 import ferry.store.ImportRecord;
 import ferry.store.PendingImport;
@@ -56,7 +60,8 @@ class StoreCommandTest {
             imp.commit(new ImportRecord("b1", "wsus", 1, null, Instant.parse("2025-01-14T18:00:00Z"), md,
                     List.of("AB12"), "test", List.of(new RevisionRecord(UPDATE, 1, "Software", null, "t", null, md,
                     List.of(), List.of(), List.of(), List.of(), List.of(sha1))),
-                    List.of(new FileRecord(sha1, file, fileBytes.length, "f.cab", null))));
+                    List.of(new FileRecord(sha1, file, fileBytes.length, "f.cab", null))),
+                    new ChannelPolicy(TrustPolicy.DEFAULT_MAX_SEQUENCE_JUMP));
             return file;
         }
     }
@@ -126,7 +131,8 @@ class StoreCommandTest {
         assertEquals("no space left on " + dir + ": needed 100 bytes, free 10 bytes (object x)", full.getMessage());
         assertEquals(ExitCodes.NO_SPACE, Errors.exitCode(full));
         assertEquals(ExitCodes.NO_SPACE, Errors.exitCode(new CliException(ExitCodes.INTERNAL, "import failed",
-                new ImporterException(ImporterException.EXIT_INTERNAL, "import failed", full))));
+                new ImportFailedException("import failed", full))));
+        assertEquals(ExitCodes.NO_SPACE, Errors.exitCode(new NoSpaceException(dir, 100, 10, full)));
         assertFalse(Errors.oneLine(full).contains("bug"), "not reported as a bug");
     }
 }

@@ -1,5 +1,6 @@
 package ferry.store;
 
+import ferry.verifier.ChannelPolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -96,7 +97,7 @@ class PendingImportTest {
         try (PendingImport imp = store.beginImport()) {
             ImportRecord replay = StoreChild.sampleBundle(imp::putObject, "b2", 2);
             ImportRefusedException e = assertThrows(ImportRefusedException.class, () -> imp.commit(replay));
-            assertEquals(ImportRefusedException.Reason.REPLAY, e.reason());
+            assertEquals(ChannelPolicy.Verdict.REPLAY, e.verdict());
             Fixtures.put(imp::putObject, Fixtures.bytes("still open after the refusal"));
             assertEquals(5, imp.abort(), "three documents, one file, one more object");
         }
