@@ -173,6 +173,8 @@ class StoreIdentityTest {
             s.execute("UPDATE store_info SET format_version = 1");
             s.execute("DROP INDEX wsus_update_revision_by_metadata");
             s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '2'");
+            s.execute("ALTER TABLE bundle ADD CONSTRAINT bundle_channel_sequence UNIQUE (channel, sequence_number)");
+            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '3'");
         }
         try (Store store = Store.open(storeDir)) {
             assertTrue(store.isImported("b1"));
