@@ -126,6 +126,15 @@ class StoreCommandTest {
     }
 
     @Test
+    void helpIsCleanAndListedUnderFerry() {
+        Result help = ferry("store", "check", "--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("--rehash") && help.out().contains("1 problems found"), help.out());
+        assertEquals("", help.err());
+        assertTrue(ferry("--help").out().contains("store"));
+    }
+
+    @Test
     void aFullDiskIsExitCodeSixHoweverItIsWrapped() {
         StoreFullException full = new StoreFullException(dir, 100, 10, "object x", null);
         assertEquals("no space left on " + dir + ": needed 100 bytes, free 10 bytes (object x)", full.getMessage());

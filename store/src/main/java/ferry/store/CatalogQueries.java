@@ -247,19 +247,6 @@ final class CatalogQueries {
         }
     }
 
-    /** Every SHA-256 the catalog references (metadata and file content). */
-    static Set<String> referencedObjects(Connection c) throws SQLException {
-        Set<String> out = new HashSet<>();
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT metadata_sha256 FROM wsus_update_revision"
-                     + " UNION SELECT sha256 FROM wsus_file")) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
-    }
-
     /** Those of {@code sha256s} (lower-case) that a catalog row references. */
     static Set<String> referencedAmong(Connection c, Collection<String> sha256s) throws SQLException {
         Set<String> out = new HashSet<>();

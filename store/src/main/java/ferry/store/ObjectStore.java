@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Content-addressed files: {@code objects/sha256/<first 2 hex>/<64 hex>}, staged in {@code tmp/}.
- * An object only ever appears under its final name complete, synced and checked.
+ * Content-addressed files: {@code objects/sha256/<first 2 hex>/<64 hex>}, staged in {@code tmp/}, damaged ones
+ * moved to {@code quarantine/}. An object only ever appears under its final name complete, synced and checked.
+ * Deleting is for the import journal to decide ({@link ImportJournal}).
  */
 final class ObjectStore {
     private static final int BUFFER = 1 << 16;

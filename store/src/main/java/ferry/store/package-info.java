@@ -3,11 +3,19 @@
  *
  * <p>Layout of a store directory:
  * <pre>
+ * store.id                          marker "ferry store &lt;id&gt;": a store lives here (same id as store_info.store_id)
  * catalog.mv.db                     H2 catalog (schema: resources db/migration, Flyway; format in store_info)
  * objects/sha256/&lt;2 hex&gt;/&lt;64 hex&gt;  content-addressed objects: update metadata XML and update files
+ * journal/&lt;import id&gt;.objects      objects an unfinished import wrote (the only objects ferry may delete)
+ * quarantine/&lt;64 hex&gt;               objects {@link ferry.store.Store#check} found damaged; never served
  * tmp/                              objects being written; emptied on open
  * store.lock                        held while a Store is open (holds the owner's process id)
  * </pre>
+ *
+ * <p>A directory with {@code store.id} or objects is only opened with its own catalog
+ * ({@link ferry.store.StoreDamagedException} otherwise). Objects are deleted only as the import journal allows:
+ * written by an import that is over, referenced by no catalog row, used by no running import
+ * ({@link ferry.store.PendingImport}). See docs/store.md.
  *
  * <p>Import semantics: objects first, then one catalog transaction ({@link ferry.store.Store#commitImport}).
  * A bundle id is imported once ({@code ALREADY_IMPORTED}); a channel's sequence numbers only go up
