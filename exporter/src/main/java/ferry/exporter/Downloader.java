@@ -141,10 +141,7 @@ final class Downloader {
                 sha1.update(buf, 0, n);
                 sha256.update(buf, 0, n);
                 out.write(buf, 0, n);
-                if ((count - n) >> 16 != count >> 16) {
-                    // by 64 KiB of file, not by read: reads vary in size, the crash tests need fixed points
-                    CrashPoints.reached("download.bytes");
-                }
+                CrashPoints.bytes("download.bytes", count - n, count);
                 progress.advance(n);
             }
         } catch (IOException e) {

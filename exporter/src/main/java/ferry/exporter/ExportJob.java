@@ -257,7 +257,7 @@ public final class ExportJob {
             }
             Manifest m;
             try (BundleWriter w = BundleWriter.create(out, o.volumeSize(), CrashPoints.marking(progress, "bundle.bytes"),
-                    token, step -> CrashPoints.reached("bundle." + step))) {
+                    token, CrashPoints.bundleSteps())) {
                 BundleComposer c = new BundleComposer(w);
                 progress.begin("write bundle " + out.getFileName(), total);
                 try {

@@ -78,8 +78,9 @@ final class InterruptedRun {
         }
         if (!p.lost()) {
             store.writePending(p.markedLost());
-            warn.accept("an interrupted export never finished bundle " + p.bundleId() + " (sequence " + p.sequence()
-                    + ", for " + bundleDir + "); its sequence number is not used again");
+            warn.accept("bundle " + p.bundleId() + " (sequence " + p.sequence() + ") of an interrupted export is not"
+                    + " at " + bundleDir + " complete and signed by this run's keys; it is not recorded, and its"
+                    + " sequence number is not used again");
         }
         return new Settled(state, p.sequence(), null);
     }

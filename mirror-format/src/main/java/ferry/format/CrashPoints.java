@@ -43,12 +43,31 @@ public final class CrashPoints {
         }
     }
 
-    /** {@code progress} itself in production; under a crash test, one that also marks {@code step} per advance. */
+    /** None in production; under a crash test, the bundle writer's steps as {@code bundle.<step>}. */
+    public static BundleWriter.StepListener bundleSteps() {
+        return PLAN == null ? BundleWriter.StepListener.NONE : step -> reached("bundle." + step);
+    }
+
+    /**
+     * Marks {@code step} once per 32 KiB boundary a byte count crosses going from {@code before} to {@code after}:
+     * the points then depend on the data, not on how many bytes each read happened to return.
+     */
+    public static void bytes(String step, long before, long after) {
+        if (PLAN != null) {
+            for (long k = (before >> 15); k < (after >> 15); k++) {
+                PLAN.reached(step);
+            }
+        }
+    }
+
+    /** {@code progress} itself in production; under a crash test, one that also marks {@code step} every 32 KiB. */
     public static Progress marking(Progress progress, String step) {
         if (PLAN == null) {
             return progress;
         }
         return new Progress() {
+            private long total;
+
             @Override
             public void begin(String task, long totalBytes) {
                 progress.begin(task, totalBytes);
@@ -56,7 +75,8 @@ public final class CrashPoints {
 
             @Override
             public void advance(long bytes) {
-                reached(step);
+                bytes(step, total, total + bytes);
+                total += bytes;
                 progress.advance(bytes);
             }
 
