@@ -170,6 +170,7 @@ final class ImportRun {
             }
             committed = true;
             CrashPoints.reached("import.committed");
+            int collected = collectLeftovers();
             if (outcome.olderRevisions() > 0) {
                 progress.info(outcome.olderRevisions() + " revision(s) are older than revisions already stored: kept,"
                         + " but the newer ones stay served");
@@ -180,7 +181,7 @@ final class ImportRun {
             }
             return result(false, new ImportResult.Outcome(outcome.newRevisions(), outcome.olderRevisions(),
                     outcome.skippedRevisions(), outcome.newFiles(), outcome.skippedFiles(), filesNotCarried,
-                    sink.copied(), sink.reused(), sink.copiedBytes(), sink.reusedBytes(), outcome.changeNumber(), 0),
+                    sink.copied(), sink.reused(), sink.copiedBytes(), sink.reusedBytes(), outcome.changeNumber(), collected),
                     startedNanos);
         } finally {
             sink.close();
@@ -216,6 +217,16 @@ final class ImportRun {
             }
         }
         return false;
+    }
+
+    /** Gives back what imports killed earlier left (the store's journal knows exactly what they wrote). */
+    private int collectLeftovers() {
+        try {
+            return store.collectGarbage();
+        } catch (StoreException e) {
+            progress.info("could not remove objects left by earlier interrupted imports: " + e.getMessage());
+            return 0;
+        }
     }
 
     /** Deletes the objects this import wrote that nothing references (the store's journal knows which). */

@@ -65,7 +65,11 @@ class ImportCrashTest {
         }
 
         State catalog() {
-            return new State(counts, channels, bundles, changeNumber, List.of(), List.of());
+            return new State(counts, channels, bundles, 0, List.of(), List.of());
+        }
+
+        State withChangeNumber(long n) {
+            return new State(counts, channels, bundles, n, objects, tmp);
         }
     }
 
@@ -120,6 +124,12 @@ class ImportCrashTest {
             }
             State after = State.of(store);
             State expected = committed ? afterB2 : afterB3Only;
+            // Change numbers come from an H2 sequence, which a killed transaction may advance (and H2 caches a
+            // block of values): a gap is harmless, anchors only need them to grow.
+            if (after.changeNumber() < expected.changeNumber()) {
+                failures.add(point + ": change number went back to " + after.changeNumber());
+            }
+            after = after.withChangeNumber(expected.changeNumber());
             if (!after.equals(expected)) {
                 failures.add(point + ": after the next run " + after + ", expected " + expected);
             }
