@@ -123,17 +123,6 @@ public final class ExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "--volume-size: " + e.getMessage());
         }
-        char[] pass = passphrase.read();
-        List<SigningKey> signers = new ArrayList<>();
-        for (Path k : keys) {
-            try {
-                signers.add(SigningKey.load(k, pass));
-            } catch (KeyException e) {
-                throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
-            }
-        }
-        Path state = stateDir != null ? stateDir
-                : Path.of(System.getProperty("user.home"), ".ferry", "export", channel.toLowerCase(Locale.ROOT));
         ChannelReset reset = null;
         if (channelReset != null) {
             int colon = channelReset.indexOf(':');
@@ -145,6 +134,17 @@ public final class ExportCommand implements Callable<Integer> {
                         + " 9223372036854775807:0b87193f-efde-4ad1-a431-b2f9f14db672, got " + channelReset);
             }
         }
+        char[] pass = passphrase.read();
+        List<SigningKey> signers = new ArrayList<>();
+        for (Path k : keys) {
+            try {
+                signers.add(SigningKey.load(k, pass));
+            } catch (KeyException e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+            }
+        }
+        Path state = stateDir != null ? stateDir
+                : Path.of(System.getProperty("user.home"), ".ferry", "export", channel.toLowerCase(Locale.ROOT));
         ExportOptions options;
         try {
             options = ExportOptions.builder()

@@ -101,40 +101,58 @@ class ImportCrashTest {
         List<String> points = choose(trace, pointCount());
         assertTrue(points.size() >= Math.min(CI_POINTS, trace.size()), "points: " + points);
         assertTrue(points.size() >= CI_POINTS, "the import passes only " + trace.size() + " crash points: " + trace);
-        List<String> failures = new ArrayList<>();
-        int i = 0;
-        for (String point : points) {
-            Path store = copy(base, root.resolve("crash-" + i++));
-            Run killed = child(store, b2, "-D" + CrashPoints.HALT_PROPERTY + "=" + point);
-            if (killed.exit != CrashPoints.HALT_STATUS) {
-                failures.add(point + ": expected the child to be killed, exit " + killed.exit + ": " + killed.out);
-                continue;
+        // Points are independent (each gets its own copy of the store): run them on every core.
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Runtime.getRuntime().availableProcessors()));
+        try {
+            List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+            for (int i = 0; i < points.size(); i++) {
+                String point = points.get(i);
+                Path store = root.resolve("crash-" + i);
+                runs.add(pool.submit(() -> {
+                    String failure = crashAndRecover(point, store, before);
+                    if (failure != null) {
+                        failures.add(failure);
+                    }
+                    return null;
+                }));
             }
-            State crashed = State.of(store).catalog();
-            boolean committed = crashed.equals(afterB2.catalog());
-            if (!committed && !crashed.equals(before.catalog())) {
-                failures.add(point + ": half-visible catalog " + crashed);
-                continue;
+            for (java.util.concurrent.Future<?> f : runs) {
+                f.get();
             }
-            // The next run imports another bundle; the killed run's objects must not survive it.
-            Run next = child(store, committed ? null : b3);
-            if (next.exit != 0) {
-                failures.add(point + ": the next run failed, exit " + next.exit + ": " + next.out);
-                continue;
-            }
-            State after = State.of(store);
-            State expected = committed ? afterB2 : afterB3Only;
-            // Change numbers come from an H2 sequence, which a killed transaction may advance (and H2 caches a
-            // block of values): a gap is harmless, anchors only need them to grow.
-            if (after.changeNumber() < expected.changeNumber()) {
-                failures.add(point + ": change number went back to " + after.changeNumber());
-            }
-            after = after.withChangeNumber(expected.changeNumber());
-            if (!after.equals(expected)) {
-                failures.add(point + ": after the next run " + after + ", expected " + expected);
-            }
+        } finally {
+            pool.shutdownNow();
         }
         assertEquals(List.of(), failures, failures.size() + " of " + points.size() + " crash points failed");
+    }
+
+    /** Kills an import of b2 at {@code point}, runs the next import, and says what is wrong (null: nothing). */
+    static String crashAndRecover(String point, Path storeCopy, State before) throws Exception {
+        Path store = copy(base, storeCopy);
+        Run killed = child(store, b2, "-D" + CrashPoints.HALT_PROPERTY + "=" + point);
+        if (killed.exit != CrashPoints.HALT_STATUS) {
+            return point + ": expected the child to be killed, exit " + killed.exit + ": " + killed.out;
+        }
+        State crashed = State.of(store).catalog();
+        boolean committed = crashed.equals(afterB2.catalog());
+        if (!committed && !crashed.equals(before.catalog())) {
+            return point + ": half-visible catalog " + crashed;
+        }
+        // The next run imports another bundle; the killed run's objects must not survive it.
+        Run next = child(store, committed ? null : b3);
+        if (next.exit != 0) {
+            return point + ": the next run failed, exit " + next.exit + ": " + next.out;
+        }
+        State after = State.of(store);
+        State expected = committed ? afterB2 : afterB3Only;
+        // Change numbers come from an H2 sequence, which a killed transaction may advance (and H2 caches a
+        // block of values): a gap is harmless, anchors only need them to grow.
+        if (after.changeNumber() < expected.changeNumber()) {
+            return point + ": change number went back to " + after.changeNumber();
+        }
+        after = after.withChangeNumber(expected.changeNumber());
+        return after.equals(expected) ? null : point + ": after the next run " + after + ", expected " + expected;
     }
 
     /** Every step a complete import of b2 passes, in order, numbered per step: "import.copy#3". */
