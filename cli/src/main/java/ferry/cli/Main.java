@@ -72,6 +72,7 @@ public final class Main implements Runnable {
 
     /** Runs ferry in-process (used by tests and the demo); returns the exit code. */
     public static int run(String... args) {
+        verbose = false; // one process may run several commands (tests): no option left from the last
         return newCommandLine().execute(args);
     }
 
@@ -107,7 +108,7 @@ public final class Main implements Runnable {
             config = pr.matchedOptionValue("--log-config", config);
             quiet |= pr.hasMatchedOption("--quiet");
         }
-        verbose = verboseSeen; // one process may run several commands (tests, the demo): no option left from the last
+        verbose |= verboseSeen; // a nested run (the demo's steps) keeps the outer run's --verbose
         Logging logging;
         try {
             logging = Logging.apply(config, System.getenv(Logging.CONFIG_ENV), level, verbose, quiet);
