@@ -26,11 +26,11 @@ import java.nio.file.Path;
                 "",
                 "Try it on one machine: ferry demo"},
         footer = {"",
-                "Logging goes to standard error, one line per event (warnings and errors unless asked for more).",
-                "--log-level LEVEL (trace, debug, info, warn, error, off) sets the level of every logger;",
-                "--verbose means debug for ferry's own loggers plus stack traces of errors; --quiet means warnings only.",
-                "An operator's own Logback file: --log-config FILE, the FERRY_LOG_CONFIG environment variable,",
-                "or java -Dlogback.configurationFile=FILE.",
+                "Logging goes to standard error, one line per event (warnings and errors unless asked for more). "
+                        + "--log-level LEVEL (trace, debug, info, warn, error, off) sets the level of every logger; "
+                        + "--verbose means debug for ferry's own loggers plus stack traces of errors; --quiet means "
+                        + "warnings only. An operator's own Logback file: --log-config FILE, the FERRY_LOG_CONFIG "
+                        + "environment variable, or java -Dlogback.configurationFile=FILE.",
                 "",
                 "Exit codes: 0 ok, 1 invalid bundle, 2 usage/configuration, 3 upstream error,",
                 "            4 import refused (replay, downgrade, missing base), 5 locked, 10 internal error."},
