@@ -1,10 +1,13 @@
 package ferry.cli;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 
 /**
  * The {@code ferry} command: one executable, one subcommand per step of the data flow.
@@ -23,6 +26,12 @@ import java.io.PrintWriter;
                 "",
                 "Try it on one machine: ferry demo"},
         footer = {"",
+                "Logging goes to standard error, one line per event (warnings and errors unless asked for more). "
+                        + "--log-level LEVEL (trace, debug, info, warn, error, off) sets the level of every logger; "
+                        + "--verbose means debug for ferry's own loggers plus stack traces of errors; --quiet means "
+                        + "warnings only. An operator's own Logback file: --log-config FILE, the FERRY_LOG_CONFIG "
+                        + "environment variable, or java -Dlogback.configurationFile=FILE.",
+                "",
                 "Exit codes: 0 ok, 1 invalid bundle, 2 usage/configuration, 3 upstream error,",
                 "            4 import refused (replay, downgrade, missing base), 5 locked, 6 not enough disk space,",
                 "            10 internal error."},
@@ -37,10 +46,19 @@ import java.io.PrintWriter;
                 DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
-            description = "Print stack traces of errors (for reporting bugs).")
+            description = "Log at debug level and print stack traces of errors (for reporting bugs).")
     static boolean verbose;
+
+    @Option(names = "--log-level", scope = CommandLine.ScopeType.INHERIT, paramLabel = "LEVEL",
+            description = "Logging level of every logger: trace, debug, info, warn, error or off (beats --verbose and --quiet).")
+    String logLevel;
+
+    @Option(names = "--log-config", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
+            description = "A Logback configuration file replacing the shipped one (also: FERRY_LOG_CONFIG=FILE).")
+    Path logConfig;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -56,6 +74,7 @@ public final class Main implements Runnable {
 
     /** Runs ferry in-process (used by tests and the demo); returns the exit code. */
     public static int run(String... args) {
+        verbose = false; // one process may run several commands (tests): no option left from the last
         CommandLine cl = newCommandLine();
         try {
             return cl.execute(args);
@@ -80,6 +99,47 @@ public final class Main implements Runnable {
             return code;
         });
         cl.setExitCodeExceptionMapper(Errors::exitCode);
+        cl.setExecutionStrategy(Main::executeWithLogging);
         return cl;
+    }
+
+    /**
+     * Runs the chosen subcommand with the logging its options ask for. The options are read from every level of
+     * the parse (they are inherited, and {@code --quiet} belongs to the subcommands' output options).
+     */
+    private static int executeWithLogging(CommandLine.ParseResult parseResult) {
+        String level = null;
+        Path config = null;
+        boolean quiet = false;
+        boolean verboseSeen = false;
+        for (CommandLine.ParseResult pr = parseResult; pr != null; pr = pr.subcommand()) {
+            verboseSeen |= pr.hasMatchedOption("--verbose");
+            level = pr.matchedOptionValue("--log-level", level);
+            config = pr.matchedOptionValue("--log-config", config);
+            quiet |= pr.hasMatchedOption("--quiet");
+        }
+        verbose |= verboseSeen; // a nested run (the demo's steps) keeps the outer run's --verbose
+        Logging logging;
+        try {
+            logging = Logging.apply(config, System.getenv(Logging.CONFIG_ENV), level, verbose, quiet);
+        } catch (CliException e) {
+            CommandLine cmd = parseResult.commandSpec().commandLine();
+            cmd.getErr().println("ferry: " + Errors.oneLine(e));
+            cmd.getErr().flush();
+            return e.exitCode();
+        }
+        try {
+            if (LOG.isDebugEnabled()) {
+                StringBuilder chain = new StringBuilder();
+                for (CommandLine.ParseResult pr = parseResult; pr != null; pr = pr.subcommand()) {
+                    chain.append(chain.length() == 0 ? "" : " ").append(pr.commandSpec().name());
+                }
+                LOG.debug("running {} (version {}, Java {})", chain, Main.class.getPackage().getImplementationVersion(),
+                        Runtime.version());
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        } finally {
+            logging.restore();
+        }
     }
 }

@@ -7,7 +7,7 @@ final class OutputOptions {
     @Option(names = "--json", description = "Print the result as JSON on standard output (progress and errors stay on standard error).")
     boolean json;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
+    @Option(names = {"-q", "--quiet"}, description = "No progress display; log warnings and errors only.")
     boolean quiet;
 
     /** A progress display, silent with --quiet or --json. */
