@@ -65,6 +65,14 @@ class ManifestSchemaTest {
             assertValid(Files.readString(dir.resolve(b).resolve(BundleLayout.MANIFEST)), b);
         }
         assertValid(new String(ManifestCodec.write(ManifestCodecTest.sample()), StandardCharsets.UTF_8), "sample");
+        Manifest reset = ChannelResetCodecTest.manifest(new ChannelReset(Long.MAX_VALUE,
+                java.util.UUID.fromString("99999999-8888-4777-8666-555555555555")), null);
+        String resetJson = new String(ManifestCodec.write(reset), StandardCharsets.UTF_8);
+        assertValid(resetJson, "a channel reset");
+        assertFalse(errors(resetJson.replace("\"channelReset\"", "\"baseSequence\":2,\"channelReset\"")).isEmpty(),
+                "a channel reset with a base sequence is refused by the schema too");
+        assertFalse(errors(resetJson.replace("\"fromSequence\":", "\"x\":1,\"fromSequence\":")).isEmpty(),
+                "an unknown field in channelReset is refused");
     }
 
     @Test

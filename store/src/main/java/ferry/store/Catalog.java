@@ -45,7 +45,9 @@ final class Catalog implements AutoCloseable {
         }
         // WRITE_DELAY=0: a commit reaches the file before commit() returns, not up to half a second later.
         // IFEXISTS=TRUE for an existing store: H2 must not quietly create an empty database in its place.
-        String url = "jdbc:h2:file:" + base + ";FILE_LOCK=FILE;WRITE_DELAY=0;IFEXISTS=" + (existing ? "TRUE" : "FALSE");
+        // TRACE_LEVEL_FILE=0: errors reach the operator through ferry's messages and logs, never as a catalog.trace.db
+        // file H2 would otherwise leave beside a catalog it could not read.
+        String url = "jdbc:h2:file:" + base + ";FILE_LOCK=FILE;WRITE_DELAY=0;TRACE_LEVEL_FILE=0;IFEXISTS=" + (existing ? "TRUE" : "FALSE");
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "ferry", "");
         pool.setMaxConnections(32);
         Connection keeper = null;
