@@ -17,74 +17,60 @@ import ferry.store.StoreLockedException;
 import ferry.wsus.client.WsusException;
 import picocli.CommandLine;
 
+import java.util.List;
+import java.util.Map;
+
 /** Maps what went wrong to an exit code ({@link ExitCodes}) and one line for the operator. */
 final class Errors {
     private Errors() {
     }
 
+    /**
+     * What each typed failure of the library modules means to the operator, most specific first. Anything else is a
+     * bug (10), IllegalArgumentException and NullPointerException included: they are never the operator's mistake.
+     */
+    private static final List<Map.Entry<Class<? extends Throwable>, Integer>> CODES = List.of(
+            Map.entry(BundleInvalidException.class, ExitCodes.INVALID_BUNDLE),
+            Map.entry(BundleRefusedException.class, ExitCodes.REFUSED),
+            Map.entry(StoreBusyException.class, ExitCodes.LOCKED),
+            Map.entry(StoreUnusableException.class, ExitCodes.USAGE),
+            Map.entry(NoSpaceException.class, ExitCodes.NO_SPACE),
+            Map.entry(ImporterException.class, ExitCodes.INTERNAL),
+            Map.entry(KeyException.class, ExitCodes.USAGE),
+            Map.entry(TrustStoreException.class, ExitCodes.USAGE),
+            Map.entry(CommandLine.ParameterException.class, ExitCodes.USAGE),
+            Map.entry(StoreLockedException.class, ExitCodes.LOCKED),
+            Map.entry(StoreDamagedException.class, ExitCodes.USAGE),
+            Map.entry(WsusException.class, ExitCodes.UPSTREAM),
+            Map.entry(ExportConfigException.class, ExitCodes.USAGE), // includes SelectionException
+            Map.entry(ExportUpstreamException.class, ExitCodes.UPSTREAM), // includes DownloadException
+            Map.entry(ExportLockedException.class, ExitCodes.LOCKED));
+
     static int exitCode(Throwable ex) {
         // A full disk is one whatever wrapped it (the importer reports store failures as its own).
-        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t = ex; t != null; t = next(t)) {
             if (t instanceof StoreFullException) {
                 return ExitCodes.NO_SPACE;
             }
         }
-        Throwable t = ex;
-        while (t != null) {
+        for (Throwable t = ex; t != null; t = next(t)) {
             if (t instanceof Bug) {
                 return ExitCodes.INTERNAL;
             }
             if (t instanceof CliException c) {
                 return c.exitCode();
             }
-            if (t instanceof ImporterException i) {
-                return importer(i);
+            for (Map.Entry<Class<? extends Throwable>, Integer> e : CODES) {
+                if (e.getKey().isInstance(t)) {
+                    return e.getValue();
+                }
             }
-            // Not IllegalArgumentException: out of a library it is a bug, never the operator's usage error.
-            if (t instanceof KeyException || t instanceof TrustStoreException
-                    || t instanceof CommandLine.ParameterException) {
-                return ExitCodes.USAGE;
-            }
-            if (t instanceof StoreLockedException) {
-                return ExitCodes.LOCKED;
-            }
-            if (t instanceof StoreDamagedException) {
-                return ExitCodes.USAGE;
-            }
-            if (t instanceof WsusException) {
-                return ExitCodes.UPSTREAM;
-            }
-            if (t instanceof ExportConfigException) {
-                return ExitCodes.USAGE; // includes SelectionException
-            }
-            if (t instanceof ExportUpstreamException) {
-                return ExitCodes.UPSTREAM; // includes DownloadException
-            }
-            if (t instanceof ExportLockedException) {
-                return ExitCodes.LOCKED;
-            }
-            t = t.getCause() == t ? null : t.getCause();
         }
         return ExitCodes.INTERNAL;
     }
 
-    private static int importer(ImporterException e) {
-        if (e instanceof BundleInvalidException) {
-            return ExitCodes.INVALID_BUNDLE;
-        }
-        if (e instanceof BundleRefusedException) {
-            return ExitCodes.REFUSED;
-        }
-        if (e instanceof StoreBusyException) {
-            return ExitCodes.LOCKED;
-        }
-        if (e instanceof StoreUnusableException) {
-            return ExitCodes.USAGE;
-        }
-        if (e instanceof NoSpaceException) {
-            return ExitCodes.NO_SPACE;
-        }
-        return ExitCodes.INTERNAL;
+    private static Throwable next(Throwable t) {
+        return t.getCause() == t ? null : t.getCause();
     }
 
     /**
@@ -92,7 +78,7 @@ final class Errors {
      * one line that says what to do, never with a stack trace.
      */
     static boolean isResourceExhaustion(Throwable ex) {
-        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t = ex; t != null; t = next(t)) {
             if (t instanceof OutOfMemoryError || t instanceof StackOverflowError) {
                 return true;
             }
