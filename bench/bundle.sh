@@ -1,6 +1,7 @@
 # Sourced by bench/verify.sh and bench/import.sh: makes a signed bundle of one generated file of $size cut into
 # volumes of $volume with the built ./ferry (from the sample upstream, as bench/whole-path.sh does), then stops the
-# upstream and deletes its files. Sets: here, work, ferry, bundle, trust, measure().
+# upstream and deletes its files. Sets: here, work, ferry, ferry_jvm (the measured command), bundle, trust,
+# measure(), median(), machine().
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ferry-bench.XXXXXX")"
@@ -8,6 +9,9 @@ trap 'kill "${upstream_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 export FERRY_JAVA_OPTS="${FERRY_JAVA_OPTS:--Xmx256m}"
 ferry="$here/ferry"
 "$ferry" --version >/dev/null   # builds if needed, outside the measurements
+# Measured runs start the JVM directly: ./ferry first searches the checkout for sources newer than the jar (~0.7 s).
+# shellcheck disable=SC2206
+ferry_jvm=(java $FERRY_JAVA_OPTS -jar "$here/cli/target/ferry-cli.jar")
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 echo "generating a $size file and starting the sample upstream on port $port ..." >&2

@@ -22,7 +22,7 @@ for rep in $(seq 1 "$reps"); do
     | tee -a "$work/results"
   rm -rf "$work/copy"
   sync
-  measure import "$ferry" import "$bundle" --store "$work/store" --trust-store "$trust" --quiet | tee -a "$work/results"
+  measure import "${ferry_jvm[@]}" import "$bundle" --store "$work/store" --trust-store "$trust" --quiet | tee -a "$work/results"
 done
 rm -rf "$work/store"
 cps=$(awk '$1 == "cp+sha256sum" { print $2 }' "$work/results" | median)

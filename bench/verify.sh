@@ -17,9 +17,9 @@ machine
 : > "$work/results"
 for rep in $(seq 1 "$reps"); do
   measure sha256sum sha256sum "${volumes[@]}" | tee -a "$work/results"
-  measure verify "$ferry" verify "$bundle" --trust-store "$trust" --quiet | tee -a "$work/results"
-  FERRY_JAVA_OPTS="$FERRY_JAVA_OPTS -Dferry.verify.threads=1" \
-    measure verify-1-thread "$ferry" verify "$bundle" --trust-store "$trust" --quiet | tee -a "$work/results"
+  measure verify "${ferry_jvm[@]}" verify "$bundle" --trust-store "$trust" --quiet | tee -a "$work/results"
+  measure verify-1-thread "${ferry_jvm[0]}" -Dferry.verify.threads=1 "${ferry_jvm[@]:1}" verify "$bundle" \
+    --trust-store "$trust" --quiet | tee -a "$work/results"
 done
 sha=$(awk '$1 == "sha256sum" { print $2 }' "$work/results" | median)
 ver=$(awk '$1 == "verify" { print $2 }' "$work/results" | median)
