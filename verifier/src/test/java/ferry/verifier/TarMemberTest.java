@@ -90,6 +90,19 @@ class TarMemberTest {
     }
 
     @Test
+    void aSignedVolumeThatIsNotWellFormedTarIsRefused() throws Exception {
+        // a non-octal digit in the first header's size field: tar cannot tell where anything is
+        VerificationReport r = verifier.verify(craft(null, null, b -> b[124] = 'x'), Fixture.NOW, Progress.NONE);
+        assertEquals(1, r.problemCount(), r.toText());
+        Problem p = r.problems().get(0);
+        assertEquals(Code.TAR_MEMBER_UNSAFE, p.code());
+        assertEquals(VOLUME, p.location());
+        assertTrue(p.message().startsWith("not a well-formed tar archive after byte 512 ("), p.message());
+        assertTrue(p.message().endsWith("); its members cannot be checked"), p.message());
+        assertEquals(1, r.summary().entriesChecked(), "content is still checked by offset");
+    }
+
+    @Test
     void aCraftedVolumeOfListedRegularFilesIsAccepted() throws Exception {
         VerificationReport r = verifier.verify(craft(null, null), Fixture.NOW, Progress.NONE);
         assertTrue(r.ok(), r.toText());
@@ -125,6 +138,11 @@ class TarMemberTest {
      * listed) holding {@code data} if given.
      */
     private Path craft(TarArchiveEntry extra, String data) throws Exception {
+        return craft(extra, data, b -> { });
+    }
+
+    /** Like {@link #craft(TarArchiveEntry, String)}, with the volume's bytes changed by {@code damage} before signing. */
+    private Path craft(TarArchiveEntry extra, String data, java.util.function.Consumer<byte[]> damage) throws Exception {
         Path dir = tmp.resolve("crafted");
         Path volumes = Files.createDirectories(dir.resolve(BundleLayout.VOLUMES_DIR));
         Files.createDirectories(dir.resolve(BundleLayout.SIGNATURES_DIR));
@@ -144,6 +162,8 @@ class TarMemberTest {
             t.finish();
         }
         byte[] volumeBytes = Files.readAllBytes(volume);
+        damage.accept(volumeBytes);
+        Files.write(volume, volumeBytes);
         Entry entry = new Entry(GOOD, good.length, hex("SHA-256", good), hex("SHA-1", good), "application/octet-stream",
                 List.of(new Segment(BundleLayout.volumeName(1), 512, good.length)), Map.of());
         Manifest m = Manifest.of(Fixture.header(), List.of(new Volume(BundleLayout.volumeName(1), volumeBytes.length,
