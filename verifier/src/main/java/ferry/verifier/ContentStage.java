@@ -6,30 +6,52 @@ import ferry.format.Manifest;
 import ferry.format.Progress;
 import ferry.format.Segment;
 import ferry.format.Volume;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * Reads each volume once, front to back, computing its SHA-256 and, from the same bytes, the SHA-256 of
- * every entry segment it holds. Entries spanning volumes carry their digest state from one volume to the
- * next (volumes are read in order, and the manifest guarantees an entry's segments are in volume order),
- * so the whole bundle is read exactly once.
+ * Checks the content of the selected volumes: each volume's size first (by file length, so a huge sparse file is
+ * refused unread), then, in parallel, every volume's SHA-256, the SHA-256 of every entry, and the volume's tar
+ * members ({@link VolumePass}, {@link TarMemberCheck}).
+ *
+ * <p>Volumes are independent except for entries spanning volumes, whose digest must be fed in volume order. So a
+ * {@link VolumePass} per volume reads the volume once and hashes the volume and the entries lying wholly inside it,
+ * and a separate task per spanning entry reads just that entry's segments again, in order. The bytes of spanning
+ * entries are therefore read twice and everything else once; the writer splits at most one entry per volume boundary,
+ * so the second read is at most one entry per volume. All tasks run on a fixed pool of
+ * {@code Runtime.availableProcessors()} threads (system property {@code ferry.verify.threads} overrides it, e.g. 1),
+ * with one {@value #BUFFER}-byte buffer per task. Problems come out in a fixed order whatever the scheduling: volumes
+ * in manifest order (each in offset order), then entries in manifest order.
  */
 final class ContentStage {
+    /** System property forcing the number of verification threads (a positive integer). */
+    static final String THREADS_PROPERTY = "ferry.verify.threads";
     private static final int BUFFER = 1 << 20;
 
-    /** Per-entry digest state while scanning. */
-    private static final class EntryState {
+    /** Per-entry digest state; touched by exactly one task (its volume's pass, or its spanning read). */
+    static final class EntryState {
         final Entry entry;
         final MessageDigest sha256 = sha256();
         String lostBecause;
@@ -37,57 +59,131 @@ final class ContentStage {
         EntryState(Entry entry) {
             this.entry = entry;
         }
+
+        boolean spanning() {
+            return entry.segments().size() > 1;
+        }
     }
 
     /** A segment placed in its volume, pointing back to its entry. */
-    private record Placed(Segment segment, EntryState state) { }
+    record Placed(Segment segment, EntryState state) { }
 
     int volumesChecked;
     int entriesChecked;
+    /** Bytes read from volume files: each volume read once, plus the second read of spanning entries. */
     long bytesRead;
 
     /**
      * @param selected volumes to read (present and listed); others are not read
      * @param full     whether all volumes were meant to be read: then entries in unread volumes are
      *                 ENTRY_INCOMPLETE; otherwise they are simply not checked
+     * @param progress receives "verify volumes", measured in bytes of the volumes read (the second read of spanning
+     *                 entries is not counted); its {@code advance} is called under a lock, from several threads
      */
     void run(Path bundleDir, Manifest m, Set<String> selected, boolean full, Progress progress, Problems problems) {
+        Path volumesDir = bundleDir.resolve(BundleLayout.VOLUMES_DIR);
         List<EntryState> states = new ArrayList<>(m.entries().size());
         List<List<Placed>> byVolume = new ArrayList<>();
+        List<Map<Long, VolumePass.Listed>> listed = new ArrayList<>();
         for (int i = 0; i < m.volumes().size(); i++) {
             byVolume.add(new ArrayList<>());
+            listed.add(new HashMap<>());
         }
+        Set<String> emptyPaths = new HashSet<>();
         for (Entry e : m.entries()) {
             EntryState s = new EntryState(e);
             states.add(s);
-            for (Segment seg : e.segments()) {
-                byVolume.get(BundleLayout.volumeIndex(seg.volume()) - 1).add(new Placed(seg, s));
+            if (e.segments().isEmpty()) {
+                emptyPaths.add(e.path());
+            }
+            for (int k = 0; k < e.segments().size(); k++) {
+                Segment seg = e.segments().get(k);
+                int v = BundleLayout.volumeIndex(seg.volume()) - 1;
+                byVolume.get(v).add(new Placed(seg, s));
+                listed.get(v).put(seg.offset(), new VolumePass.Listed(seg,
+                        e.segments().size() == 1 ? e.path() : e.path() + String.format(".part%04d", k + 1)));
             }
         }
+
+        // Sizes before content, in volume order: a volume of the wrong length is not read at all.
+        List<Integer> toRead = new ArrayList<>();
+        for (int i = 0; i < m.volumes().size(); i++) {
+            Volume v = m.volumes().get(i);
+            String unread = null;
+            if (!selected.contains(v.name())) {
+                unread = v.name() + " was not " + (full ? "present" : "checked");
+            } else {
+                unread = sizeProblem(volumesDir.resolve(v.name()), v, problems);
+            }
+            if (unread == null) {
+                toRead.add(i);
+            } else {
+                for (Placed p : byVolume.get(i)) {
+                    if (p.state.lostBecause == null) {
+                        p.state.lostBecause = unread;
+                    }
+                }
+            }
+        }
+        List<EntryState> spanning = new ArrayList<>();
         long total = 0;
-        for (Volume v : m.volumes()) {
-            if (selected.contains(v.name())) {
-                total += v.size();
+        for (int i : toRead) {
+            total += m.volumes().get(i).size();
+        }
+        for (EntryState s : states) {
+            if (s.spanning() && s.lostBecause == null) {
+                spanning.add(s);
             }
         }
+
+        Progress synced = new LockedProgress(progress);
         progress.begin("verify volumes", total);
+        ExecutorService pool = null;
         try {
-            for (int i = 0; i < m.volumes().size(); i++) {
-                Volume v = m.volumes().get(i);
-                List<Placed> placed = byVolume.get(i);
-                if (!selected.contains(v.name())) {
-                    for (Placed p : placed) {
-                        if (p.state.lostBecause == null) {
-                            p.state.lostBecause = v.name() + " was not " + (full ? "present" : "checked");
+            int tasks = toRead.size() + spanning.size();
+            if (tasks > 0) {
+                pool = Executors.newFixedThreadPool(Math.min(threads(), tasks), r -> {
+                    Thread t = new Thread(r, "ferry-verify");
+                    t.setDaemon(true);
+                    return t;
+                });
+                // The longest tasks first: a big spanning entry is the critical path.
+                List<EntryState> longestFirst = new ArrayList<>(spanning);
+                longestFirst.sort((a, b) -> Long.compare(b.entry.size(), a.entry.size()));
+                List<Future<Long>> spanReads = new ArrayList<>();
+                for (EntryState s : longestFirst) {
+                    spanReads.add(pool.submit(() -> readSpanning(volumesDir, s)));
+                }
+                List<Future<VolumePass.Result>> passes = new ArrayList<>();
+                for (int i : toRead) {
+                    Volume v = m.volumes().get(i);
+                    List<Placed> inside = new ArrayList<>();
+                    for (Placed p : byVolume.get(i)) {
+                        if (!p.state.spanning()) {
+                            inside.add(p);
                         }
                     }
-                    continue;
+                    inside.sort((a, b) -> Long.compare(a.segment.offset(), b.segment.offset()));
+                    VolumePass pass = new VolumePass(volumesDir.resolve(v.name()), v, inside, listed.get(i),
+                            emptyPaths, synced);
+                    passes.add(pool.submit((Callable<VolumePass.Result>) () -> pass.run(BUFFER)));
                 }
-                placed.sort((a, b) -> Long.compare(a.segment.offset(), b.segment.offset()));
-                scanVolume(bundleDir.resolve(BundleLayout.VOLUMES_DIR).resolve(v.name()), v, placed, progress, problems);
-                volumesChecked++;
+                for (Future<VolumePass.Result> f : passes) {
+                    VolumePass.Result r = join(f);
+                    for (Problem p : r.problems()) {
+                        problems.add(p.code(), p.location(), p.message());
+                    }
+                    bytesRead += r.bytesRead();
+                    volumesChecked++;
+                }
+                for (Future<Long> f : spanReads) {
+                    bytesRead += join(f);
+                }
             }
         } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
             progress.end();
         }
         for (EntryState s : states) {
@@ -107,63 +203,112 @@ final class ContentStage {
         }
     }
 
-    private void scanVolume(Path file, Volume v, List<Placed> placed, Progress progress, Problems problems) {
+    /** @return why the volume is not read (and the problem added), or null when its size is the manifest's */
+    private static String sizeProblem(Path file, Volume v, Problems problems) {
         String where = "volume " + v.name();
-        MessageDigest volumeSha = sha256();
-        long pos = 0;
-        int next = 0; // first placed segment not yet fully fed
-        byte[] buf = new byte[BUFFER];
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                volumeSha.update(buf, 0, n);
-                long end = pos + n;
-                for (int k = next; k < placed.size(); k++) {
-                    Segment s = placed.get(k).segment;
-                    if (s.offset() >= end) {
-                        break;
-                    }
-                    long from = Math.max(pos, s.offset());
-                    long to = Math.min(end, s.offset() + s.length());
-                    if (from < to) {
-                        placed.get(k).state.sha256.update(buf, (int) (from - pos), (int) (to - from));
-                    }
-                    if (s.offset() + s.length() <= end) {
-                        next = k + 1; // segments are sorted and disjoint, so all before k are done too
-                    }
-                }
-                pos = end;
-                bytesRead += n;
-                progress.advance(n);
-            }
+        long size;
+        try {
+            size = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
         } catch (IOException e) {
-            problems.add(Problem.Code.VOLUME_UNREADABLE, where, "read failed after " + pos + " bytes: " + e.getMessage());
-            markUnfinished(placed, next, v.name() + " could not be read");
-            return;
+            problems.add(Problem.Code.VOLUME_UNREADABLE, where, "cannot read its size: " + e.getMessage());
+            return v.name() + " could not be read";
         }
-        if (pos != v.size()) {
-            problems.add(Problem.Code.VOLUME_SIZE_MISMATCH, where, (pos < v.size() ? "truncated: " : "too long: ")
-                    + pos + " bytes, the manifest says " + v.size());
-        } else if (!Arrays.equals(volumeSha.digest(), HexFormat.of().parseHex(v.sha256()))) {
-            problems.add(Problem.Code.VOLUME_DIGEST_MISMATCH, where, "SHA-256 does not match the manifest (the volume is damaged)");
+        if (size == v.size()) {
+            return null;
         }
-        markUnfinished(placed, next, v.name() + " is truncated");
+        boolean shorter = size < v.size();
+        problems.add(Problem.Code.VOLUME_SIZE_MISMATCH, where, (shorter ? "truncated: " : "too long: ")
+                + size + " bytes, the manifest says " + v.size());
+        return v.name() + (shorter ? " is truncated" : " is too long");
     }
 
-    private static void markUnfinished(List<Placed> placed, int from, String why) {
-        // sorted and disjoint segments also end in order, so exactly those from 'from' on are unfinished
-        for (int k = from; k < placed.size(); k++) {
-            if (placed.get(k).state.lostBecause == null) {
-                placed.get(k).state.lostBecause = why;
+    /**
+     * Reads a spanning entry's segments in volume order and feeds its digest; sets its {@code lostBecause} when a
+     * segment cannot be read whole.
+     *
+     * @return bytes read
+     */
+    private static long readSpanning(Path volumesDir, EntryState s) {
+        ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+        long read = 0;
+        for (Segment seg : s.entry.segments()) {
+            try (FileChannel ch = FileChannel.open(volumesDir.resolve(seg.volume()), StandardOpenOption.READ,
+                    LinkOption.NOFOLLOW_LINKS)) {
+                long pos = seg.offset();
+                long end = seg.offset() + seg.length();
+                while (pos < end) {
+                    buf.clear().limit((int) Math.min(BUFFER, end - pos));
+                    int n = ch.read(buf, pos);
+                    if (n < 0) {
+                        throw new EOFException();
+                    }
+                    s.sha256.update(buf.array(), 0, n);
+                    pos += n;
+                    read += n;
+                }
+            } catch (EOFException e) {
+                s.lostBecause = seg.volume() + " is truncated";
+                return read;
+            } catch (IOException e) {
+                s.lostBecause = seg.volume() + " could not be read";
+                return read;
             }
         }
+        return read;
     }
 
-    private static MessageDigest sha256() {
+    /** Threads to verify with: {@value #THREADS_PROPERTY} if set to a positive integer, else the processors. */
+    static int threads() {
+        String forced = System.getProperty(THREADS_PROPERTY);
+        if (forced != null) {
+            try {
+                int n = Integer.parseInt(forced.trim());
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // fall through to the default: a bad tuning knob must not stop verification
+            }
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    private static <T> T join(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while verifying", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Serialises {@code advance} from the verification threads; begin and end stay on the caller's thread. */
+    private static final class LockedProgress implements Progress {
+        private final Progress target;
+
+        LockedProgress(Progress target) {
+            this.target = target;
+        }
+
+        @Override public void begin(String task, long totalBytes) { target.begin(task, totalBytes); }
+        @Override public synchronized void advance(long bytes) { target.advance(bytes); }
+        @Override public void end() { target.end(); }
+        @Override public synchronized void info(String line) { target.info(line); }
     }
 }

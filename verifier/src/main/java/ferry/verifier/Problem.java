@@ -62,7 +62,12 @@ public record Problem(Code code, String location, String message) {
         /** An entry's content (streamed through its segments) has the wrong SHA-256. */
         ENTRY_DIGEST_MISMATCH,
         /** An entry cannot be checked because a volume it spans is missing, truncated or unreadable. */
-        ENTRY_INCOMPLETE
+        ENTRY_INCOMPLETE,
+        /**
+         * A volume's tar member is unsafe to untar (not a regular file; an absolute name, a {@code ..} segment, a
+         * backslash or NUL in its name), or is not one the manifest lists, or the volume is not a well-formed tar.
+         */
+        TAR_MEMBER_UNSAFE
     }
 
     /** {@code CODE location: message}, one line. */
