@@ -20,6 +20,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -31,6 +35,18 @@ import java.util.stream.Stream;
  */
 final class ObjectStore {
     private static final int BUFFER = 1 << 16;
+    /** Bytes written between background flushes of a large object. */
+    private static final long FLUSH_STEP = 32L << 20;
+    /**
+     * Flushes large objects to disk while they are still being written, so that the sync an object needs before it
+     * becomes visible finds little left to do: disk writes overlap the hashing and copying instead of following
+     * them (with gigabytes of RAM, the kernel would otherwise hold a whole update file dirty until that sync).
+     */
+    private static final ExecutorService FLUSHER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ferry-store-flush");
+        t.setDaemon(true);
+        return t;
+    });
 
     private static final Pattern NAME = Pattern.compile("[0-9a-f]{64}");
 
@@ -101,6 +117,8 @@ final class ObjectStore {
             long written = 0;
             try (FileChannel out = FileChannel.open(staged, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 byte[] buf = new byte[BUFFER];
+                Future<?> flushing = null;
+                long flushedAt = 0;
                 for (int n; (n = in.read(buf)) != -1; ) {
                     written += n;
                     // Stop at the first byte too many rather than letting a bad stream fill the disk.
@@ -112,7 +130,16 @@ final class ObjectStore {
                     while (bb.hasRemaining()) {
                         out.write(bb);
                     }
+                    if (written - flushedAt >= FLUSH_STEP && (flushing == null || flushing.isDone())) {
+                        finish(flushing);
+                        flushedAt = written;
+                        flushing = FLUSHER.submit(() -> {
+                            out.force(false);
+                            return null;
+                        });
+                    }
                 }
+                finish(flushing);
                 out.force(true);
             }
             if (written != expectedSize) {
@@ -218,6 +245,21 @@ final class ObjectStore {
     /** Whether a damaged copy of the object sits in {@code quarantine/}. */
     boolean inQuarantine(String sha256) {
         return Files.exists(quarantine.resolve(Ids.sha256(sha256, "object")));
+    }
+
+    /** Waits for a background flush and passes on its failure. */
+    private static void finish(Future<?> flushing) throws IOException {
+        if (flushing == null) {
+            return;
+        }
+        try {
+            flushing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while flushing to disk", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
     }
 
     private static void move(Path staged, Path target) throws IOException {
