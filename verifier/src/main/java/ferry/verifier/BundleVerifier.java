@@ -36,8 +36,9 @@ import java.util.Set;
  * input never reaches the parser or costs more memory than its own bytes. Then: the trust policy (a required
  * expiry), expiry against the caller's clock, the directory layout, and each volume's size (by file length, before
  * a byte of it is read, so a huge sparse file costs nothing). That is <em>admission</em> ({@link #admit}). Content
- * follows: every volume's and entry's SHA-256, read once ({@link #verify}), or read once while the importer copies
- * the same bytes ({@link #verifyAndCopy}).
+ * follows: every volume's and entry's SHA-256 and every tar member's safety, volumes in parallel
+ * ({@link #verify}: each volume read once, the parts of entries spanning volumes read a second time in order), or
+ * each volume read once, in order, while the importer copies the same bytes ({@link #verifyAndCopy}).
  *
  * <p>Collects every problem rather than stopping at the first; never throws for a bad bundle. Thread-safe: holds only
  * the trust store.
