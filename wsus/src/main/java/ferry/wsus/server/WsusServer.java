@@ -1,5 +1,6 @@
 package ferry.wsus.server;
 
+import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -15,8 +16,9 @@ import java.util.Objects;
 /**
  * A running upstream server: Jetty on one HTTP port serving {@code /ServerSyncWebService/ServerSyncWebService.asmx},
  * {@code /DssAuthWebService/DssAuthWebService.asmx} ({@link ServerSyncHandler}) and {@code /Content/}
- * ({@link ContentHandler}); everything else is 404. At most 64 worker threads, 16 KiB of request headers, 4 MiB
- * SOAP bodies, 30 s idle timeout.
+ * ({@link ContentHandler}); everything else is 404. 16 KiB of request headers; threads, connections (in total and
+ * per client address), request body size and body time are bounded by {@link ServerLimits} so slow clients cannot
+ * starve the others.
  */
 public final class WsusServer implements AutoCloseable {
 
@@ -57,13 +59,25 @@ public final class WsusServer implements AutoCloseable {
      */
     public static WsusServer start(String bindHost, int port, UpdateCatalog catalog, ContentResolver content,
                                    ServerSyncSettings settings, List<Handler> extraHandlers) throws Exception {
+        return start(bindHost, port, catalog, content, settings, extraHandlers, ServerLimits.defaults());
+    }
+
+    /**
+     * Starts serving with explicit {@link ServerLimits} (tests use short times).
+     *
+     * @throws Exception if Jetty cannot start (port in use, ...)
+     */
+    public static WsusServer start(String bindHost, int port, UpdateCatalog catalog, ContentResolver content,
+                                   ServerSyncSettings settings, List<Handler> extraHandlers, ServerLimits limits)
+            throws Exception {
         Objects.requireNonNull(catalog, "catalog");
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(content, "content");
         List<Handler> handlers = new ArrayList<>();
         handlers.add(new ServerSyncHandler(catalog, settings));
         handlers.add(new ContentHandler(content));
         handlers.addAll(extraHandlers);
-        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        QueuedThreadPool threads = new QueuedThreadPool(limits.maxThreads(), 4);
         threads.setName("ferry-wsus");
         Server jetty = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
@@ -73,9 +87,11 @@ public final class WsusServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(bindHost);
         connector.setPort(port);
-        connector.setIdleTimeout(30_000);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        connector.addEventListener(new AddressConnectionLimit(limits.maxConnectionsPerAddress()));
         jetty.addConnector(connector);
-        jetty.setHandler(new Handler.Sequence(handlers));
+        jetty.addBean(new ConnectionLimit(limits.maxConnections(), connector));
+        jetty.setHandler(new BodyBufferingHandler(limits, new Handler.Sequence(handlers)));
         jetty.setStopTimeout(5_000);
         try {
             jetty.start();
