@@ -77,13 +77,14 @@ class SlowClientTest {
                     s.getOutputStream().write(("POST /ServerSyncWebService/ServerSyncWebService.asmx HTTP/1.1\r\n"
                             + "Host: 127.0.0.1\r\nContent-Type: text/xml; charset=utf-8\r\n"
                             + "SOAPAction: \"http://www.microsoft.com/SoftwareDistribution/GetAuthConfig\"\r\n"
-                            + "Content-Length: 4000\r\n\r\n<").getBytes(StandardCharsets.US_ASCII));
+                            + "Content-Length: 4000\r\n\r\n<?xml version=\"1.0\" encoding=\"utf-8\"?>").getBytes(StandardCharsets.US_ASCII));
                 } catch (IOException alreadyCut) {
                     // over the per-address limit: closed on accept
                 }
                 slow.add(s);
             }
-            // one byte every 500 ms per connection: never idle long enough for the idle timeout
+            // one space (valid XML, so the parser keeps waiting) every 500 ms per connection: never idle long enough
+            // for the idle timeout
             trickle.scheduleAtFixedRate(() -> {
                 for (Socket s : slow) {
                     try {
