@@ -11,6 +11,7 @@ import ferry.importer.ImporterException;
 import ferry.importer.NoSpaceException;
 import ferry.importer.StoreBusyException;
 import ferry.importer.StoreUnusableException;
+import ferry.server.ServeException;
 import ferry.store.StoreDamagedException;
 import ferry.store.StoreFullException;
 import ferry.store.StoreLockedException;
@@ -46,7 +47,10 @@ final class Errors {
                 return ExitCodes.USAGE;
             }
             if (t instanceof StoreLockedException) {
-                return ExitCodes.LOCKED;
+                return ExitCodes.LOCKED; // includes serving a store another run holds
+            }
+            if (t instanceof ServeException) {
+                return ExitCodes.USAGE; // cannot open the store to serve, cannot bind the address
             }
             if (t instanceof StoreDamagedException) {
                 return ExitCodes.USAGE;

@@ -1,11 +1,9 @@
-package ferry.importer.serve;
+package ferry.server;
 
-import ferry.importer.ImporterException;
-import ferry.importer.StoreUnusableException;
-import ferry.importer.StoreBusyException;
 import ferry.store.Store;
 import ferry.store.StoreException;
 import ferry.store.StoreLockedException;
+import ferry.wsus.server.ServerLimits;
 import ferry.wsus.server.ServerSyncSettings;
 import ferry.wsus.server.WsusServer;
 
@@ -39,21 +37,33 @@ public final class StoreServer implements AutoCloseable {
      *
      * @param bindHost address to listen on, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
      * @param port     TCP port (8530 is WSUS's), 0 for any free one
-     * @throws StoreBusyException if another run has the store open (exit code 5)
-     * @throws ImporterException  exit code 2 if the store cannot be opened or the port cannot be bound
+     * @throws StoreLockedException if another run has the store open
+     * @throws ServeException       if the store cannot be opened or the address and port cannot be bound
      */
-    public static StoreServer start(Path storeDir, String bindHost, int port) throws ImporterException {
+    public static StoreServer start(Path storeDir, String bindHost, int port)
+            throws StoreLockedException, ServeException {
+        return start(storeDir, bindHost, port, ServerLimits.defaults());
+    }
+
+    /**
+     * {@link #start(Path, String, int)} with explicit limits on threads, connections and request bodies.
+     *
+     * @throws StoreLockedException if another run has the store open
+     * @throws ServeException       if the store cannot be opened or the address and port cannot be bound
+     */
+    public static StoreServer start(Path storeDir, String bindHost, int port, ServerLimits limits)
+            throws StoreLockedException, ServeException {
         Store store;
         try {
             store = Store.open(storeDir);
         } catch (StoreLockedException e) {
-            throw new StoreBusyException(e.getMessage() + "; is `ferry serve` or `ferry import` already running?", e);
+            throw new StoreLockedException(e.getMessage() + "; is `ferry serve` or `ferry import` already running?", e);
         } catch (StoreException e) {
-            throw new StoreUnusableException(e.getMessage(), e);
+            throw new ServeException("cannot serve store " + storeDir + ": " + e.getMessage(), e);
         }
         try {
-            return new StoreServer(listen(store, bindHost, port, ServerSyncSettings.defaults()), store);
-        } catch (ImporterException | RuntimeException e) {
+            return new StoreServer(listen(store, bindHost, port, ServerSyncSettings.defaults(), limits), store);
+        } catch (ServeException | RuntimeException e) {
             store.close();
             throw e;
         }
@@ -62,21 +72,21 @@ public final class StoreServer implements AutoCloseable {
     /**
      * Serves a store the caller has open and keeps open after {@link #close()}.
      *
-     * @throws ImporterException exit code 2 if the port cannot be bound
+     * @throws ServeException if the address and port cannot be bound
      */
     public static StoreServer start(Store store, String bindHost, int port, ServerSyncSettings settings)
-            throws ImporterException {
+            throws ServeException {
         Objects.requireNonNull(store, "store");
-        return new StoreServer(listen(store, bindHost, port, settings), null);
+        return new StoreServer(listen(store, bindHost, port, settings, ServerLimits.defaults()), null);
     }
 
-    private static WsusServer listen(Store store, String bindHost, int port, ServerSyncSettings settings)
-            throws ImporterException {
+    private static WsusServer listen(Store store, String bindHost, int port, ServerSyncSettings settings,
+                                     ServerLimits limits) throws ServeException {
         try {
             return WsusServer.start(bindHost, port, new StoreCatalog(store), new StoreContent(store), settings,
-                    List.of(new StatusHandler(store)));
+                    List.of(new StatusHandler(store)), limits);
         } catch (Exception e) {
-            throw new StoreUnusableException("cannot serve on " + bindHost + ":"
+            throw new ServeException("cannot serve on " + bindHost + ":"
                     + port + ": " + e.getMessage(), e);
         }
     }
