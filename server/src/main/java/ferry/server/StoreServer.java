@@ -3,9 +3,9 @@ package ferry.server;
 import ferry.store.Store;
 import ferry.store.StoreException;
 import ferry.store.StoreLockedException;
-import ferry.wsus.server.ServerLimits;
 import ferry.wsus.server.ServerSyncSettings;
-import ferry.wsus.server.WsusServer;
+import ferry.wsus.server.ContentHandler;
+import ferry.wsus.server.ServerSyncHandler;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -15,7 +15,8 @@ import java.util.Objects;
 /**
  * {@code ferry serve}: the store as an upstream server for downstream WSUS servers and Windows clients, on one HTTP
  * port: the MS-WSUSSS web services ({@link StoreCatalog}), {@code /Content/} ({@link StoreContent}, with HEAD and
- * byte ranges), and a status page at {@code /} and {@code /status.json}.
+ * byte ranges), and a status page at {@code /} and {@code /status.json}. Threads, connections and request bodies are
+ * bounded by {@link ServerLimits} so slow clients cannot starve the others.
  *
  * <p>Serving and importing: the store is locked by whichever process has it open, so while
  * {@link #start(Path, String, int)} runs, {@code ferry import} in another process fails with exit code 5; stop
@@ -24,10 +25,10 @@ import java.util.Objects;
  * ServerSyncSettings)} serves a store the caller also imports into; imports then appear atomically.
  */
 public final class StoreServer implements AutoCloseable {
-    private final WsusServer server;
+    private final JettyServer server;
     private final Store owned;
 
-    private StoreServer(WsusServer server, Store owned) {
+    private StoreServer(JettyServer server, Store owned) {
         this.server = server;
         this.owned = owned;
     }
@@ -76,15 +77,25 @@ public final class StoreServer implements AutoCloseable {
      */
     public static StoreServer start(Store store, String bindHost, int port, ServerSyncSettings settings)
             throws ServeException {
-        Objects.requireNonNull(store, "store");
-        return new StoreServer(listen(store, bindHost, port, settings, ServerLimits.defaults()), null);
+        return start(store, bindHost, port, settings, ServerLimits.defaults());
     }
 
-    private static WsusServer listen(Store store, String bindHost, int port, ServerSyncSettings settings,
+    /**
+     * {@link #start(Store, String, int, ServerSyncSettings)} with explicit limits (tests use short times).
+     *
+     * @throws ServeException if the address and port cannot be bound
+     */
+    public static StoreServer start(Store store, String bindHost, int port, ServerSyncSettings settings,
+                                    ServerLimits limits) throws ServeException {
+        Objects.requireNonNull(store, "store");
+        return new StoreServer(listen(store, bindHost, port, settings, limits), null);
+    }
+
+    private static JettyServer listen(Store store, String bindHost, int port, ServerSyncSettings settings,
                                      ServerLimits limits) throws ServeException {
         try {
-            return WsusServer.start(bindHost, port, new StoreCatalog(store), new StoreContent(store), settings,
-                    List.of(new StatusHandler(store)), limits);
+            return JettyServer.start(bindHost, port, limits, List.of(new ServerSyncHandler(new StoreCatalog(store), settings),
+                    new ContentHandler(new StoreContent(store)), new StatusHandler(store)));
         } catch (Exception e) {
             throw new ServeException("cannot serve on " + bindHost + ":"
                     + port + ": " + e.getMessage(), e);

@@ -1,6 +1,5 @@
 package ferry.wsus.server;
 
-import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -16,9 +15,9 @@ import java.util.Objects;
 /**
  * A running upstream server: Jetty on one HTTP port serving {@code /ServerSyncWebService/ServerSyncWebService.asmx},
  * {@code /DssAuthWebService/DssAuthWebService.asmx} ({@link ServerSyncHandler}) and {@code /Content/}
- * ({@link ContentHandler}); everything else is 404. 16 KiB of request headers; threads, connections (in total and
- * per client address), request body size and body time are bounded by {@link ServerLimits} so slow clients cannot
- * starve the others.
+ * ({@link ContentHandler}); everything else is 404. At most 64 worker threads, 16 KiB of request headers, 4 MiB
+ * SOAP bodies, 30 s idle timeout. For tests and the sample upstream: it does not bound slow clients; {@code ferry
+ * serve} mounts the same handlers on the server module's Jetty setup, which does.
  */
 public final class WsusServer implements AutoCloseable {
 
@@ -59,25 +58,13 @@ public final class WsusServer implements AutoCloseable {
      */
     public static WsusServer start(String bindHost, int port, UpdateCatalog catalog, ContentResolver content,
                                    ServerSyncSettings settings, List<Handler> extraHandlers) throws Exception {
-        return start(bindHost, port, catalog, content, settings, extraHandlers, ServerLimits.defaults());
-    }
-
-    /**
-     * Starts serving with explicit {@link ServerLimits} (tests use short times).
-     *
-     * @throws Exception if Jetty cannot start (port in use, ...)
-     */
-    public static WsusServer start(String bindHost, int port, UpdateCatalog catalog, ContentResolver content,
-                                   ServerSyncSettings settings, List<Handler> extraHandlers, ServerLimits limits)
-            throws Exception {
         Objects.requireNonNull(catalog, "catalog");
-        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(content, "content");
         List<Handler> handlers = new ArrayList<>();
         handlers.add(new ServerSyncHandler(catalog, settings));
         handlers.add(new ContentHandler(content));
         handlers.addAll(extraHandlers);
-        QueuedThreadPool threads = new QueuedThreadPool(limits.maxThreads(), 4);
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("ferry-wsus");
         Server jetty = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
@@ -87,11 +74,9 @@ public final class WsusServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(bindHost);
         connector.setPort(port);
-        connector.setIdleTimeout(limits.idleTimeout().toMillis());
-        connector.addEventListener(new AddressConnectionLimit(limits.maxConnectionsPerAddress()));
+        connector.setIdleTimeout(30_000);
         jetty.addConnector(connector);
-        jetty.addBean(new ConnectionLimit(limits.maxConnections(), connector));
-        jetty.setHandler(new BodyBufferingHandler(limits, new Handler.Sequence(handlers)));
+        jetty.setHandler(new Handler.Sequence(handlers));
         jetty.setStopTimeout(5_000);
         try {
             jetty.start();

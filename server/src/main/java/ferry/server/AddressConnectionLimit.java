@@ -1,4 +1,4 @@
-package ferry.wsus.server;
+package ferry.server;
 
 import org.eclipse.jetty.io.Connection;
 

@@ -1,4 +1,6 @@
-package ferry.wsus.server;
+package ferry.server;
+
+import ferry.wsus.server.ServerSyncHandler;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,6 +1,9 @@
-package ferry.wsus.server;
+package ferry.server;
 
-import ferry.wsus.Fixtures;
+import ferry.store.Store;
+import ferry.wsus.server.ContentHandler;
+import ferry.wsus.server.ServerSyncHandler;
+import ferry.wsus.server.ServerSyncSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Finding 10 of issue 5: clients trickling SOAP bodies one byte at a time must not starve everyone else. 64 slow
+ * Finding 10 of issue 5: clients trickling SOAP bodies one byte at a time must not starve everyone else, on the
+ * Jetty setup and handlers {@code ferry serve} uses. 64 slow
  * connections come from 127.0.0.2 (Linux routes all of 127/8 to loopback), a normal client from 127.0.0.1.
  */
 class SlowClientTest {
@@ -41,10 +45,14 @@ class SlowClientTest {
     static final int SLOW_CLIENTS = 64;
     static final Duration BODY_TIMEOUT = Duration.ofSeconds(2);
     static final Duration PROMPT = Duration.ofSeconds(5);
+    static final String GET_AUTH_CONFIG = "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope"
+            + " xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body><GetAuthConfig"
+            + " xmlns=\"http://www.microsoft.com/SoftwareDistribution\"/></soap:Body></soap:Envelope>";
 
     @TempDir
     static Path dir;
-    static WsusServer server;
+    static Store store;
+    static JettyServer server;
     static String contentPath;
     static byte[] data = "update payload".getBytes(StandardCharsets.US_ASCII);
 
@@ -54,13 +62,18 @@ class SlowClientTest {
         Path file = Files.write(dir.resolve("blob.cab"), data);
         contentPath = "Content/" + hex.substring(38) + "/" + hex + ".cab";
         ServerLimits limits = ServerLimits.defaults().withTimes(BODY_TIMEOUT, Duration.ofSeconds(30));
-        server = WsusServer.start("127.0.0.1", 0, new TestCatalog(), sha1 -> sha1.equals(hex) ? Optional.of(file)
-                : Optional.empty(), ServerSyncSettings.defaults(), List.of(), limits);
+        // the handlers StoreServer mounts, with a content resolver holding one file instead of an imported bundle
+        store = Store.open(dir.resolve("store"));
+        server = JettyServer.start("127.0.0.1", 0, limits, List.of(
+                new ServerSyncHandler(new StoreCatalog(store), ServerSyncSettings.defaults()),
+                new ContentHandler(sha1 -> sha1.equals(hex) ? Optional.of(file) : Optional.empty()),
+                new StatusHandler(store)));
     }
 
     @AfterAll
     static void stop() throws Exception {
         server.close();
+        store.close();
     }
 
     @Test
@@ -106,7 +119,7 @@ class SlowClientTest {
                             server.uri().resolve("ServerSyncWebService/ServerSyncWebService.asmx")).timeout(PROMPT)
                     .header("Content-Type", "text/xml; charset=utf-8")
                     .header("SOAPAction", "\"http://www.microsoft.com/SoftwareDistribution/GetAuthConfig\"")
-                    .POST(HttpRequest.BodyPublishers.ofString(Fixtures.requestBody("000001"))).build(),
+                    .POST(HttpRequest.BodyPublishers.ofString(GET_AUTH_CONFIG)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, soap.statusCode(), soap.body());
             assertTrue(soap.body().contains("GetAuthConfigResult"), soap.body());
@@ -135,7 +148,7 @@ class SlowClientTest {
             byte[] chunk = new byte[64 * 1024];
             java.util.Arrays.fill(chunk, (byte) ' ');
             try {
-                for (int sent = 0; sent <= ServerSyncHandler.MAX_REQUEST_BYTES; sent += chunk.length) {
+                for (int sent = 0; sent <= ServerLimits.defaults().maxRequestBodyBytes(); sent += chunk.length) {
                     out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
                     out.write(chunk);
                     out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
