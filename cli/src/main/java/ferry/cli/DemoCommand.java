@@ -1,7 +1,8 @@
 package ferry.cli;
 
-import ferry.importer.ImporterException;
-import ferry.importer.serve.StoreServer;
+import ferry.server.ServeException;
+import ferry.server.StoreServer;
+import ferry.store.StoreLockedException;
 import ferry.samples.SampleUpstream;
 import ferry.samples.SyntheticUpdates;
 import ferry.wsus.ContentUrls;
@@ -141,7 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
     private StoreServer startServer(Path store) {
         try {
             return StoreServer.start(store, "127.0.0.1", 0);
-        } catch (ImporterException e) {
+        } catch (ServeException | StoreLockedException e) {
             throw new CliException(Errors.exitCode(e), "serve: " + e.getMessage(), e);
         }
     }

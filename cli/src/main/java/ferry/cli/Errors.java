@@ -11,6 +11,7 @@ import ferry.importer.ImporterException;
 import ferry.importer.NoSpaceException;
 import ferry.importer.StoreBusyException;
 import ferry.importer.StoreUnusableException;
+import ferry.server.ServeException;
 import ferry.store.StoreDamagedException;
 import ferry.store.StoreFullException;
 import ferry.store.StoreLockedException;
@@ -39,7 +40,8 @@ final class Errors {
             Map.entry(KeyException.class, ExitCodes.USAGE),
             Map.entry(TrustStoreException.class, ExitCodes.USAGE),
             Map.entry(CommandLine.ParameterException.class, ExitCodes.USAGE),
-            Map.entry(StoreLockedException.class, ExitCodes.LOCKED),
+            Map.entry(StoreLockedException.class, ExitCodes.LOCKED), // includes serving a store another run holds
+            Map.entry(ServeException.class, ExitCodes.USAGE), // cannot open the store to serve, cannot bind
             Map.entry(StoreDamagedException.class, ExitCodes.USAGE),
             Map.entry(WsusException.class, ExitCodes.UPSTREAM),
             Map.entry(ExportConfigException.class, ExitCodes.USAGE), // includes SelectionException

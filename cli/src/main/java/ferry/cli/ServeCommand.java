@@ -1,7 +1,8 @@
 package ferry.cli;
 
-import ferry.importer.ImporterException;
-import ferry.importer.serve.StoreServer;
+import ferry.server.ServeException;
+import ferry.server.StoreServer;
+import ferry.store.StoreLockedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,12 +40,12 @@ public final class ServeCommand implements Callable<Integer> {
         StoreServer server;
         try {
             server = StoreServer.start(store, bind, port);
-        } catch (ImporterException e) {
+        } catch (ServeException | StoreLockedException e) {
             throw new CliException(Errors.exitCode(e), e.getMessage(), e);
         }
         try (server) {
-            spec.commandLine().getOut().println("Serving store " + store.toAbsolutePath() + " at " + server.uri()
-                    + " (status page: " + server.uri() + "). Ctrl-C stops it.");
+            spec.commandLine().getOut().println("Serving store " + store.toAbsolutePath() + " at "
+                    + ServedAddress.describe(server.uri()) + " (status page at /). Ctrl-C stops it.");
             spec.commandLine().getOut().flush();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

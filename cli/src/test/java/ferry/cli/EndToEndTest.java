@@ -1,6 +1,6 @@
 package ferry.cli;
 
-import ferry.importer.serve.StoreServer;
+import ferry.server.StoreServer;
 import ferry.samples.SampleUpstream;
 import ferry.samples.SyntheticUpdates;
 import ferry.wsus.ContentUrls;

@@ -24,6 +24,6 @@
  * </table>
  *
  * <p>In every case but success the catalog is as it was; objects copied by a failed import are unreferenced and
- * deleted after the next successful import. Serving is in {@link ferry.importer.serve}.
+ * deleted after the next successful import. Serving is in the server module ({@code ferry.server}).
  */
 package ferry.importer;

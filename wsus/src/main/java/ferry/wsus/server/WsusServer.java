@@ -16,7 +16,8 @@ import java.util.Objects;
  * A running upstream server: Jetty on one HTTP port serving {@code /ServerSyncWebService/ServerSyncWebService.asmx},
  * {@code /DssAuthWebService/DssAuthWebService.asmx} ({@link ServerSyncHandler}) and {@code /Content/}
  * ({@link ContentHandler}); everything else is 404. At most 64 worker threads, 16 KiB of request headers, 4 MiB
- * SOAP bodies, 30 s idle timeout.
+ * SOAP bodies, 30 s idle timeout. For tests and the sample upstream: it does not bound slow clients; {@code ferry
+ * serve} mounts the same handlers on the server module's Jetty setup, which does.
  */
 public final class WsusServer implements AutoCloseable {
 

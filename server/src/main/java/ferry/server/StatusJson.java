@@ -1,4 +1,4 @@
-package ferry.importer.serve;
+package ferry.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package ferry.importer.serve;
+package ferry.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,9 +8,9 @@ import ferry.format.trust.TrustStore;
 import ferry.importer.ImportResult;
 import ferry.importer.Importer;
 import ferry.importer.StoreBusyException;
-import ferry.importer.TestBundles;
-import ferry.importer.TestBundles.Synthetic;
+import ferry.server.TestBundles.Synthetic;
 import ferry.store.Store;
+import ferry.store.StoreLockedException;
 import ferry.wsus.UpdateIdentity;
 import ferry.wsus.client.RevisionFilter;
 import ferry.wsus.client.ServerSyncSession;
@@ -37,7 +37,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-import static ferry.importer.TestBundles.*;
+import static ferry.server.TestBundles.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -270,9 +270,9 @@ class ServeTest {
     }
 
     @Test
-    void servingALockedStoreIsExitCode5() throws Exception {
+    void servingALockedStoreIsRefusedAsLocked() throws Exception {
         try (Store held = Store.open(storeDir)) {
-            StoreBusyException e = assertThrows(StoreBusyException.class,
+            StoreLockedException e = assertThrows(StoreLockedException.class,
                     () -> StoreServer.start(storeDir, "127.0.0.1", 0));
         }
     }

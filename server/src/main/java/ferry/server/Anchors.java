@@ -1,4 +1,4 @@
-package ferry.importer.serve;
+package ferry.server;
 
 import java.time.Instant;
 import java.time.LocalDateTime;

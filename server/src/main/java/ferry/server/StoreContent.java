@@ -1,4 +1,4 @@
-package ferry.importer.serve;
+package ferry.server;
 
 import ferry.store.Store;
 import ferry.wsus.server.ContentResolver;

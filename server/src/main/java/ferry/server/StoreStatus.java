@@ -1,4 +1,4 @@
-package ferry.importer.serve;
+package ferry.server;
 
 import ferry.store.BundleInfo;
 import ferry.store.ChannelState;
@@ -8,6 +8,7 @@ import ferry.store.Store;
 import ferry.store.StoreCounts;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,9 +20,10 @@ import java.util.TreeMap;
  * @param generatedAt        when this snapshot was taken (UTC)
  * @param changeNumber       the store's change number
  * @param counts             catalog sizes (bundles, channels, updates, revisions, files, file bytes)
- * @param updatesByType      served updates (latest revisions) by update type: Software, Driver, Category, Detectoid
+ * @param updatesByType      served updates (latest revisions) by update type (Software, Driver, Category, Detectoid),
+ *                           kept sorted by type name
  * @param categoriesByType   of the categories, how many of each category type (Company, ProductFamily, Product,
- *                           UpdateClassification)
+ *                           UpdateClassification), kept sorted by type name
  * @param channels           channels and their last sequence number, by name
  * @param bundles            imported bundles, oldest import first
  */
@@ -29,8 +31,9 @@ record StoreStatus(Instant generatedAt, long changeNumber, StoreCounts counts, M
                    Map<String, Long> categoriesByType, List<ChannelState> channels, List<BundleInfo> bundles) {
 
     StoreStatus {
-        updatesByType = Map.copyOf(updatesByType);
-        categoriesByType = Map.copyOf(categoriesByType);
+        // sorted by type name so the page and the JSON list the rows in the same order every time
+        updatesByType = Collections.unmodifiableSortedMap(new TreeMap<>(updatesByType));
+        categoriesByType = Collections.unmodifiableSortedMap(new TreeMap<>(categoriesByType));
         channels = List.copyOf(channels);
         bundles = List.copyOf(bundles);
     }

@@ -1,0 +1,121 @@
+package ferry.server;
+
+import ferry.store.Store;
+import ferry.store.StoreException;
+import ferry.store.StoreLockedException;
+import ferry.wsus.server.ServerSyncSettings;
+import ferry.wsus.server.ContentHandler;
+import ferry.wsus.server.ServerSyncHandler;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code ferry serve}: the store as an upstream server for downstream WSUS servers and Windows clients, on one HTTP
+ * port: the MS-WSUSSS web services ({@link StoreCatalog}), {@code /Content/} ({@link StoreContent}, with HEAD and
+ * byte ranges), and a status page at {@code /} and {@code /status.json}. Threads, connections and request bodies are
+ * bounded by {@link ServerLimits} so slow clients cannot starve the others.
+ *
+ * <p>Serving and importing: the store is locked by whichever process has it open, so while
+ * {@link #start(Path, String, int)} runs, {@code ferry import} in another process fails with exit code 5; stop
+ * serving, import, serve again. (Downstream servers just see the new revisions on their next synchronization: the
+ * anchors they hold stay valid across restarts.) Within one process, {@link #start(Store, String, int,
+ * ServerSyncSettings)} serves a store the caller also imports into; imports then appear atomically.
+ */
+public final class StoreServer implements AutoCloseable {
+    private final JettyServer server;
+    private final Store owned;
+
+    private StoreServer(JettyServer server, Store owned) {
+        this.server = server;
+        this.owned = owned;
+    }
+
+    /**
+     * Opens the store at {@code storeDir} (creating an empty one if missing) and serves it until {@link #close()}.
+     *
+     * @param bindHost address to listen on, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
+     * @param port     TCP port (8530 is WSUS's), 0 for any free one
+     * @throws StoreLockedException if another run has the store open
+     * @throws ServeException       if the store cannot be opened or the address and port cannot be bound
+     */
+    public static StoreServer start(Path storeDir, String bindHost, int port)
+            throws StoreLockedException, ServeException {
+        return start(storeDir, bindHost, port, ServerLimits.defaults());
+    }
+
+    /**
+     * {@link #start(Path, String, int)} with explicit limits on threads, connections and request bodies.
+     *
+     * @throws StoreLockedException if another run has the store open
+     * @throws ServeException       if the store cannot be opened or the address and port cannot be bound
+     */
+    public static StoreServer start(Path storeDir, String bindHost, int port, ServerLimits limits)
+            throws StoreLockedException, ServeException {
+        Store store;
+        try {
+            store = Store.open(storeDir);
+        } catch (StoreLockedException e) {
+            throw new StoreLockedException(e.getMessage() + "; is `ferry serve` or `ferry import` already running?", e);
+        } catch (StoreException e) {
+            throw new ServeException("cannot serve store " + storeDir + ": " + e.getMessage(), e);
+        }
+        try {
+            return new StoreServer(listen(store, bindHost, port, ServerSyncSettings.defaults(), limits), store);
+        } catch (ServeException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Serves a store the caller has open and keeps open after {@link #close()}.
+     *
+     * @throws ServeException if the address and port cannot be bound
+     */
+    public static StoreServer start(Store store, String bindHost, int port, ServerSyncSettings settings)
+            throws ServeException {
+        return start(store, bindHost, port, settings, ServerLimits.defaults());
+    }
+
+    /**
+     * {@link #start(Store, String, int, ServerSyncSettings)} with explicit limits (tests use short times).
+     *
+     * @throws ServeException if the address and port cannot be bound
+     */
+    public static StoreServer start(Store store, String bindHost, int port, ServerSyncSettings settings,
+                                    ServerLimits limits) throws ServeException {
+        Objects.requireNonNull(store, "store");
+        return new StoreServer(listen(store, bindHost, port, settings, limits), null);
+    }
+
+    private static JettyServer listen(Store store, String bindHost, int port, ServerSyncSettings settings,
+                                     ServerLimits limits) throws ServeException {
+        try {
+            return JettyServer.start(bindHost, port, limits, List.of(new ServerSyncHandler(new StoreCatalog(store), settings),
+                    new ContentHandler(new StoreContent(store)), new StatusHandler(store)));
+        } catch (Exception e) {
+            throw new ServeException("cannot serve on " + bindHost + ":"
+                    + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The base URL, e.g. {@code http://127.0.0.1:8530/}; downstream servers use it as their upstream server. */
+    public URI uri() {
+        return server.uri();
+    }
+
+    /** Stops serving (waiting up to 5 s for running requests), then closes the store if this server opened it. */
+    @Override
+    public void close() throws Exception {
+        try {
+            server.close();
+        } finally {
+            if (owned != null) {
+                owned.close();
+            }
+        }
+    }
+}
