@@ -1,5 +1,7 @@
 package ferry.server;
 
+import ferry.importer.TestBundles;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import ferry.format.Producer;
@@ -8,7 +10,7 @@ import ferry.format.trust.TrustStore;
 import ferry.importer.ImportResult;
 import ferry.importer.Importer;
 import ferry.importer.StoreBusyException;
-import ferry.server.TestBundles.Synthetic;
+import ferry.importer.TestBundles.Synthetic;
 import ferry.store.Store;
 import ferry.store.StoreLockedException;
 import ferry.wsus.UpdateIdentity;
@@ -37,7 +39,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-import static ferry.server.TestBundles.*;
+import static ferry.importer.TestBundles.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
