@@ -4,11 +4,12 @@ import ferry.store.Store;
 import ferry.store.StoreException;
 import ferry.store.StoreLockedException;
 import ferry.wsus.server.ServerSyncSettings;
-import ferry.wsus.server.ContentHandler;
-import ferry.wsus.server.ServerSyncHandler;
+
+import org.eclipse.jetty.server.Handler;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -94,12 +95,21 @@ public final class StoreServer implements AutoCloseable {
     private static JettyServer listen(Store store, String bindHost, int port, ServerSyncSettings settings,
                                      ServerLimits limits) throws ServeException {
         try {
-            return JettyServer.start(bindHost, port, limits, List.of(new ServerSyncHandler(new StoreCatalog(store), settings),
-                    new ContentHandler(new StoreContent(store)), new StatusHandler(store)));
+            List<Handler> handlers = new ArrayList<>();
+            for (SourceServing source : sources(settings)) {
+                handlers.addAll(source.handlers(store));
+            }
+            handlers.add(new StatusHandler(store));
+            return JettyServer.start(bindHost, port, limits, handlers);
         } catch (Exception e) {
             throw new ServeException("cannot serve on " + bindHost + ":"
                     + port + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The serving halves of the source types, one line each. */
+    private static List<SourceServing> sources(ServerSyncSettings settings) {
+        return List.of(new WsusServing(settings));
     }
 
     /** The base URL, e.g. {@code http://127.0.0.1:8530/}; downstream servers use it as their upstream server. */
