@@ -118,13 +118,7 @@ final class ImportRun {
 
     /** Refuses at once, with the figures, an import that cannot fit. */
     private void preflight() throws NoSpaceException {
-        long needed = 0;
-        Set<String> counted = new HashSet<>();
-        for (Entry e : manifest.entries()) {
-            if (counted.add(e.sha256()) && !store.hasObject(e.sha256())) {
-                needed += e.size();
-            }
-        }
+        long needed = bytesToCopy();
         long free = store.usableSpace();
         if (free >= 0 && needed > free) {
             throw new NoSpaceException(store.directory(), needed, free, null);
@@ -195,28 +189,25 @@ final class ImportRun {
     private ImporterException storeFailure(StoreSink sink, IOException e) {
         Throwable cause = sink.failure() != null ? sink.failure() : e;
         for (Throwable c = cause; c != null; c = c.getCause()) {
-            if (c instanceof StoreFullException full && full.neededBytes() > 0) {
-                return new NoSpaceException(full.path(), full.neededBytes(), full.freeBytes(), cause);
+            if (c instanceof StoreFullException full) {
+                long needed = full.neededBytes() > 0 ? full.neededBytes() : bytesToCopy();
+                return new NoSpaceException(full.path(), needed, full.freeBytes(), cause);
             }
-        }
-        if (isNoSpace(cause)) {
-            long needed = 0;
-            for (Entry en : manifest.entries()) {
-                needed += en.size();
-            }
-            return new NoSpaceException(store.directory(), needed - sink.reusedBytes(), store.usableSpace(), cause);
         }
         return new ImportFailedException("bundle " + manifest.bundleId() + ": import failed, the store is unchanged: "
                 + cause.getMessage(), cause);
     }
 
-    static boolean isNoSpace(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof StoreFullException) {
-                return true;
+    /** Bytes of the distinct objects the bundle carries that the store does not hold yet. */
+    private long bytesToCopy() {
+        long needed = 0;
+        Set<String> counted = new HashSet<>();
+        for (Entry e : manifest.entries()) {
+            if (counted.add(e.sha256()) && !store.hasObject(e.sha256())) {
+                needed += e.size();
             }
         }
-        return false;
+        return needed;
     }
 
     /** Gives back what imports killed earlier left (the store's journal knows exactly what they wrote). */
