@@ -2,6 +2,7 @@ package ferry.cli;
 
 import ferry.store.CheckProgress;
 import ferry.store.CheckReport;
+import ferry.importer.Importer;
 import ferry.store.Store;
 import ferry.store.StoreDamagedException;
 import ferry.store.StoreException;
@@ -63,7 +64,7 @@ public final class StoreCommand implements Runnable {
             ConsoleProgress progress = output.progress();
             String where = store.toAbsolutePath().toString();
             CheckReport report;
-            try (Store s = Store.openExisting(store)) {
+            try (Store s = Store.openExisting(store, Importer.catalogs())) {
                 report = s.check(rehash, new CheckProgress() {
                     @Override
                     public void begin(long totalBytes) {

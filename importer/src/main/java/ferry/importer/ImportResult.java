@@ -1,5 +1,7 @@
 package ferry.importer;
 
+import ferry.store.CatalogWrite;
+
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 
@@ -60,42 +62,43 @@ public record ImportResult(
     }
 
     /**
-     * What the import changed. Revisions and files are catalog rows; objects are files under the store's
-     * {@code objects/} (one per distinct SHA-256: update metadata documents and update files).
+     * What the import changed. Revisions and files are the source type's catalog rows (for WSUS: update revisions
+     * and update files); objects are files under the store's {@code objects/} (one per distinct SHA-256).
      *
-     * @param newRevisions      update revisions the store did not have
-     * @param olderRevisions    of those, revisions lower than one the store already has for the same update: kept
-     *                          (a bundled update may name them) but never served in place of the newer one, so a
-     *                          bundle cannot downgrade an update
+     * @param newRevisions      revisions the store did not have
      * @param skippedRevisions  revisions the store already had (the stored one is kept)
-     * @param newFiles          update files the store did not have
-     * @param skippedFiles      update files the store already had
-     * @param filesNotCarried   files named by the imported metadata that neither the bundle nor the store holds
-     *                          (a metadata-only or language-filtered export); served without those files
+     * @param newFiles          files the store did not have
+     * @param skippedFiles      files the store already had
      * @param objectsCopied     objects written from the bundle into the store
      * @param objectsReused     objects the store already held (not read from the bundle)
      * @param bytesCopied       bytes written into the store
      * @param bytesReused       bytes not copied because the object was already present
-     * @param changeNumber      the store's change number after the import (what anchors count)
      * @param objectsCollected  unreferenced objects that earlier failed imports left behind, deleted after commit
+     * @param notes             what the operator should know, one line each (e.g. revisions older than stored
+     *                          ones, which are kept but never served in place of the newer ones)
+     * @param details           the source type's own figures (for WSUS {@code WsusCatalogWrite.Result}:
+     *                          olderRevisions, filesNotCarried, changeNumber), or null when nothing was imported
      */
     public record Outcome(
             int newRevisions,
-            int olderRevisions,
             int skippedRevisions,
             int newFiles,
             int skippedFiles,
-            int filesNotCarried,
             int objectsCopied,
             int objectsReused,
             long bytesCopied,
             long bytesReused,
-            long changeNumber,
-            int objectsCollected) {
+            int objectsCollected,
+            List<String> notes,
+            CatalogWrite.Result details) {
+
+        public Outcome {
+            notes = notes == null ? List.of() : List.copyOf(notes);
+        }
 
         /** Nothing changed. */
-        public static Outcome none(long changeNumber) {
-            return new Outcome(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, changeNumber, 0);
+        public static Outcome none() {
+            return new Outcome(0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), null);
         }
     }
 }

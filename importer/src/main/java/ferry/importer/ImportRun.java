@@ -4,13 +4,13 @@ import ferry.format.CrashPoints;
 import ferry.format.Entry;
 import ferry.format.Manifest;
 import ferry.format.Progress;
+import ferry.store.BundleEntryException;
+import ferry.store.CatalogWrite;
 import ferry.store.ChannelState;
-import ferry.store.FileRecord;
-import ferry.store.ImportOutcome;
+import ferry.store.SourceImport;
 import ferry.store.ImportRecord;
 import ferry.store.ImportRefusedException;
 import ferry.store.PendingImport;
-import ferry.store.RevisionRecord;
 import ferry.store.Store;
 import ferry.store.StoreException;
 import ferry.store.StoreFullException;
@@ -19,46 +19,30 @@ import ferry.verifier.ChannelPolicy;
 import ferry.verifier.Signer;
 import ferry.verifier.TrustedBundle;
 import ferry.verifier.VerificationReport;
-import ferry.wsus.ContentUrls;
-import ferry.wsus.metadata.MetadataException;
-import ferry.wsus.metadata.UpdateDocument;
-import ferry.wsus.metadata.UpdateFile;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** One import of an admitted bundle into an open store: channel decision, pre-flight, copy while verifying, commit. */
 final class ImportRun {
-    /** A bundle the gate admitted, with its entries sorted for the WSUS source. */
-    record Admitted(BundleVerifier.Admission admission, EntryPlan plan) {
+    /** A bundle the gate admitted, with its entries checked by their source type. */
+    record Admitted(BundleVerifier.Admission admission, SourceImport.Plan plan) {
     }
 
     private final BundleVerifier gate;
     private final BundleVerifier.Admission admission;
     private final TrustedBundle bundle;
     private final Manifest manifest;
-    private final EntryPlan plan;
+    private final SourceImport.Plan plan;
     private final Store store;
     private final Instant now;
     private final Progress progress;
-    private final Map<String, EntryPlan.Content> carried = new HashMap<>();
-    private int filesNotCarried;
 
     ImportRun(BundleVerifier gate, Admitted admitted, Store store, Instant now, Progress progress) {
         this.gate = gate;
@@ -69,25 +53,29 @@ final class ImportRun {
         this.store = store;
         this.now = now;
         this.progress = progress;
-        for (EntryPlan.Content c : plan.content) {
-            carried.put(c.sha1Hex(), c);
-        }
     }
 
-    /** Admission through the gate, then the WSUS source's reading of the entries. */
-    static Admitted admit(BundleVerifier gate, Path bundleDir, Instant now) throws BundleInvalidException {
+    /** Admission through the gate, then the entries' source type checks them. */
+    static Admitted admit(BundleVerifier gate, Path bundleDir, Instant now, List<SourceImport> sources)
+            throws BundleInvalidException {
         BundleVerifier.Admission a = gate.admit(bundleDir, now);
         if (!a.ok()) {
             throw new BundleInvalidException(a.report());
         }
-        return new Admitted(a, EntryPlan.of(a.bundle().manifest()));
+        Manifest m = a.bundle().manifest();
+        SourceImport source = SourceTypes.of(m, sources);
+        try {
+            return new Admitted(a, source.plan(m.entries()));
+        } catch (BundleEntryException e) {
+            throw new BundleInvalidException("bundle " + bundleDir + " is invalid: " + e.getMessage(), e);
+        }
     }
 
     ImportResult run(long startedNanos) throws ImporterException {
         try {
             ChannelPolicy.Decision early = decide();
             if (early.verdict() == ChannelPolicy.Verdict.ALREADY_IMPORTED) {
-                return result(true, ImportResult.Outcome.none(store.currentChangeNumber()), startedNanos);
+                return result(true, ImportResult.Outcome.none(), startedNanos);
             }
             if (!early.accepted()) {
                 throw new BundleRefusedException(early.verdict(), early.message());
@@ -145,18 +133,19 @@ final class ImportRun {
                 throw new BundleInvalidException("bundle " + bundle.directory() + " is invalid: entry "
                         + sink.sha1Mismatches().get(0));
             }
-            List<RevisionRecord> revisions = importMetadata();
-            CrashPoints.reached("import.parsed");
-            List<FileRecord> files = new ArrayList<>();
-            for (EntryPlan.Content c : plan.content) {
-                files.add(new FileRecord(c.sha1Hex(), c.entry().sha256(), c.entry().size(), c.fileName(), null));
-            }
-            ImportOutcome outcome;
+            CatalogWrite<?> rows;
             try {
-                outcome = pending.commit(record(revisions, files), gate.channelPolicy());
+                rows = plan.rows(manifest.bundleId().toString(), store);
+            } catch (BundleEntryException e) {
+                throw new BundleInvalidException("bundle " + bundle.directory() + " is invalid: " + e.getMessage(), e);
+            }
+            CrashPoints.reached("import.parsed");
+            CatalogWrite.Result outcome;
+            try {
+                outcome = pending.commit(record(rows), gate.channelPolicy());
             } catch (ImportRefusedException e) {
                 if (e.verdict() == ChannelPolicy.Verdict.ALREADY_IMPORTED) {
-                    return result(true, ImportResult.Outcome.none(store.currentChangeNumber()), startedNanos);
+                    return result(true, ImportResult.Outcome.none(), startedNanos);
                 }
                 BundleRefusedException r = new BundleRefusedException(e.verdict(), e.getMessage());
                 r.initCause(e);
@@ -165,18 +154,11 @@ final class ImportRun {
             committed = true;
             CrashPoints.reached("import.committed");
             int collected = collectLeftovers();
-            if (outcome.olderRevisions() > 0) {
-                progress.info(outcome.olderRevisions() + " revision(s) are older than revisions already stored: kept,"
-                        + " but the newer ones stay served");
-            }
-            if (filesNotCarried > 0) {
-                progress.info(filesNotCarried + " file(s) named by the update metadata are neither in the bundle nor"
-                        + " in the store; those updates are served without them");
-            }
-            return result(false, new ImportResult.Outcome(outcome.newRevisions(), outcome.olderRevisions(),
-                    outcome.skippedRevisions(), outcome.newFiles(), outcome.skippedFiles(), filesNotCarried,
-                    sink.copied(), sink.reused(), sink.copiedBytes(), sink.reusedBytes(), outcome.changeNumber(), collected),
-                    startedNanos);
+            outcome.notes().forEach(progress::info);
+            return result(false, new ImportResult.Outcome(outcome.newRecords(),
+                    outcome.records() - outcome.newRecords(), outcome.newFiles(), outcome.files() - outcome.newFiles(),
+                    sink.copied(), sink.reused(), sink.copiedBytes(), sink.reusedBytes(), collected, outcome.notes(),
+                    outcome), startedNanos);
         } finally {
             sink.close();
             if (!committed) {
@@ -230,94 +212,11 @@ final class ImportRun {
         }
     }
 
-    private List<RevisionRecord> importMetadata() throws BundleInvalidException {
-        List<RevisionRecord> out = new ArrayList<>(plan.metadata.size());
-        for (EntryPlan.Metadata m : plan.metadata) {
-            UpdateDocument doc = parse(m);
-            out.add(RevisionMapper.record(doc, m.entry().sha256(), files(m.entry(), doc)));
-        }
-        return out;
-    }
-
-    /** Reads the document back from the store: the bytes parsed are the bytes kept and served. */
-    private UpdateDocument parse(EntryPlan.Metadata m) throws BundleInvalidException {
-        Entry e = m.entry();
-        String xml;
-        try (InputStream in = store.openObject(e.sha256())) {
-            byte[] bytes = in.readNBytes((int) Math.min(EntryPlan.MAX_METADATA_BYTES, Integer.MAX_VALUE - 8));
-            xml = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException ex) {
-            throw EntryPlan.invalid(e, "update metadata is not UTF-8 text");
-        } catch (IOException ex) {
-            throw new StoreException("object " + e.sha256() + ": cannot read: " + ex.getMessage(), ex);
-        }
-        UpdateDocument doc;
-        try {
-            doc = UpdateDocument.parse(xml);
-        } catch (MetadataException ex) {
-            throw EntryPlan.invalid(e, "update metadata unusable: " + ex.getMessage());
-        }
-        if (!doc.identity().equals(m.identity())) {
-            throw EntryPlan.invalid(e, "holds update " + doc.identity() + ", not " + m.identity());
-        }
-        return doc;
-    }
-
-    /**
-     * The files to link to a revision: those its metadata names that the bundle carries (checked against the
-     * metadata's size and SHA-256) or the store already holds. The rest are counted, not refused: an export may
-     * leave out files on purpose (metadata only, other languages).
-     */
-    private List<String> files(Entry metadataEntry, UpdateDocument doc) throws BundleInvalidException {
-        List<String> out = new ArrayList<>();
-        for (UpdateFile f : doc.files()) {
-            String sha1;
-            try {
-                sha1 = ContentUrls.sha1Hex(f.sha1Base64());
-            } catch (IllegalArgumentException ex) {
-                throw EntryPlan.invalid(metadataEntry, "file " + f.fileName() + ": " + ex.getMessage());
-            }
-            EntryPlan.Content c = carried.get(sha1);
-            if (c != null) {
-                checkAgainstMetadata(c, f, doc);
-                out.add(sha1);
-            } else if (store.fileBySha1(sha1).isPresent()) {
-                out.add(sha1);
-            } else {
-                filesNotCarried++;
-            }
-        }
-        return out;
-    }
-
-    private static void checkAgainstMetadata(EntryPlan.Content c, UpdateFile f, UpdateDocument doc)
-            throws BundleInvalidException {
-        if (f.size() != c.entry().size()) {
-            throw EntryPlan.invalid(c.entry(), "is " + c.entry().size() + " bytes but update " + doc.identity()
-                    + " says " + f.size());
-        }
-        if (f.sha256Base64() != null) {
-            String expected;
-            try {
-                expected = HexFormat.of().formatHex(Base64.getDecoder().decode(f.sha256Base64()));
-            } catch (IllegalArgumentException ex) {
-                expected = "(not base64)";
-            }
-            if (!expected.equals(c.entry().sha256())) {
-                throw EntryPlan.invalid(c.entry(), "has SHA-256 " + c.entry().sha256() + " but update "
-                        + doc.identity() + " says " + expected);
-            }
-        }
-    }
-
-    private ImportRecord record(List<RevisionRecord> revisions, List<FileRecord> files) {
+    private <R extends CatalogWrite.Result> ImportRecord<R> record(CatalogWrite<R> rows) {
         List<String> fingerprints = bundle.signers().stream().map(Signer::fingerprint).toList();
-        return new ImportRecord(manifest.bundleId().toString(), manifest.channel(), manifest.sequence(),
+        return new ImportRecord<>(manifest.bundleId().toString(), manifest.channel(), manifest.sequence(),
                 manifest.baseSequence(), manifest.createdAt(), bundle.manifestSha256(), fingerprints, producer(),
-                revisions, files, manifest.channelReset());
+                rows, manifest.channelReset());
     }
 
     private String producer() {

@@ -2,6 +2,7 @@ package ferry.importer;
 
 import ferry.format.Progress;
 import ferry.format.trust.TrustStore;
+import ferry.store.SourceCatalog;
 import ferry.store.Store;
 import ferry.store.StoreException;
 import ferry.store.StoreLockedException;
@@ -10,6 +11,7 @@ import ferry.verifier.BundleVerifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -31,14 +33,14 @@ import java.util.Objects;
  *   <li><b>Copy while verifying</b>: the gate reads each volume once and hashes the volume and its entries while the
  *       same bytes go into the store ({@link BundleVerifier#verifyAndCopy}); objects the store holds already are
  *       only checked. A volume changed after admission cannot get in: what is copied is what was hashed.</li>
- *   <li><b>Commit</b> the revisions and files in one store transaction, which asks the channel policy again under
- *       the store's lock.</li>
+ *   <li><b>Commit</b> the source type's rows ({@link ferry.store.SourceImport}: for WSUS the update revisions and
+ *       files) in one store transaction, which asks the channel policy again under the store's lock.</li>
  * </ol>
  * Any failure before the commit leaves the catalog as it was and gives back the objects this import added.
  *
  * <p>Downgrades: a revision lower than one the store already holds for the same update is recorded (a bundled
  * update may name it) but never served in place of the newer one; such revisions are counted in
- * {@link ImportResult.Outcome#olderRevisions()}. A bundle older than the channel's last is a replay and is refused.
+ * the outcome's notes and details. A bundle older than the channel's last is a replay and is refused.
  *
  * <p>Progress: one task, {@code "verify and copy volumes"}, measured in volume bytes.
  */
@@ -70,7 +72,7 @@ public final class Importer {
         Objects.requireNonNull(storeDir, "storeDir");
         long started = System.nanoTime();
         BundleVerifier gate = new BundleVerifier(trust);
-        ImportRun.Admitted a = ImportRun.admit(gate, bundleDir, now);
+        ImportRun.Admitted a = ImportRun.admit(gate, bundleDir, now, SourceTypes.ALL);
         var m = a.admission().bundle().manifest();
         if (m.baseSequence() != null && !Files.exists(storeDir.resolve(CATALOG_FILE))) {
             // Refused before the store exists, so that a wrong path or an early delta leaves no empty store behind.
@@ -93,13 +95,18 @@ public final class Importer {
         Objects.requireNonNull(store, "store");
         long started = System.nanoTime();
         BundleVerifier gate = new BundleVerifier(trust);
-        ImportRun.Admitted a = ImportRun.admit(gate, bundleDir, now);
+        ImportRun.Admitted a = ImportRun.admit(gate, bundleDir, now, SourceTypes.ALL);
         return new ImportRun(gate, a, store, now, progress).run(started);
+    }
+
+    /** The catalog tables of every source type this importer knows: open a store for {@link #importBundle} with them. */
+    public static List<SourceCatalog> catalogs() {
+        return SourceTypes.catalogs(SourceTypes.ALL);
     }
 
     private static Store open(Path storeDir) throws ImporterException {
         try {
-            return Store.open(storeDir);
+            return Store.open(storeDir, catalogs());
         } catch (StoreLockedException e) {
             throw new StoreBusyException(e.getMessage() + "; stop `ferry serve` or the other import first", e);
         } catch (StoreException e) {

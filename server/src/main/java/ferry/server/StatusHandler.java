@@ -16,11 +16,11 @@ import java.nio.ByteBuffer;
  * paths are left to the next handler. Responses are never cached and forbid scripts and framing.
  */
 final class StatusHandler extends Handler.Abstract {
-    private final StoreStatus.Source source;
+    private final Store store;
 
     StatusHandler(Store store) {
         super(InvocationType.BLOCKING);
-        this.source = new StoreStatus.Source(store);
+        this.store = store;
     }
 
     @Override
@@ -36,7 +36,7 @@ final class StatusHandler extends Handler.Abstract {
             Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
             return true;
         }
-        StoreStatus status = source.snapshot();
+        StoreStatus status = StoreStatus.of(store);
         byte[] body = html ? StatusHtml.render(status) : StatusJson.render(status);
         response.setStatus(HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE,

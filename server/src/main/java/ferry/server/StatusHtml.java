@@ -2,11 +2,12 @@ package ferry.server;
 
 import ferry.store.BundleInfo;
 import ferry.store.ChannelState;
+import ferry.store.SourceCatalog;
+import ferry.store.StoreCounts;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * {@code /}: the status as one small HTML page, no script, every value escaped (bundle ids, channels and producers
@@ -25,20 +26,22 @@ final class StatusHtml {
                 .append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}")
                 .append("td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}td.n{text-align:right}")
                 .append("code{font-size:90%}</style></head><body>\n<h1>ferry store</h1>\n");
-        h.append("<p>Change number ").append(s.changeNumber()).append(", as of ").append(esc(s.generatedAt().toString()))
+        h.append("<p>As of ").append(esc(s.generatedAt().toString()))
                 .append(". Machine-readable: <a href=\"status.json\">status.json</a>.</p>\n");
 
         h.append("<h2>Contents</h2>\n<table>\n");
-        row(h, "updates", s.counts().updates());
-        row(h, "revisions", s.counts().revisions());
-        row(h, "files", s.counts().files());
-        h.append("<tr><th>file bytes</th><td class=\"n\">").append(s.counts().fileBytes()).append(" (")
-                .append(esc(human(s.counts().fileBytes()))).append(")</td></tr>\n");
-        for (Map.Entry<String, Long> e : s.updatesByType().entrySet()) {
-            row(h, "updates of type " + e.getKey(), e.getValue());
-        }
-        for (Map.Entry<String, Long> e : s.categoriesByType().entrySet()) {
-            row(h, "categories of type " + e.getKey(), e.getValue());
+        row(h, "bundles", s.counts().bundles());
+        row(h, "channels", s.counts().channels());
+        for (StoreCounts.Source source : s.counts().sources()) {
+            for (SourceCatalog.Count c : source.counts()) {
+                String label = source.name() + " " + words(c.name());
+                if (c.name().endsWith("Bytes")) {
+                    h.append("<tr><th>").append(esc(label)).append("</th><td class=\"n\">").append(c.value())
+                            .append(" (").append(esc(human(c.value()))).append(")</td></tr>\n");
+                } else {
+                    row(h, label, c.value());
+                }
+            }
         }
         h.append("</table>\n");
 
@@ -88,6 +91,11 @@ final class StatusHtml {
 
     private static void row(StringBuilder h, String label, long value) {
         h.append("<tr><th>").append(esc(label)).append("</th><td class=\"n\">").append(value).append("</td></tr>\n");
+    }
+
+    // "fileBytes" -> "file bytes", "updatesSoftware" -> "updates software"
+    private static String words(String camel) {
+        return camel.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
     }
 
     static String esc(String s) {

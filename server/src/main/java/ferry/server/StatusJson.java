@@ -2,73 +2,66 @@ package ferry.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import ferry.store.BundleInfo;
 import ferry.store.ChannelState;
+import ferry.store.SourceCatalog;
+import ferry.store.StoreCounts;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code /status.json}: one object with {@code generatedAt}, {@code changeNumber}, {@code counts} {bundles,
- * channels, updates, revisions, files, fileBytes}, {@code updatesByType}, {@code categoriesByType},
+ * {@code /status.json}: {@code generatedAt}, {@code counts} {bundles, channels}, {@code sources} {<source type>:
+ * {<figure>: value}} (e.g. {@code wsus} {updates, revisions, files, fileBytes, changeNumber, updatesSoftware, ...}),
  * {@code channels} [{name, lastSequence, lastBundleId}] and {@code bundles} [{bundleId, channel, sequence,
  * baseSequence, createdAt, importedAt, producer, manifestSha256, signers [fingerprint], revisionCount,
  * newRevisionCount, fileCount, newFileCount}], oldest import first. Times are ISO-8601 UTC, sizes bytes.
  */
 final class StatusJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private StatusJson() {
     }
 
+    record Counts(long bundles, long channels) {
+    }
+
+    record Channel(String name, long lastSequence, String lastBundleId) {
+    }
+
+    record Bundle(String bundleId, String channel, long sequence, Long baseSequence, String createdAt,
+                  String importedAt, String producer, String manifestSha256, List<String> signers, int revisionCount,
+                  int newRevisionCount, int fileCount, int newFileCount) {
+    }
+
+    record Status(String generatedAt, Counts counts, Map<String, Map<String, Long>> sources, List<Channel> channels,
+                  List<Bundle> bundles) {
+    }
+
     static byte[] render(StoreStatus s) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("generatedAt", s.generatedAt().toString());
-        root.put("changeNumber", s.changeNumber());
-        ObjectNode counts = root.putObject("counts");
-        counts.put("bundles", s.counts().bundles());
-        counts.put("channels", s.counts().channels());
-        counts.put("updates", s.counts().updates());
-        counts.put("revisions", s.counts().revisions());
-        counts.put("files", s.counts().files());
-        counts.put("fileBytes", s.counts().fileBytes());
-        putCounts(root.putObject("updatesByType"), s.updatesByType());
-        putCounts(root.putObject("categoriesByType"), s.categoriesByType());
-        ArrayNode channels = root.putArray("channels");
-        for (ChannelState c : s.channels()) {
-            ObjectNode o = channels.addObject();
-            o.put("name", c.name());
-            o.put("lastSequence", c.lastSequence());
-            o.put("lastBundleId", c.lastBundleId());
+        Map<String, Map<String, Long>> sources = new LinkedHashMap<>();
+        for (StoreCounts.Source source : s.counts().sources()) {
+            Map<String, Long> figures = new LinkedHashMap<>();
+            for (SourceCatalog.Count c : source.counts()) {
+                figures.put(c.name(), c.value());
+            }
+            sources.put(source.name(), figures);
         }
-        ArrayNode bundles = root.putArray("bundles");
-        for (BundleInfo b : s.bundles()) {
-            ObjectNode o = bundles.addObject();
-            o.put("bundleId", b.bundleId());
-            o.put("channel", b.channel());
-            o.put("sequence", b.sequenceNumber());
-            o.put("baseSequence", b.baseSequence());
-            o.put("createdAt", b.createdAt().toString());
-            o.put("importedAt", b.importedAt().toString());
-            o.put("producer", b.producer());
-            o.put("manifestSha256", b.manifestSha256());
-            ArrayNode signers = o.putArray("signers");
-            b.signerFingerprints().forEach(signers::add);
-            o.put("revisionCount", b.revisionCount());
-            o.put("newRevisionCount", b.newRevisionCount());
-            o.put("fileCount", b.fileCount());
-            o.put("newFileCount", b.newFileCount());
-        }
+        List<Channel> channels = s.channels().stream()
+                .map((ChannelState c) -> new Channel(c.name(), c.lastSequence(), c.lastBundleId())).toList();
+        List<Bundle> bundles = s.bundles().stream().map((BundleInfo b) -> new Bundle(b.bundleId(), b.channel(),
+                b.sequenceNumber(), b.baseSequence(), b.createdAt().toString(), b.importedAt().toString(), b.producer(),
+                b.manifestSha256(), b.signerFingerprints(), b.revisionCount(), b.newRevisionCount(), b.fileCount(),
+                b.newFileCount())).toList();
+        Status status = new Status(s.generatedAt().toString(), new Counts(s.counts().bundles(), s.counts().channels()),
+                sources, channels, bundles);
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root).getBytes(StandardCharsets.UTF_8);
+            return JSON.writeValueAsString(status).getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static void putCounts(ObjectNode o, Map<String, Long> counts) {
-        counts.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> o.put(e.getKey(), e.getValue()));
     }
 }

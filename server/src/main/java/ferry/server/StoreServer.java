@@ -1,6 +1,8 @@
 package ferry.server;
 
 import ferry.store.Store;
+import ferry.store.SourceCatalog;
+import ferry.wsus.catalog.WsusTables;
 import ferry.store.StoreException;
 import ferry.store.StoreLockedException;
 import ferry.wsus.server.ServerSyncSettings;
@@ -57,7 +59,7 @@ public final class StoreServer implements AutoCloseable {
             throws StoreLockedException, ServeException {
         Store store;
         try {
-            store = Store.open(storeDir);
+            store = Store.open(storeDir, CATALOGS);
         } catch (StoreLockedException e) {
             throw new StoreLockedException(e.getMessage() + "; is `ferry serve` or `ferry import` already running?", e);
         } catch (StoreException e) {
@@ -106,6 +108,9 @@ public final class StoreServer implements AutoCloseable {
                     + port + ": " + e.getMessage(), e);
         }
     }
+
+    /** The catalog tables of the source types, one line each: a store is only opened with all of them. */
+    static final List<SourceCatalog> CATALOGS = List.of(WsusTables.INSTANCE);
 
     /** The serving halves of the source types, one line each. */
     private static List<SourceServing> sources(ServerSyncSettings settings) {

@@ -4,6 +4,9 @@ import ferry.store.Store;
 import ferry.wsus.server.ContentHandler;
 import ferry.wsus.server.ServerSyncHandler;
 import ferry.wsus.server.ServerSyncSettings;
+import ferry.wsus.server.StoreCatalog;
+import ferry.wsus.server.StoreContent;
+import ferry.wsus.catalog.WsusCatalog;
 import org.eclipse.jetty.server.Handler;
 
 import java.util.List;
@@ -23,6 +26,7 @@ final class WsusServing implements SourceServing {
 
     @Override
     public List<Handler> handlers(Store store) {
-        return List.of(new ServerSyncHandler(new StoreCatalog(store), settings), new ContentHandler(new StoreContent(store)));
+        WsusCatalog catalog = new WsusCatalog(store);
+        return List.of(new ServerSyncHandler(new StoreCatalog(catalog), settings), new ContentHandler(new StoreContent(catalog)));
     }
 }

@@ -1,6 +1,11 @@
 package ferry.store;
 
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,13 +23,24 @@ final class Catalog implements AutoCloseable {
     /** The H2 database file inside the store directory. */
     static final String FILE = "catalog.mv.db";
 
+    /** Where the store's own migrations are; each source type has its own ({@link SourceCatalog#migrations}). */
+    static final String MIGRATIONS = "classpath:ferry/store/migration";
+    // The store's own tables; every other table belongs to a source type and is named <source>_*.
+    private static final Set<String> OWN_TABLES = Set.of("STORE_INFO", "BUNDLE", "BUNDLE_SIGNER", "CHANNEL",
+            "FLYWAY_SCHEMA_HISTORY");
+    // Flyway checksums of the store's V1 and V2 as they were when they also created the WSUS tables. A store whose
+    // history holds them is adopted: its WSUS tables are already there, and the WSUS migrations only record them.
+    private static final int LEGACY_V1_CHECKSUM = 1656807224;
+
     private final JdbcConnectionPool pool;
     // Holds the database open between calls (H2 closes an embedded database with its last connection).
     private final Connection keeper;
+    private final List<SourceCatalog> sources;
 
-    private Catalog(JdbcConnectionPool pool, Connection keeper) {
+    private Catalog(JdbcConnectionPool pool, Connection keeper, List<SourceCatalog> sources) {
         this.pool = pool;
         this.keeper = keeper;
+        this.sources = sources;
     }
 
     /**
@@ -35,10 +51,13 @@ final class Catalog implements AutoCloseable {
      * @param expectedId the store id of the directory's marker, or null if it has none. A catalog holding
      *                   another id is refused before anything is written to it; a catalog from before store ids
      *                   (format 1, e.g. a backup restored) takes this one.
+     * @param sources    the source types whose tables the catalog holds or may hold: each is migrated; a catalog
+     *                   holding tables of a source type not among them is refused, since their objects would look
+     *                   unreferenced
      * @throws StoreDamagedException if {@code existing} and the catalog is missing, empty, unreadable, not a
      *                               ferry catalog or another store's
      */
-    static Catalog open(Path storeDir, boolean existing, String expectedId) {
+    static Catalog open(Path storeDir, boolean existing, String expectedId, List<SourceCatalog> sources) {
         Path base = storeDir.toAbsolutePath().resolve("catalog");
         if (base.toString().contains(";")) {
             throw new StoreException("store " + storeDir + ": the path must not contain ';'");
@@ -60,7 +79,8 @@ final class Catalog implements AutoCloseable {
             if (expectedId != null && recorded != null && !recorded.equals(expectedId)) {
                 throw unusable(storeDir, "belongs to store " + recorded + ", not to this store " + expectedId, null);
             }
-            migrate(pool, storeDir);
+            migrate(pool, storeDir, sources);
+            requireKnownSources(keeper, storeDir, sources);
             if (expectedId != null && recorded == null) {
                 try (PreparedStatement ps = keeper.prepareStatement("UPDATE store_info SET store_id = ?")) {
                     ps.setString(1, expectedId);
@@ -68,7 +88,7 @@ final class Catalog implements AutoCloseable {
                 }
             }
             checkFormat(keeper, storeDir);
-            return new Catalog(pool, keeper);
+            return new Catalog(pool, keeper, sources);
         } catch (SQLException e) {
             closeQuietly(keeper);
             pool.dispose();
@@ -133,16 +153,103 @@ final class Catalog implements AutoCloseable {
         }
     }
 
-    private static void migrate(JdbcConnectionPool pool, Path storeDir) {
+    private static void migrate(JdbcConnectionPool pool, Path storeDir, List<SourceCatalog> sources)
+            throws SQLException {
+        ClassLoader loader = Catalog.class.getClassLoader();
         try {
-            Flyway.configure(Catalog.class.getClassLoader())
+            Flyway own = Flyway.configure(loader)
                     .dataSource(pool)
-                    .locations("classpath:db/migration")
+                    .locations(MIGRATIONS)
                     .failOnMissingLocations(true)
-                    .load()
-                    .migrate();
+                    .load();
+            if (madeBeforeSourceTables(pool)) {
+                own.repair(); // realigns the recorded checksums of V1 and V2 with their current text
+            }
+            own.migrate();
+            for (SourceCatalog source : sources) {
+                // Baseline 0: the history table starts empty in a catalog that already has the store's tables.
+                Flyway.configure(loader)
+                        .dataSource(pool)
+                        .locations(source.migrations())
+                        .table(source.name() + "_schema_history")
+                        .baselineOnMigrate(true)
+                        .baselineVersion("0")
+                        .failOnMissingLocations(true)
+                        .load()
+                        .migrate();
+            }
         } catch (FlywayException e) {
             throw new StoreException("store " + storeDir + ": catalog migration failed: " + firstLine(e), e);
+        }
+    }
+
+    private static boolean madeBeforeSourceTables(JdbcConnectionPool pool) throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'PUBLIC'"
+                     + " AND table_name = 'flyway_schema_history'")) {
+            rs.next();
+            if (rs.getInt(1) == 0) {
+                return false;
+            }
+        }
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT \"checksum\" FROM \"flyway_schema_history\" WHERE \"version\" = '1'")) {
+            return rs.next() && rs.getInt(1) == LEGACY_V1_CHECKSUM;
+        }
+    }
+
+    private static void requireKnownSources(Connection c, Path storeDir, List<SourceCatalog> sources)
+            throws SQLException {
+        Set<String> known = new HashSet<>();
+        sources.forEach(s -> known.add(s.name().toUpperCase(Locale.ROOT)));
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = 'PUBLIC'"
+                     + " ORDER BY table_name")) {
+            while (rs.next()) {
+                String table = rs.getString(1).toUpperCase(Locale.ROOT);
+                int cut = table.indexOf('_');
+                if (OWN_TABLES.contains(table) || (cut > 0 && known.contains(table.substring(0, cut)))) {
+                    continue;
+                }
+                throw new StoreException("store " + storeDir + ": the catalog holds table " + table.toLowerCase(Locale.ROOT)
+                        + " of a source type this ferry was not opened with (opened with: "
+                        + (sources.isEmpty() ? "none" : String.join(", ", sources.stream().map(SourceCatalog::name).toList()))
+                        + "); refusing, since its objects would look unreferenced");
+            }
+        }
+    }
+
+    /** The source types this catalog was opened with, in that order. */
+    List<SourceCatalog> sources() {
+        return sources;
+    }
+
+    /** Those of {@code sha256s} that any source type's rows reference. */
+    Set<String> referencedAmong(Connection c, Collection<String> sha256s) throws SQLException {
+        Set<String> out = new HashSet<>();
+        for (SourceCatalog source : sources) {
+            out.addAll(source.referencedAmong(c, sha256s));
+        }
+        return out;
+    }
+
+    /**
+     * Runs {@code read} on a connection that sees one committed state of the whole catalog however many statements
+     * it runs: a transaction at REPEATABLE READ, which H2's MVStore serves from a snapshot. Nothing it writes is
+     * kept (the transaction is rolled back).
+     */
+    <T> T read(CatalogRead<T> read) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                return read.read(c);
+            } finally {
+                // The pool hands this connection out again: leave it as every other user expects it.
+                c.rollback();
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                c.setAutoCommit(true);
+            }
         }
     }
 

@@ -225,7 +225,7 @@ final class ImportJournal {
         try {
             Set<String> referenced;
             try (Connection c = catalog.connection()) {
-                referenced = written.isEmpty() ? Set.of() : CatalogQueries.referencedAmong(c, written);
+                referenced = written.isEmpty() ? Set.of() : catalog.referencedAmong(c, written);
             }
             Map<String, List<String>> handOver = new HashMap<>();
             for (String sha256 : written) {

@@ -16,11 +16,11 @@ import java.util.Objects;
  * @param manifestSha256     SHA-256 of the manifest bytes
  * @param signerFingerprints fingerprints of the keys whose signatures were accepted
  * @param producer           a free-text description of the producer (tool and version, host), or {@code null}
- * @param revisions          the update revisions it carries
- * @param files              the update files it carries
+ * @param write              the source type's rows for the bundle's entries
  * @param channelReset       the channel reset it carries, or {@code null}
+ * @param <R>                what {@code write} reports
  */
-public record ImportRecord(
+public record ImportRecord<R extends CatalogWrite.Result>(
         String bundleId,
         String channel,
         long sequenceNumber,
@@ -29,25 +29,15 @@ public record ImportRecord(
         String manifestSha256,
         List<String> signerFingerprints,
         String producer,
-        List<RevisionRecord> revisions,
-        List<FileRecord> files,
+        CatalogWrite<R> write,
         ChannelReset channelReset) {
-
-    /** A record of an ordinary bundle (no channel reset). */
-    public ImportRecord(String bundleId, String channel, long sequenceNumber, Long baseSequence, Instant createdAt,
-                        String manifestSha256, List<String> signerFingerprints, String producer,
-                        List<RevisionRecord> revisions, List<FileRecord> files) {
-        this(bundleId, channel, sequenceNumber, baseSequence, createdAt, manifestSha256, signerFingerprints, producer,
-                revisions, files, null);
-    }
 
     public ImportRecord {
         Objects.requireNonNull(bundleId, "bundleId");
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(manifestSha256, "manifestSha256");
+        Objects.requireNonNull(write, "write");
         signerFingerprints = signerFingerprints == null ? List.of() : List.copyOf(signerFingerprints);
-        revisions = revisions == null ? List.of() : List.copyOf(revisions);
-        files = files == null ? List.of() : List.copyOf(files);
     }
 }

@@ -108,11 +108,11 @@ public final class PendingImport implements AutoCloseable {
      * @throws StoreFullException     if the catalog cannot grow; the import stays open (abort it)
      * @throws StoreException         as {@link Store#commitImport}, or if this import is no longer open
      */
-    public ImportOutcome commit(ImportRecord rec, ChannelPolicy policy) {
+    public <R extends CatalogWrite.Result> R commit(ImportRecord<R> rec, ChannelPolicy policy) {
         finishing.writeLock().lock();
         try {
             requireOpen();
-            ImportOutcome outcome = store.commitImport(rec, policy);
+            R outcome = store.commitImport(rec, policy);
             CrashPoints.reached("store.committed");
             state = State.COMMITTED;
             store.afterCommit.run();
@@ -124,7 +124,7 @@ public final class PendingImport implements AutoCloseable {
     }
 
     /** For tests: commits under the default channel policy of a trust store. */
-    ImportOutcome commit(ImportRecord rec) {
+    <R extends CatalogWrite.Result> R commit(ImportRecord<R> rec) {
         return commit(rec, new ChannelPolicy(ferry.format.trust.TrustPolicy.DEFAULT_MAX_SEQUENCE_JUMP));
     }
 

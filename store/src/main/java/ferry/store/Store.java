@@ -9,8 +9,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,9 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The isolated side's store: an H2 catalog ({@code catalog.mv.db}) describing imported bundles, update
- * revisions and update files, and content-addressed objects ({@code objects/sha256/<2 hex>/<64 hex>}) holding
- * update metadata and update files.
+ * The isolated side's store: an H2 catalog ({@code catalog.mv.db}) describing imported bundles, channels and
+ * signers, and content-addressed objects ({@code objects/sha256/<2 hex>/<64 hex>}) holding what the bundles
+ * carried. Each source type (WSUS, APT) keeps its own tables in the catalog ({@link SourceCatalog}): it fills them
+ * in the import's transaction ({@link CatalogWrite}) and reads them through {@link #read}. The store itself knows
+ * no source type.
  *
  * <p>An import ({@link #beginImport}) writes its objects first, recording each in the import journal before
  * writing it, then makes them reachable in one transaction ({@link PendingImport#commit}). A crash at any moment
@@ -77,8 +77,8 @@ public final class Store implements AutoCloseable {
      *                               another store's; nothing is changed
      * @throws StoreException        if it cannot be created or opened, or was written by a newer ferry
      */
-    public static Store open(Path dir) {
-        return open(dir, Clock.systemUTC());
+    public static Store open(Path dir, List<? extends SourceCatalog> sources) {
+        return open(dir, sources, Clock.systemUTC());
     }
 
     /**
@@ -89,7 +89,7 @@ public final class Store implements AutoCloseable {
      *                               catalog, nor objects
      * @throws StoreDamagedException as {@link #open}
      */
-    public static Store openExisting(Path dir) {
+    public static Store openExisting(Path dir, List<? extends SourceCatalog> sources) {
         boolean any;
         try {
             any = Files.isDirectory(dir) && (Files.exists(dir.resolve(StoreMarker.FILE))
@@ -100,10 +100,11 @@ public final class Store implements AutoCloseable {
         if (!any) {
             throw new StoreException("no store at " + dir);
         }
-        return open(dir);
+        return open(dir, sources);
     }
 
-    static Store open(Path dir, Clock clock) {
+    static Store open(Path dir, List<? extends SourceCatalog> sources, Clock clock) {
+        List<SourceCatalog> types = sourceTypes(sources);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -122,7 +123,7 @@ public final class Store implements AutoCloseable {
             if (existing && Files.size(catalogFile) == 0) {
                 throw Catalog.unusable(dir, "is empty", null);
             }
-            catalog = Catalog.open(dir, existing, marker.orElse(null));
+            catalog = Catalog.open(dir, existing, marker.orElse(null), types);
             String id = catalog.storeId();
             if (marker.isEmpty()) {
                 // A new store, or one made before stores had markers: from now on it is recognised as a store.
@@ -141,6 +142,18 @@ public final class Store implements AutoCloseable {
             lock.close();
             throw e;
         }
+    }
+
+    private static List<SourceCatalog> sourceTypes(List<? extends SourceCatalog> sources) {
+        List<SourceCatalog> out = List.copyOf(sources);
+        Set<String> names = new java.util.HashSet<>();
+        for (SourceCatalog s : out) {
+            if (!SourceCatalog.NAME.matcher(s.name()).matches() || !names.add(s.name())) {
+                throw new IllegalArgumentException("source type name " + Ids.quote(s.name())
+                        + " is not a distinct lower-case name of 2 to 16 letters and digits");
+            }
+        }
+        return out;
     }
 
     private static void closeQuietly(Catalog catalog) {
@@ -257,28 +270,31 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Records one verified bundle in a single transaction: its revisions (those already stored are skipped, the
-     * stored one kept), their categories, prerequisites, bundled and superseded updates and files, and the
-     * channel's new position. Each new revision gets the next change number.
+     * Records one verified bundle in a single transaction: its row and signers, the source type's rows
+     * ({@link ImportRecord#write}, whose objects must all be in the store), and the channel's new position.
      *
      * <p>Inside the transaction, with the channel's row locked, the trust gate's {@code policy} decides again where
      * the bundle may land (bundle id new, sequence above the channel's last and within the policy's jump, a delta's
-     * base not above the last, or a matching channel reset). A revision lower than one
-     * already stored for the same update is recorded (a bundled update may name it) but is never the update's
-     * latest revision, so it is never served in its place.
+     * base not above the last, or a matching channel reset).
      *
      * @param policy the trust gate's channel policy ({@code BundleVerifier.channelPolicy()})
+     * @return what the source type's write reported
      * @throws ImportRefusedException when the policy refuses the bundle, or it was imported already; nothing changed
      * @throws StoreFullException     if the catalog cannot grow for lack of space. Nothing changed.
-     * @throws StoreException         if the record is malformed, names an object not in the store, a file that
-     *                                is neither in the bundle nor in the store, or a file whose SHA-256 differs
-     *                                from the stored one; or on a database error. Nothing changed.
+     * @throws StoreException         if the record is malformed, names an object not in the store, the store was not
+     *                                opened with the record's source type, the source type's write refuses (see its
+     *                                documentation), or on a database error. Nothing changed.
      */
-    public ImportOutcome commitImport(ImportRecord rec, ChannelPolicy policy) {
-        ImportTransaction tx = new ImportTransaction(rec, policy);
+    public <R extends CatalogWrite.Result> R commitImport(ImportRecord<R> rec, ChannelPolicy policy) {
+        ImportTransaction<R> tx = new ImportTransaction<>(rec, policy);
+        String source = rec.write().source();
+        if (catalog.sources().stream().noneMatch(s -> s.name().equals(source))) {
+            throw new StoreException("bundle " + rec.bundleId() + ": its entries are of source type " + Ids.quote(source)
+                    + ", which this store was not opened with");
+        }
         writeLock.lock();
         try (Connection c = catalog.connection()) {
-            ImportOutcome outcome = tx.run(c, objects, clock.instant(), beforeCommit);
+            R outcome = tx.run(c, objects, clock.instant(), beforeCommit);
             syncToDisk(c, rec.bundleId());
             LOG.info("imported bundle {} (channel {}, sequence {}): {}", rec.bundleId(), rec.channel(),
                     rec.sequenceNumber(), outcome);
@@ -304,7 +320,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** For tests: commits under the default channel policy of a trust store. */
-    ImportOutcome commitImport(ImportRecord rec) {
+    <R extends CatalogWrite.Result> R commitImport(ImportRecord<R> rec) {
         return commitImport(rec, new ChannelPolicy(ferry.format.trust.TrustPolicy.DEFAULT_MAX_SEQUENCE_JUMP));
     }
 
@@ -346,7 +362,7 @@ public final class Store implements AutoCloseable {
     public CheckReport check(boolean rehash, CheckProgress progress) {
         writeLock.lock();
         try (Connection c = catalog.connection()) {
-            CheckReport report = new StoreChecker(objects).check(c, journal.accountedFor(), rehash, progress);
+            CheckReport report = new StoreChecker(objects, catalog.sources()).check(c, journal.accountedFor(), rehash, progress);
             for (CheckReport.Problem d : report.damaged()) {
                 LOG.warn("store {}: object {} {}", dir, d.sha256(), d.detail());
             }
@@ -363,59 +379,17 @@ public final class Store implements AutoCloseable {
     // ---- queries ----
 
     /**
-     * The highest change number of any stored revision (0 for an empty store). Read it before
-     * {@link #latestRevisions} to hand out as the next anchor: an import committing in between is then
-     * reported again next time rather than missed.
-     */
-    public long currentChangeNumber() {
-        return query(CatalogQueries::currentChangeNumber);
-    }
-
-    /**
-     * The latest revision of each update that matches, ordered by change number.
+     * Runs {@code read} on the catalog, seeing one committed state however many statements it runs (an import
+     * committing meanwhile is seen entirely or not at all). This is how source types read their own tables.
      *
-     * <p>{@code config = true} selects categories and detectoids, {@code false} software and driver updates.
-     * An update matches when its latest revision's change number is above {@code sinceChangeNumber}, and, if
-     * {@code productIds} is not empty, one of its categories is one of them (a category the store knows as a
-     * classification does not count as a product), and, if {@code classificationIds} is not empty, one of its
-     * categories is one of those (a category the store knows as anything other than a classification does not
-     * count). Empty sets do not filter.
+     * @throws StoreException with a one-line message on a database error
      */
-    public List<RevisionRef> latestRevisions(boolean config, Set<String> productIds, Set<String> classificationIds,
-                                             long sinceChangeNumber) {
-        Set<String> products = guids(productIds, "product");
-        Set<String> classifications = guids(classificationIds, "classification");
-        return query(c -> CatalogQueries.latestRevisions(c, config, products, classifications, sinceChangeNumber));
-    }
-
-    /** The highest stored revision number of the update, if any. */
-    public Optional<Integer> latestRevisionNumber(String updateId) {
-        String id = Ids.guid(updateId, "update");
-        return query(c -> Optional.ofNullable(CatalogQueries.latestRevisionNumber(c, id)));
-    }
-
-    /** SHA-256 of the object holding the revision's update metadata (UTF-8 XML), if the revision is stored. */
-    public Optional<String> metadataSha256(String updateId, int revisionNumber) {
-        RevisionRef ref = ref(updateId, revisionNumber);
-        return query(c -> CatalogQueries.metadataSha256(c, ref));
-    }
-
-    /** The stored revision with all its relations (lists sorted), if stored. */
-    public Optional<RevisionRecord> revision(String updateId, int revisionNumber) {
-        RevisionRef ref = ref(updateId, revisionNumber);
-        return query(c -> CatalogQueries.revision(c, ref));
-    }
-
-    /** The revision's files, by file name; empty if it has none or is not stored. */
-    public List<FileRecord> files(String updateId, int revisionNumber) {
-        RevisionRef ref = ref(updateId, revisionNumber);
-        return query(c -> CatalogQueries.files(c, ref));
-    }
-
-    /** The file with this SHA-1 (40 hex digits, either case), if stored. */
-    public Optional<FileRecord> fileBySha1(String sha1Hex) {
-        String sha1 = Ids.sha1(sha1Hex, "file");
-        return query(c -> CatalogQueries.fileBySha1(c, sha1));
+    public <T> T read(CatalogRead<T> read) {
+        try {
+            return catalog.read(read);
+        } catch (SQLException e) {
+            throw new StoreException("store " + dir + ": catalog query failed: " + Catalog.firstLine(e), e);
+        }
     }
 
     /** Imported bundles, oldest import first. */
@@ -435,7 +409,7 @@ public final class Store implements AutoCloseable {
 
     /** Sizes of the catalog. */
     public StoreCounts counts() {
-        return query(CatalogQueries::counts);
+        return read(c -> CatalogQueries.counts(c, catalog.sources()));
     }
 
     /** Closes the catalog and releases the lock. Objects and the catalog stay on disk. */
@@ -476,19 +450,5 @@ public final class Store implements AutoCloseable {
     @FunctionalInterface
     interface SqlFunction<T> {
         T apply(Connection c) throws SQLException;
-    }
-
-    private static RevisionRef ref(String updateId, int revisionNumber) {
-        return new RevisionRef(Ids.guid(updateId, "update"), revisionNumber);
-    }
-
-    private static Set<String> guids(Collection<String> ids, String what) {
-        Set<String> out = new LinkedHashSet<>();
-        if (ids != null) {
-            for (String id : ids) {
-                out.add(Ids.guid(id, what));
-            }
-        }
-        return out;
     }
 }

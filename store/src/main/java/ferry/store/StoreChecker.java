@@ -2,9 +2,7 @@ package ferry.store;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,9 +13,11 @@ import java.util.TreeMap;
 /** {@link Store#check}: compares the catalog with the objects and optionally rehashes every object. */
 final class StoreChecker {
     private final ObjectStore objects;
+    private final List<SourceCatalog> sources;
 
-    StoreChecker(ObjectStore objects) {
+    StoreChecker(ObjectStore objects, List<SourceCatalog> sources) {
         this.objects = objects;
+        this.sources = sources;
     }
 
     /** What the catalog says about each referenced object. */
@@ -88,22 +88,10 @@ final class StoreChecker {
     }
 
     // The first use of each object is enough to tell the operator what is affected.
-    private static Map<String, Use> references(Connection c) throws SQLException {
+    private Map<String, Use> references(Connection c) throws SQLException {
         Map<String, Use> out = new TreeMap<>();
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT sha256, sha1_hex, file_name, size FROM wsus_file ORDER BY sha1_hex")) {
-            while (rs.next()) {
-                out.putIfAbsent(rs.getString(1), new Use("update file " + rs.getString(3) + " (SHA-1 "
-                        + rs.getString(2) + ")", rs.getLong(4)));
-            }
-        }
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT metadata_sha256, update_id, revision_number"
-                     + " FROM wsus_update_revision ORDER BY update_id, revision_number")) {
-            while (rs.next()) {
-                out.putIfAbsent(rs.getString(1), new Use("metadata of update " + rs.getString(2) + " revision "
-                        + rs.getInt(3), null));
-            }
+        for (SourceCatalog source : sources) {
+            source.references(c, (sha256, what, size) -> out.putIfAbsent(sha256, new Use(what, size)));
         }
         return out;
     }

@@ -1,7 +1,7 @@
-package ferry.importer;
+package ferry.wsus.catalog;
 
 import ferry.format.Entry;
-import ferry.format.Manifest;
+import ferry.store.BundleEntryException;
 import ferry.wsus.ContentUrls;
 import ferry.wsus.UpdateIdentity;
 import ferry.wsus.metadata.UpdateDocument;
@@ -17,13 +17,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A verified manifest's entries sorted into update metadata and update files (docs/architecture.md, "Bundle entry
+ * The WSUS entries of a verified manifest sorted into update metadata and update files (docs/architecture.md, "Bundle entry
  * paths"), each checked against its source identifiers before anything is copied: the path must name the same
  * revision or SHA-1 as the source map, and a file's SHA-1 (computed by the exporter while writing) must equal the
- * upstream digest. Entries of any other kind are refused rather than silently dropped, so an operator never
- * believes something was imported that was not.
+ * upstream digest.
  */
-final class EntryPlan {
+final class WsusEntries {
     static final String KIND = "kind";
     static final String KIND_METADATA = "wsus-metadata";
     static final String KIND_CONTENT = "wsus-content";
@@ -51,18 +50,18 @@ final class EntryPlan {
     final List<Content> content;
     final long totalBytes;
 
-    private EntryPlan(List<Metadata> metadata, List<Content> content, long totalBytes) {
+    private WsusEntries(List<Metadata> metadata, List<Content> content, long totalBytes) {
         this.metadata = List.copyOf(metadata);
         this.content = List.copyOf(content);
         this.totalBytes = totalBytes;
     }
 
-    /** @throws BundleInvalidException naming the first entry that is not usable */
-    static EntryPlan of(Manifest manifest) throws BundleInvalidException {
+    /** @throws BundleEntryException naming the first entry that is not usable */
+    static WsusEntries of(List<Entry> entries) throws BundleEntryException {
         List<Metadata> metadata = new ArrayList<>();
         Map<String, Content> content = new LinkedHashMap<>();
         Set<UpdateIdentity> seen = new HashSet<>();
-        for (Entry e : manifest.entries()) {
+        for (Entry e : entries) {
             String kind = e.source().get(KIND);
             if (KIND_METADATA.equals(kind)) {
                 Metadata m = metadata(e);
@@ -86,10 +85,10 @@ final class EntryPlan {
         for (Content c : content.values()) {
             total += c.entry().size();
         }
-        return new EntryPlan(metadata, new ArrayList<>(content.values()), total);
+        return new WsusEntries(metadata, new ArrayList<>(content.values()), total);
     }
 
-    private static Metadata metadata(Entry e) throws BundleInvalidException {
+    private static Metadata metadata(Entry e) throws BundleEntryException {
         Matcher m = METADATA_PATH.matcher(e.path());
         if (!m.matches()) {
             throw invalid(e, "is not at wsus/metadata/<updateId>/<revision>.xml");
@@ -111,7 +110,7 @@ final class EntryPlan {
         return new Metadata(e, fromSource);
     }
 
-    private static Content content(Entry e) throws BundleInvalidException {
+    private static Content content(Entry e) throws BundleEntryException {
         Matcher m = CONTENT_PATH.matcher(e.path());
         if (!m.matches() || !m.group(2).endsWith(m.group(1))) {
             throw invalid(e, "is not at wsus/content/<XX>/<SHA1HEX>.<ext>");
@@ -139,7 +138,7 @@ final class EntryPlan {
         return new Content(e, sha1Hex, fileName);
     }
 
-    private static String require(Entry e, String key) throws BundleInvalidException {
+    private static String require(Entry e, String key) throws BundleEntryException {
         String v = e.source().get(key);
         if (v == null || v.isEmpty()) {
             throw invalid(e, "has no source identifier " + key);
@@ -147,7 +146,7 @@ final class EntryPlan {
         return v;
     }
 
-    static BundleInvalidException invalid(Entry e, String problem) {
-        return new BundleInvalidException("entry " + e.path() + ": " + problem);
+    static BundleEntryException invalid(Entry e, String problem) {
+        return new BundleEntryException(e, problem);
     }
 }

@@ -1,10 +1,11 @@
-package ferry.store;
+package ferry.wsus.catalog;
 
+import ferry.wsus.UpdateIdentity;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * One revision of one update, as imported (and as returned by {@link Store#revision}).
+ * One revision of one update, as imported (and as returned by {@link WsusCatalog#revision}).
  *
  * @param updateId         the update id (GUID)
  * @param revisionNumber   the revision number
@@ -32,7 +33,7 @@ public record RevisionRecord(
         String metadataSha256,
         List<String> categoryIds,
         List<String> prerequisiteIds,
-        List<RevisionRef> bundledUpdates,
+        List<UpdateIdentity> bundledUpdates,
         List<String> supersededIds,
         List<String> fileSha1Hex) {
 
@@ -47,7 +48,8 @@ public record RevisionRecord(
         fileSha1Hex = fileSha1Hex == null ? List.of() : List.copyOf(fileSha1Hex);
     }
 
-    public RevisionRef ref() {
-        return new RevisionRef(updateId, revisionNumber);
+    /** @throws IllegalArgumentException if the update id is not a GUID or the revision number negative */
+    public UpdateIdentity identity() {
+        return new UpdateIdentity(updateId, revisionNumber);
     }
 }

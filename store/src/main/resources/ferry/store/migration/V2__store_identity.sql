@@ -5,6 +5,3 @@
 ALTER TABLE store_info ADD COLUMN store_id VARCHAR(36);
 UPDATE store_info SET store_id = CAST(RANDOM_UUID() AS VARCHAR(36)), format_version = 2;
 ALTER TABLE store_info ALTER COLUMN store_id SET NOT NULL;
-
--- Cleaning up after an import asks whether any revision still references an object.
-CREATE INDEX wsus_update_revision_by_metadata ON wsus_update_revision (metadata_sha256);

@@ -1,4 +1,4 @@
-package ferry.store;
+package ferry.wsus.catalog;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package ferry.server;
+package ferry.wsus.server;
 
 import java.time.Instant;
 import java.time.LocalDateTime;

@@ -1,7 +1,6 @@
-package ferry.importer;
+package ferry.wsus.catalog;
 
-import ferry.store.RevisionRecord;
-import ferry.store.RevisionRef;
+import ferry.wsus.UpdateIdentity;
 import ferry.wsus.metadata.PrerequisiteGroup;
 import ferry.wsus.metadata.UpdateDocument;
 import ferry.wsus.metadata.UpdateType;
@@ -34,8 +33,8 @@ final class RevisionMapper {
         for (PrerequisiteGroup g : doc.prerequisiteGroups()) {
             prerequisites.addAll(g.updateIds());
         }
-        List<RevisionRef> bundled = doc.bundledUpdates().stream()
-                .map(b -> new RevisionRef(b.updateId(), b.revisionNumber())).distinct().toList();
+        List<UpdateIdentity> bundled = doc.bundledUpdates().stream()
+                .map(b -> new UpdateIdentity(b.updateId(), b.revisionNumber())).distinct().toList();
         return new RevisionRecord(doc.identity().updateId(), doc.identity().revisionNumber(),
                 doc.updateType().xmlName(), categoryType, title, kb, metadataSha256, doc.categoryIds(),
                 List.copyOf(prerequisites), bundled, doc.supersededUpdates().stream().distinct().toList(),

@@ -1,7 +1,6 @@
-package ferry.server;
+package ferry.wsus.server;
 
-import ferry.store.Store;
-import ferry.wsus.server.ContentResolver;
+import ferry.wsus.catalog.WsusCatalog;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,16 +13,16 @@ import java.util.Optional;
  * served (anything else is 404), so nothing outside {@code objects/} is reachable. Thread-safe.
  */
 public final class StoreContent implements ContentResolver {
-    private final Store store;
+    private final WsusCatalog catalog;
 
-    public StoreContent(Store store) {
-        this.store = Objects.requireNonNull(store, "store");
+    public StoreContent(WsusCatalog catalog) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
     }
 
     @Override
     public Optional<Path> resolve(String sha1Hex) {
-        return store.fileBySha1(sha1Hex)
-                .map(f -> store.objectPath(f.sha256()))
+        return catalog.fileBySha1(sha1Hex)
+                .map(f -> catalog.store().objectPath(f.sha256()))
                 .filter(Files::isRegularFile);
     }
 }

@@ -1,12 +1,11 @@
-package ferry.server;
+package ferry.wsus.server;
 
 import ferry.store.BundleInfo;
-import ferry.store.FileRecord;
-import ferry.store.RevisionRef;
 import ferry.store.Store;
+import ferry.wsus.catalog.FileRecord;
+import ferry.wsus.catalog.WsusCatalog;
 import ferry.wsus.ContentUrls;
 import ferry.wsus.UpdateIdentity;
-import ferry.wsus.server.UpdateCatalog;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,17 +33,19 @@ import java.util.Set;
  * bundle carried. Thread-safe, as {@link Store} is.
  */
 public final class StoreCatalog implements UpdateCatalog {
+    private final WsusCatalog catalog;
     private final Store store;
     // The first import never changes once made, so it is looked up until there is one, then kept.
     private volatile Instant epoch;
 
-    public StoreCatalog(Store store) {
-        this.store = Objects.requireNonNull(store, "store");
+    public StoreCatalog(WsusCatalog catalog) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.store = catalog.store();
     }
 
     @Override
     public String anchor() {
-        return Anchors.format(store.currentChangeNumber(), epoch());
+        return Anchors.format(catalog.currentChangeNumber(), epoch());
     }
 
     @Override
@@ -52,9 +53,7 @@ public final class StoreCatalog implements UpdateCatalog {
                                           String sinceAnchor) throws InvalidAnchorException {
         long since = sinceAnchor == null || sinceAnchor.isBlank() ? 0 : changeNumber(sinceAnchor);
         List<UpdateIdentity> out = new ArrayList<>();
-        for (RevisionRef r : store.latestRevisions(getConfig, productIds, classificationIds, since)) {
-            out.add(new UpdateIdentity(r.updateId(), r.revisionNumber()));
-        }
+        out.addAll(catalog.latestRevisions(getConfig, productIds, classificationIds, since));
         out.sort(null);
         return out;
     }
@@ -70,7 +69,7 @@ public final class StoreCatalog implements UpdateCatalog {
         if (!a.epoch().equals(Anchors.epoch(epoch()))) {
             throw new InvalidAnchorException("anchor belongs to another store (epoch " + a.epoch() + ")");
         }
-        if (a.changeNumber() > store.currentChangeNumber()) {
+        if (a.changeNumber() > catalog.currentChangeNumber()) {
             throw new InvalidAnchorException("anchor is ahead of this store (change " + a.changeNumber() + ")");
         }
         return a.changeNumber();
@@ -94,9 +93,9 @@ public final class StoreCatalog implements UpdateCatalog {
      */
     @Override
     public List<UpdateIdentity> bundledUpdates(UpdateIdentity id) {
-        return store.revision(id.updateId(), id.revisionNumber())
+        return catalog.revision(id.updateId(), id.revisionNumber())
                 .map(r -> r.bundledUpdates().stream()
-                        .filter(b -> store.metadataSha256(b.updateId(), b.revisionNumber()).isPresent())
+                        .filter(b -> catalog.metadataSha256(b.updateId(), b.revisionNumber()).isPresent())
                         .map(b -> new UpdateIdentity(b.updateId(), b.revisionNumber()))
                         .toList())
                 .orElse(List.of());
@@ -104,7 +103,7 @@ public final class StoreCatalog implements UpdateCatalog {
 
     @Override
     public Optional<String> metadata(UpdateIdentity id) {
-        Optional<String> sha256 = store.metadataSha256(id.updateId(), id.revisionNumber());
+        Optional<String> sha256 = catalog.metadataSha256(id.updateId(), id.revisionNumber());
         if (sha256.isEmpty()) {
             return Optional.empty();
         }
@@ -118,7 +117,7 @@ public final class StoreCatalog implements UpdateCatalog {
     @Override
     public List<CatalogFile> files(UpdateIdentity id) {
         List<CatalogFile> out = new ArrayList<>();
-        for (FileRecord f : store.files(id.updateId(), id.revisionNumber())) {
+        for (FileRecord f : catalog.files(id.updateId(), id.revisionNumber())) {
             out.add(new CatalogFile(ContentUrls.sha1Base64(f.sha1Hex()), f.fileName(), f.size(),
                     f.muUrl() == null ? "" : f.muUrl()));
         }

@@ -1,0 +1,107 @@
+package ferry.wsus.catalog;
+
+import ferry.store.Ids;
+import ferry.store.Store;
+import ferry.store.StoreException;
+import ferry.wsus.UpdateIdentity;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The WSUS source's view of a store: update revisions and update files as imported ({@link WsusTables}), read
+ * through {@link Store#read}, so each method sees one committed state. The store must have been opened with
+ * {@link WsusTables#INSTANCE}.
+ *
+ * <p>SHA-1 arguments are 40 hex digits in either case, update ids GUIDs in either case; results use lower-case
+ * SHA-256 and update ids, upper-case SHA-1. Sizes are in bytes. Thread-safe, as {@link Store} is. Every method
+ * throws {@link StoreException} with a one-line message on a database error or a malformed argument.
+ */
+public final class WsusCatalog {
+    private final Store store;
+
+    public WsusCatalog(Store store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** The store this reads. */
+    public Store store() {
+        return store;
+    }
+
+    /**
+     * The highest change number of any stored revision (0 for an empty store); every revision gets the next one
+     * when it is imported. Read it before {@link #latestRevisions} to hand out as the next anchor: an import
+     * committing in between is then reported again next time rather than missed.
+     */
+    public long currentChangeNumber() {
+        return store.read(WsusQueries::currentChangeNumber);
+    }
+
+    /**
+     * The latest revision of each update that matches, ordered by change number.
+     *
+     * <p>{@code config = true} selects categories and detectoids, {@code false} software and driver updates.
+     * An update matches when its latest revision's change number is above {@code sinceChangeNumber}, and, if
+     * {@code productIds} is not empty, one of its categories is one of them (a category the store knows as a
+     * classification does not count as a product), and, if {@code classificationIds} is not empty, one of its
+     * categories is one of those (a category the store knows as anything other than a classification does not
+     * count). Empty sets do not filter.
+     */
+    public List<UpdateIdentity> latestRevisions(boolean config, Set<String> productIds, Set<String> classificationIds,
+                                                long sinceChangeNumber) {
+        Set<String> products = guids(productIds, "product");
+        Set<String> classifications = guids(classificationIds, "classification");
+        return store.read(c -> WsusQueries.latestRevisions(c, config, products, classifications, sinceChangeNumber));
+    }
+
+    /** The highest stored revision number of the update, if any. */
+    public Optional<Integer> latestRevisionNumber(String updateId) {
+        String id = Ids.guid(updateId, "update");
+        return store.read(c -> Optional.ofNullable(WsusQueries.latestRevisionNumber(c, id)));
+    }
+
+    /** SHA-256 of the object holding the revision's update metadata (UTF-8 XML), if the revision is stored. */
+    public Optional<String> metadataSha256(String updateId, int revisionNumber) {
+        UpdateIdentity ref = ref(updateId, revisionNumber);
+        return store.read(c -> WsusQueries.metadataSha256(c, ref));
+    }
+
+    /** The stored revision with all its relations (lists sorted), if stored. */
+    public Optional<RevisionRecord> revision(String updateId, int revisionNumber) {
+        UpdateIdentity ref = ref(updateId, revisionNumber);
+        return store.read(c -> WsusQueries.revision(c, ref));
+    }
+
+    /** The revision's files, by file name; empty if it has none or is not stored. */
+    public List<FileRecord> files(String updateId, int revisionNumber) {
+        UpdateIdentity ref = ref(updateId, revisionNumber);
+        return store.read(c -> WsusQueries.files(c, ref));
+    }
+
+    /** The file with this SHA-1 (40 hex digits, either case), if stored. */
+    public Optional<FileRecord> fileBySha1(String sha1Hex) {
+        String sha1 = Ids.sha1(sha1Hex, "file");
+        return store.read(c -> WsusQueries.fileBySha1(c, sha1));
+    }
+
+    private static UpdateIdentity ref(String updateId, int revisionNumber) {
+        String id = Ids.guid(updateId, "update");
+        if (revisionNumber < 0) {
+            throw new StoreException("update " + id + ": revision number " + revisionNumber + " is negative");
+        }
+        return new UpdateIdentity(id, revisionNumber);
+    }
+
+    private static Set<String> guids(Set<String> ids, String what) {
+        Set<String> out = new LinkedHashSet<>();
+        if (ids != null) {
+            for (String id : ids) {
+                out.add(Ids.guid(id, what));
+            }
+        }
+        return out;
+    }
+}

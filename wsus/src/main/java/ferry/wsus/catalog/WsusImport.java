@@ -1,0 +1,157 @@
+package ferry.wsus.catalog;
+
+import ferry.format.Entry;
+import ferry.store.BundleEntryException;
+import ferry.store.CatalogWrite;
+import ferry.store.SourceCatalog;
+import ferry.store.SourceImport;
+import ferry.store.Store;
+import ferry.store.StoreException;
+import ferry.wsus.ContentUrls;
+import ferry.wsus.metadata.MetadataException;
+import ferry.wsus.metadata.UpdateDocument;
+import ferry.wsus.metadata.UpdateFile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The WSUS source's import half: entries of kind {@code wsus-metadata} (update metadata, at
+ * {@code wsus/metadata/<updateId>/<revision>.xml}) and {@code wsus-content} (update files, at
+ * {@code wsus/content/<XX>/<SHA1HEX>.<ext>}) become rows of the WSUS tables (docs/architecture.md, "Bundle entry
+ * paths"). Metadata is parsed from the object in the store, so the bytes parsed are the bytes kept and served.
+ * Each revision is linked to the files its metadata names that the bundle carries (checked against the metadata's
+ * size and SHA-256) or the store already holds; the rest are counted, not refused.
+ */
+public final class WsusImport implements SourceImport {
+    /** The one instance. */
+    public static final WsusImport INSTANCE = new WsusImport();
+
+    private WsusImport() {
+    }
+
+    @Override
+    public SourceCatalog catalog() {
+        return WsusTables.INSTANCE;
+    }
+
+    @Override
+    public Set<String> kinds() {
+        return Set.of(WsusEntries.KIND_METADATA, WsusEntries.KIND_CONTENT);
+    }
+
+    @Override
+    public Plan plan(List<Entry> entries) throws BundleEntryException {
+        WsusEntries sorted = WsusEntries.of(entries);
+        return (bundleId, store) -> new Rows(sorted, new WsusCatalog(store)).write(bundleId);
+    }
+
+    /** Reads the metadata back from the store and links files: one bundle's rows. */
+    private static final class Rows {
+        private final WsusEntries entries;
+        private final WsusCatalog catalog;
+        private final Map<String, WsusEntries.Content> carried = new HashMap<>();
+        private int filesNotCarried;
+
+        Rows(WsusEntries entries, WsusCatalog catalog) {
+            this.entries = entries;
+            this.catalog = catalog;
+            for (WsusEntries.Content c : entries.content) {
+                carried.put(c.sha1Hex(), c);
+            }
+        }
+
+        CatalogWrite<?> write(String bundleId) throws BundleEntryException {
+            List<RevisionRecord> revisions = new ArrayList<>(entries.metadata.size());
+            for (WsusEntries.Metadata m : entries.metadata) {
+                UpdateDocument doc = parse(m);
+                revisions.add(RevisionMapper.record(doc, m.entry().sha256(), files(m.entry(), doc)));
+            }
+            List<FileRecord> files = new ArrayList<>();
+            for (WsusEntries.Content c : entries.content) {
+                files.add(new FileRecord(c.sha1Hex(), c.entry().sha256(), c.entry().size(), c.fileName(), null));
+            }
+            return WsusCatalogWrite.of(bundleId, revisions, files, filesNotCarried);
+        }
+
+        private UpdateDocument parse(WsusEntries.Metadata m) throws BundleEntryException {
+            Entry e = m.entry();
+            String xml;
+            Store store = catalog.store();
+            try (InputStream in = store.openObject(e.sha256())) {
+                byte[] bytes = in.readNBytes((int) Math.min(WsusEntries.MAX_METADATA_BYTES, Integer.MAX_VALUE - 8));
+                xml = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException ex) {
+                throw WsusEntries.invalid(e, "update metadata is not UTF-8 text");
+            } catch (IOException ex) {
+                throw new StoreException("object " + e.sha256() + ": cannot read: " + ex.getMessage(), ex);
+            }
+            UpdateDocument doc;
+            try {
+                doc = UpdateDocument.parse(xml);
+            } catch (MetadataException ex) {
+                throw WsusEntries.invalid(e, "update metadata unusable: " + ex.getMessage());
+            }
+            if (!doc.identity().equals(m.identity())) {
+                throw WsusEntries.invalid(e, "holds update " + doc.identity() + ", not " + m.identity());
+            }
+            return doc;
+        }
+
+        private List<String> files(Entry metadataEntry, UpdateDocument doc) throws BundleEntryException {
+            List<String> out = new ArrayList<>();
+            for (UpdateFile f : doc.files()) {
+                String sha1;
+                try {
+                    sha1 = ContentUrls.sha1Hex(f.sha1Base64());
+                } catch (IllegalArgumentException ex) {
+                    throw WsusEntries.invalid(metadataEntry, "file " + f.fileName() + ": " + ex.getMessage());
+                }
+                WsusEntries.Content c = carried.get(sha1);
+                if (c != null) {
+                    checkAgainstMetadata(c, f, doc);
+                    out.add(sha1);
+                } else if (catalog.fileBySha1(sha1).isPresent()) {
+                    out.add(sha1);
+                } else {
+                    filesNotCarried++;
+                }
+            }
+            return out;
+        }
+
+        private static void checkAgainstMetadata(WsusEntries.Content c, UpdateFile f, UpdateDocument doc)
+                throws BundleEntryException {
+            if (f.size() != c.entry().size()) {
+                throw WsusEntries.invalid(c.entry(), "is " + c.entry().size() + " bytes but update " + doc.identity()
+                        + " says " + f.size());
+            }
+            if (f.sha256Base64() != null) {
+                String expected;
+                try {
+                    expected = HexFormat.of().formatHex(Base64.getDecoder().decode(f.sha256Base64()));
+                } catch (IllegalArgumentException ex) {
+                    expected = "(not base64)";
+                }
+                if (!expected.equals(c.entry().sha256())) {
+                    throw WsusEntries.invalid(c.entry(), "has SHA-256 " + c.entry().sha256() + " but update "
+                            + doc.identity() + " says " + expected);
+                }
+            }
+        }
+    }
+}
