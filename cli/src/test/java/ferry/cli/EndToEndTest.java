@@ -254,7 +254,7 @@ class EndToEndTest {
         if (!Files.exists(root)) {
             return m;
         }
-        try (ferry.store.Store s = ferry.store.Store.open(root)) {
+        try (ferry.store.Store s = ferry.store.Store.open(root, ferry.importer.Importer.catalogs())) {
             m.put("catalog.counts", s.counts().toString());
             m.put("catalog.bundles", s.bundles().stream().map(b -> b.bundleId() + "@" + b.sequenceNumber()).sorted().toList().toString());
             m.put("catalog.channels", s.channels().toString());

@@ -18,7 +18,7 @@ class ServeCommandTest {
     @Test
     void aStoreHeldByAnotherRunIsExitCode5() throws Exception {
         Path storeDir = tmp.resolve("store");
-        try (Store held = Store.open(storeDir)) {
+        try (Store held = Store.open(storeDir, ferry.importer.Importer.catalogs())) {
             assertEquals(ExitCodes.LOCKED, Main.run("serve", "--store", storeDir.toString(), "--bind", "127.0.0.1",
                     "--port", "0"));
         }

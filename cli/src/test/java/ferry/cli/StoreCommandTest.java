@@ -10,12 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import ferry.importer.ImportFailedException;
 import ferry.importer.NoSpaceException;
-import ferry.store.FileRecord;
 import ferry.store.ImportRecord;
 import ferry.store.PendingImport;
-import ferry.store.RevisionRecord;
 import ferry.store.Store;
 import ferry.store.StoreFullException;
+import ferry.importer.Importer;
+import ferry.wsus.catalog.FileRecord;
+import ferry.wsus.catalog.RevisionRecord;
+import ferry.wsus.catalog.WsusCatalogWrite;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -52,15 +54,15 @@ class StoreCommandTest {
 
     /** A store with one bundle: one update whose metadata and one file are objects. Returns the file's SHA-256. */
     private String store(Path storeDir) throws Exception {
-        try (Store store = Store.open(storeDir); PendingImport imp = store.beginImport()) {
+        try (Store store = Store.open(storeDir, Importer.catalogs()); PendingImport imp = store.beginImport()) {
             String md = put(imp, "<Update/>");
             String file = put(imp, "update file");
             byte[] fileBytes = "update file".getBytes(StandardCharsets.UTF_8);
             String sha1 = HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-1").digest(fileBytes));
-            imp.commit(new ImportRecord("b1", "wsus", 1, null, Instant.parse("2025-01-14T18:00:00Z"), md,
-                    List.of("AB12"), "test", List.of(new RevisionRecord(UPDATE, 1, "Software", null, "t", null, md,
-                    List.of(), List.of(), List.of(), List.of(), List.of(sha1))),
-                    List.of(new FileRecord(sha1, file, fileBytes.length, "f.cab", null))),
+            imp.commit(new ImportRecord<>("b1", "wsus", 1, null, Instant.parse("2025-01-14T18:00:00Z"), md,
+                    List.of("AB12"), "test", WsusCatalogWrite.of("b1", List.of(new RevisionRecord(UPDATE, 1, "Software",
+                    null, "t", null, md, List.of(), List.of(), List.of(), List.of(), List.of(sha1))),
+                    List.of(new FileRecord(sha1, file, fileBytes.length, "f.cab", null))), null),
                     new ChannelPolicy(TrustPolicy.DEFAULT_MAX_SEQUENCE_JUMP));
             return file;
         }

@@ -53,7 +53,7 @@ class CrashTest {
         ImportResult again = Importer.importBundle(bundle, storeDir, trust, NOW, Progress.NONE);
         assertEquals(3, again.outcome().newRevisions());
         assertEquals(2, again.outcome().newFiles());
-        try (Store store = Store.open(storeDir)) {
+        try (Store store = StoreSnapshot.open(storeDir)) {
             assertEquals(2, store.channel("wsus-main").orElseThrow().lastSequence());
         }
     }

@@ -6,6 +6,7 @@ import ferry.format.trust.TrustStore;
 import ferry.store.ChannelState;
 import ferry.store.Store;
 import ferry.store.StoreCounts;
+import ferry.wsus.catalog.WsusCatalog;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,10 +57,10 @@ class ImportCrashTest {
     record State(StoreCounts counts, List<ChannelState> channels, List<String> bundles, long changeNumber,
                  List<String> objects, List<String> tmp) {
         static State of(Path storeDir) {
-            try (Store s = Store.open(storeDir)) {
+            try (Store s = StoreSnapshot.open(storeDir)) {
                 List<String> bundles = s.bundles().stream().map(b -> b.bundleId() + "@" + b.sequenceNumber())
                         .sorted().toList();
-                return new State(s.counts(), s.channels(), bundles, s.currentChangeNumber(),
+                return new State(StoreSnapshot.counts(s), s.channels(), bundles, new WsusCatalog(s).currentChangeNumber(),
                         StoreSnapshot.objects(storeDir), files(storeDir.resolve("tmp")));
             }
         }
@@ -216,7 +217,7 @@ class ImportCrashTest {
             Path store = Path.of(args[0]);
             TrustStore trust = TrustStore.load(Path.of(args[1]));
             if (args[2].equals("-")) {
-                Store.open(store).close();
+                StoreSnapshot.open(store).close();
                 return;
             }
             ImportResult r = Importer.importBundle(Path.of(args[2]), store, trust, Instant.parse(args[3]),

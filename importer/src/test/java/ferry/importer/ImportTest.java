@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import ferry.format.Progress;
 import ferry.format.trust.TrustStore;
-import ferry.store.FileRecord;
-import ferry.store.RevisionRecord;
-import ferry.store.RevisionRef;
 import ferry.store.Store;
+import ferry.wsus.UpdateIdentity;
+import ferry.wsus.catalog.FileRecord;
+import ferry.wsus.catalog.RevisionRecord;
+import ferry.wsus.catalog.WsusCatalog;
+import ferry.wsus.catalog.WsusCatalogWrite;
 import ferry.wsus.UpdateIdentity;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,12 +59,14 @@ class ImportTest {
         assertEquals(List.of(new ImportResult.Signer(ALICE.fingerprint(), ALICE.userId())), r.signers());
         ImportResult.Outcome o = r.outcome();
         assertEquals(8, o.newRevisions());
-        assertEquals(0, o.olderRevisions());
+        WsusCatalogWrite.Result details = (WsusCatalogWrite.Result) o.details();
+        assertEquals(0, details.olderRevisions());
         assertEquals(2, o.newFiles());
-        assertEquals(1, o.filesNotCarried(), "the real leaf's AM_Delta.exe is not carried");
+        assertEquals(1, details.filesNotCarried(), "the real leaf's AM_Delta.exe is not carried");
+        assertTrue(o.notes().stream().anyMatch(n -> n.startsWith("1 file(s) named by the update metadata")), o.notes().toString());
         assertEquals(10, o.objectsCopied());
         assertEquals(0, o.objectsReused());
-        assertEquals(8, o.changeNumber());
+        assertEquals(8, details.changeNumber());
         assertTrue(r.message().contains("8 new revision"), r.message());
 
         // progress: one task, the single read of the volumes that verifies and copies, in volume bytes
@@ -72,35 +76,35 @@ class ImportTest {
         assertTrue(progress.totals.get(0) > entryBytes, "volumes hold the entries plus tar headers");
         assertEquals(entryBytes, o.bytesCopied());
 
-        try (Store store = Store.open(storeDir)) {
+        try (Store store = StoreSnapshot.open(storeDir)) {
             // a real document: identity, type, KB, categories, bundled and superseded updates, text unchanged
             String kbXml = real(KB2267602);
             UpdateIdentity kb = identity(kbXml);
-            RevisionRecord rec = store.revision(kb.updateId(), kb.revisionNumber()).orElseThrow();
+            RevisionRecord rec = new WsusCatalog(store).revision(kb.updateId(), kb.revisionNumber()).orElseThrow();
             assertEquals("Software", rec.updateType());
             assertEquals("2267602", rec.kbArticle());
             assertEquals(Set.of(PRODUCT, CLASSIFICATION), Set.copyOf(rec.categoryIds()));
-            assertTrue(rec.bundledUpdates().contains(new RevisionRef("90f961a9-1756-4493-aade-644c37589961", 200)));
+            assertTrue(rec.bundledUpdates().contains(new UpdateIdentity("90f961a9-1756-4493-aade-644c37589961", 200)));
             assertTrue(rec.supersededIds().contains("ce84983e-b20e-44d7-a412-1fd91fc7bda8"));
             assertTrue(rec.fileSha1Hex().isEmpty());
             assertArrayEquals(kbXml.getBytes(StandardCharsets.UTF_8),
                     Files.readAllBytes(store.objectPath(rec.metadataSha256())));
 
             UpdateIdentity product = identity(real(PRODUCT_DOC));
-            RevisionRecord cat = store.revision(product.updateId(), product.revisionNumber()).orElseThrow();
+            RevisionRecord cat = new WsusCatalog(store).revision(product.updateId(), product.revisionNumber()).orElseThrow();
             assertEquals("Category", cat.updateType());
             assertEquals("Product", cat.categoryType());
 
             // the real leaf is stored without its (absent) file
             UpdateIdentity leaf = identity(real(LEAF_WITH_FILE));
-            assertTrue(store.revision(leaf.updateId(), leaf.revisionNumber()).orElseThrow().fileSha1Hex().isEmpty());
+            assertTrue(new WsusCatalog(store).revision(leaf.updateId(), leaf.revisionNumber()).orElseThrow().fileSha1Hex().isEmpty());
 
             // a synthetic update with its file: SHA-1 as upper-case hex, object holds the bytes
             Synthetic d = defenderUpdate(200);
-            RevisionRecord drec = store.revision(d.updateId(), d.revision()).orElseThrow();
+            RevisionRecord drec = new WsusCatalog(store).revision(d.updateId(), d.revision()).orElseThrow();
             assertEquals(List.of(d.sha1Hex()), drec.fileSha1Hex());
             assertEquals("Synthetic definition update r200", drec.title());
-            List<FileRecord> files = store.files(d.updateId(), d.revision());
+            List<FileRecord> files = new WsusCatalog(store).files(d.updateId(), d.revision());
             assertEquals(1, files.size());
             FileRecord f = files.get(0);
             assertEquals(d.sha1Hex(), f.sha1Hex());
@@ -108,8 +112,8 @@ class ImportTest {
             assertEquals(d.content().length, f.size());
             assertArrayEquals(d.content(), Files.readAllBytes(store.objectPath(f.sha256())));
 
-            assertEquals(8, store.counts().revisions());
-            assertEquals(2, store.counts().files());
+            assertEquals(8, store.counts().source("wsus").orElseThrow().get("revisions"));
+            assertEquals(2, store.counts().source("wsus").orElseThrow().get("files"));
             assertEquals(1, store.channel("wsus-main").orElseThrow().lastSequence());
             assertEquals(List.of(ALICE.fingerprint()), store.bundles().get(0).signerFingerprints());
         }
@@ -137,7 +141,7 @@ class ImportTest {
 
         assertTrue(again.alreadyImported());
         assertFalse(again.changed());
-        assertEquals(ImportResult.Outcome.none(8), again.outcome());
+        assertEquals(ImportResult.Outcome.none(), again.outcome());
         assertTrue(again.message().contains("already imported; nothing changed"), again.message());
         assertEquals(List.of(), progress.tasks, "admission alone recognises it: no volume is read, nothing copied");
         assertEquals(before, StoreSnapshot.of(storeDir));
@@ -157,11 +161,11 @@ class ImportTest {
         assertEquals(1, r.outcome().skippedFiles());
         assertEquals(2, r.outcome().objectsReused(), "the security update's metadata and file");
         assertEquals(2, r.outcome().objectsCopied());
-        assertEquals(9, r.outcome().changeNumber());
-        try (Store store = Store.open(storeDir)) {
+        assertEquals(9, ((WsusCatalogWrite.Result) r.outcome().details()).changeNumber());
+        try (Store store = StoreSnapshot.open(storeDir)) {
             assertEquals(2, store.channel("wsus-main").orElseThrow().lastSequence());
-            assertEquals(List.of(new RevisionRef(newer.updateId(), 201)),
-                    store.latestRevisions(false, Set.of(PRODUCT), Set.of(CLASSIFICATION), 8));
+            assertEquals(List.of(new UpdateIdentity(newer.updateId(), 201)),
+                    new WsusCatalog(store).latestRevisions(false, Set.of(PRODUCT), Set.of(CLASSIFICATION), 8));
         }
     }
 
@@ -175,12 +179,12 @@ class ImportTest {
         ImportResult r = Importer.importBundle(older, storeDir, trust, NOW, new RecordingProgress(infos));
 
         assertEquals(1, r.outcome().newRevisions());
-        assertEquals(1, r.outcome().olderRevisions());
+        assertEquals(1, ((WsusCatalogWrite.Result) r.outcome().details()).olderRevisions());
         assertTrue(infos.stream().anyMatch(l -> l.contains("older than revisions already stored")), infos.toString());
-        try (Store store = Store.open(storeDir)) {
+        try (Store store = StoreSnapshot.open(storeDir)) {
             String id = defenderUpdate(200).updateId();
-            assertEquals(201, store.latestRevisionNumber(id).orElseThrow());
-            assertEquals(List.of(new RevisionRef(id, 201)), store.latestRevisions(false, Set.of(), Set.of(), 0));
+            assertEquals(201, new WsusCatalog(store).latestRevisionNumber(id).orElseThrow());
+            assertEquals(List.of(new UpdateIdentity(id, 201)), new WsusCatalog(store).latestRevisions(false, Set.of(), Set.of(), 0));
         }
     }
 

@@ -64,7 +64,7 @@ class RefusalTest {
     void sequencesAreCountedPerChannel() throws Exception {
         importOk(bundle().sequence(5).update(defenderUpdate(200)), "b5");
         importOk(bundle().channel("lab").sequence(1).update(securityUpdate()), "lab1");
-        try (Store store = Store.open(storeDir)) {
+        try (Store store = StoreSnapshot.open(storeDir)) {
             assertEquals(2, store.channels().size());
         }
     }
@@ -103,7 +103,7 @@ class RefusalTest {
     @Test
     void aLockedStoreIsReportedWithExitCode5() throws Exception {
         Path bundle = bundle().update(securityUpdate()).write(tmp.resolve("b1"));
-        try (Store held = Store.open(storeDir)) {
+        try (Store held = StoreSnapshot.open(storeDir)) {
             StoreBusyException e = assertThrows(StoreBusyException.class,
                     () -> Importer.importBundle(bundle, storeDir, trust, NOW, Progress.NONE));
             assertTrue(e.getMessage().contains("ferry serve"), e.getMessage());
@@ -114,7 +114,7 @@ class RefusalTest {
     @Test
     void importIntoAnOpenStoreWorksAndLeavesItOpen() throws Exception {
         Path bundle = bundle().update(securityUpdate()).write(tmp.resolve("b1"));
-        try (Store store = Store.open(storeDir)) {
+        try (Store store = StoreSnapshot.open(storeDir)) {
             ImportResult r = Importer.importBundle(bundle, store, trust, NOW, Progress.NONE);
             assertEquals(1, r.outcome().newRevisions());
             assertEquals(1, store.counts().bundles());

@@ -4,6 +4,7 @@ import ferry.store.BundleInfo;
 import ferry.store.ChannelState;
 import ferry.store.Store;
 import ferry.store.StoreCounts;
+import ferry.wsus.catalog.WsusCatalog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,14 +25,29 @@ public record StoreSnapshot(boolean exists, StoreCounts counts, List<ChannelStat
         if (!Files.exists(storeDir)) {
             return new StoreSnapshot(false, null, List.of(), List.of(), 0, List.of());
         }
-        try (Store s = Store.open(storeDir)) {
+        try (Store s = open(storeDir)) {
             return of(s);
         }
     }
 
+    /** Opens a store with every source type the importer knows, as {@code ferry import} does. */
+    public static Store open(Path storeDir) {
+        return Store.open(storeDir, Importer.catalogs());
+    }
+
+    /**
+     * The catalog's counts without the WSUS change number, which a crash may advance without changing anything
+     * else (it comes from an H2 sequence): compare the change number on its own.
+     */
+    public static StoreCounts counts(Store s) {
+        StoreCounts c = s.counts();
+        return new StoreCounts(c.bundles(), c.channels(), c.sources().stream().map(src -> new StoreCounts.Source(
+                src.name(), src.counts().stream().filter(n -> !n.name().equals("changeNumber")).toList())).toList());
+    }
+
     /** Reads an open store. */
     public static StoreSnapshot of(Store s) {
-        return new StoreSnapshot(true, s.counts(), s.channels(), s.bundles(), s.currentChangeNumber(),
+        return new StoreSnapshot(true, counts(s), s.channels(), s.bundles(), new WsusCatalog(s).currentChangeNumber(),
                 objects(s.directory()));
     }
 

@@ -59,7 +59,7 @@ class TrustPolicyTest {
     void aJumpWithinThePolicyIsAccepted() throws Exception {
         Importer.importBundle(bundle().sequence(1001).update(defenderUpdate(200)).write(tmp.resolve("b1001")),
                 storeDir, trust, NOW, Progress.NONE);
-        try (Store store = Store.open(storeDir)) {
+        try (Store store = StoreSnapshot.open(storeDir)) {
             assertEquals(1001, store.channel("wsus-main").orElseThrow().lastSequence());
         }
     }
@@ -89,7 +89,7 @@ class TrustPolicyTest {
                 .write(tmp.resolve("reset"));
         ImportResult r = Importer.importBundle(reset, storeDir, trust, NOW, Progress.NONE);
         assertFalse(r.alreadyImported());
-        try (Store store = Store.open(storeDir)) {
+        try (Store store = StoreSnapshot.open(storeDir)) {
             assertEquals(2, store.channel("wsus-main").orElseThrow().lastSequence());
         }
         // Played again, the reset changes nothing; a copy under a new id no longer matches the position.

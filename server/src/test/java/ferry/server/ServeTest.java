@@ -11,6 +11,7 @@ import ferry.importer.ImportResult;
 import ferry.importer.Importer;
 import ferry.importer.StoreBusyException;
 import ferry.importer.TestBundles.Synthetic;
+import ferry.importer.StoreSnapshot;
 import ferry.store.Store;
 import ferry.store.StoreLockedException;
 import ferry.wsus.UpdateIdentity;
@@ -180,13 +181,16 @@ class ServeTest {
         assertEquals(200, json.statusCode());
         assertTrue(json.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
         JsonNode s = new ObjectMapper().readTree(json.body());
-        assertEquals(8, s.get("counts").get("updates").asLong());
-        assertEquals(2, s.get("counts").get("files").asLong());
-        assertEquals(170_000, s.get("counts").get("fileBytes").asLong());
-        assertEquals(5, s.get("updatesByType").get("Software").asLong());
-        assertEquals(3, s.get("updatesByType").get("Category").asLong());
-        assertEquals(1, s.get("categoriesByType").get("Product").asLong());
-        assertEquals(1, s.get("categoriesByType").get("Company").asLong());
+        JsonNode wsus = s.get("sources").get("wsus");
+        assertEquals(1, s.get("counts").get("bundles").asLong());
+        assertEquals(8, wsus.get("updates").asLong());
+        assertEquals(2, wsus.get("files").asLong());
+        assertEquals(170_000, wsus.get("fileBytes").asLong());
+        assertEquals(8, wsus.get("changeNumber").asLong());
+        assertEquals(5, wsus.get("updatesSoftware").asLong());
+        assertEquals(3, wsus.get("updatesCategory").asLong());
+        assertEquals(1, wsus.get("categoriesProduct").asLong());
+        assertEquals(1, wsus.get("categoriesCompany").asLong());
         assertEquals("wsus-main", s.get("channels").get(0).get("name").asText());
         assertEquals(1, s.get("channels").get(0).get("lastSequence").asLong());
         JsonNode b = s.get("bundles").get(0);
@@ -253,7 +257,7 @@ class ServeTest {
 
     @Test
     void aStoreServedInProcessShowsAnImportAtOnce() throws Exception {
-        try (Store store = Store.open(storeDir)) {
+        try (Store store = StoreSnapshot.open(storeDir)) {
             server = StoreServer.start(store, "127.0.0.1", 0, ServerSyncSettings.defaults());
             ServerSyncSession s = session();
             RevisionIdList empty = s.getRevisionIdList(false, RevisionFilter.everything());
@@ -273,7 +277,7 @@ class ServeTest {
 
     @Test
     void servingALockedStoreIsRefusedAsLocked() throws Exception {
-        try (Store held = Store.open(storeDir)) {
+        try (Store held = StoreSnapshot.open(storeDir)) {
             StoreLockedException e = assertThrows(StoreLockedException.class,
                     () -> StoreServer.start(storeDir, "127.0.0.1", 0));
         }

@@ -1,6 +1,8 @@
 package ferry.server;
 
 import ferry.store.Store;
+import ferry.wsus.catalog.WsusCatalog;
+import ferry.wsus.server.StoreCatalog;
 import ferry.wsus.server.ContentHandler;
 import ferry.wsus.server.ServerSyncHandler;
 import ferry.wsus.server.ServerSyncSettings;
@@ -63,9 +65,9 @@ class SlowClientTest {
         contentPath = "Content/" + hex.substring(38) + "/" + hex + ".cab";
         ServerLimits limits = ServerLimits.defaults().withTimes(BODY_TIMEOUT, Duration.ofSeconds(30));
         // the handlers StoreServer mounts, with a content resolver holding one file instead of an imported bundle
-        store = Store.open(dir.resolve("store"));
+        store = Store.open(dir.resolve("store"), StoreServer.CATALOGS);
         server = JettyServer.start("127.0.0.1", 0, limits, List.of(
-                new ServerSyncHandler(new StoreCatalog(store), ServerSyncSettings.defaults()),
+                new ServerSyncHandler(new StoreCatalog(new WsusCatalog(store)), ServerSyncSettings.defaults()),
                 new ContentHandler(sha1 -> sha1.equals(hex) ? Optional.of(file) : Optional.empty()),
                 new StatusHandler(store)));
     }

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One {@code Store} per directory at a time, across processes and within one: {@link #open} throws
  * {@link StoreLockedException} otherwise. All methods are thread-safe; queries run concurrently with an import
- * and see it either entirely or not at all. SHA-256 arguments are 64 hex digits in either case, SHA-1 arguments
- * 40, update ids GUIDs in either case; results use lower-case SHA-256 and update ids, upper-case SHA-1.
+ * and see it either entirely or not at all. SHA-256 arguments are 64 hex digits in either case; results use
+ * lower-case SHA-256.
  * Sizes are in bytes, times UTC. Failures are {@link StoreException}s with a one-line message.
  */
 public final class Store implements AutoCloseable {

@@ -4,8 +4,8 @@
  * <p>Layout of a store directory:
  * <pre>
  * store.id                          marker "ferry store &lt;id&gt;": a store lives here (same id as store_info.store_id)
- * catalog.mv.db                     H2 catalog (schema: resources db/migration, Flyway; format in store_info)
- * objects/sha256/&lt;2 hex&gt;/&lt;64 hex&gt;  content-addressed objects: update metadata XML and update files
+ * catalog.mv.db                     H2 catalog (schema: resources ferry/store/migration and each source type's, Flyway)
+ * objects/sha256/&lt;2 hex&gt;/&lt;64 hex&gt;  content-addressed objects: what bundles carried (e.g. update metadata, files)
  * journal/&lt;import id&gt;.objects      objects an unfinished import wrote (the only objects ferry may delete)
  * quarantine/&lt;64 hex&gt;               objects {@link ferry.store.Store#check} found damaged; never served
  * tmp/                              objects being written; emptied on open
@@ -19,10 +19,12 @@
  *
  * <p>Import semantics: objects first, then one catalog transaction ({@link ferry.store.Store#commitImport}).
  * A bundle id is imported once ({@code ALREADY_IMPORTED}); a channel's sequence numbers only go up
- * ({@code REPLAY}); a delta needs its base imported ({@code MISSING_BASE}). A revision the store already has is
- * kept as first stored; a revision lower than one already stored is recorded but never becomes the update's
- * latest revision, which is always the highest revision number stored.
+ * ({@code REPLAY}); a delta needs its base imported ({@code MISSING_BASE}); the channel policy of the trust gate
+ * decides, inside the transaction.
  *
- * <p>This package takes plain records and knows nothing of the bundle format or of MS-WSUSSS messages.
+ * <p>This package knows no source type. A source type (WSUS, APT) plugs in through {@link ferry.store.SourceCatalog}
+ * (its tables, migrations and object references), {@link ferry.store.CatalogWrite} (its rows of one import) and
+ * {@link ferry.store.SourceImport} (its bundle entries), and reads its tables through
+ * {@link ferry.store.Store#read}.
  */
 package ferry.store;
