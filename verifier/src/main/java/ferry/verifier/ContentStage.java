@@ -129,6 +129,18 @@ final class ContentStage {
                 for (EntryState s : longestFirst) {
                     spanReads.add(pool.submit(() -> readSpanning(volumesDir, s)));
                 }
+                // each pass feeds only the states of entries lying wholly in its volume
+                VolumePass.Feed digests = new VolumePass.Feed() {
+                    @Override
+                    public void bytes(VolumeMap.Placed p, byte[] buf, int off, int len) {
+                        states.get(p.entry()).sha256.update(buf, off, len);
+                    }
+
+                    @Override
+                    public void segmentEnd(VolumeMap.Placed p) {
+                        // the digest is compared once every volume was read
+                    }
+                };
                 List<Future<VolumePass.Result>> passes = new ArrayList<>();
                 List<String> names = new ArrayList<>();
                 for (int i : toRead) {
@@ -139,17 +151,6 @@ final class ContentStage {
                             inside.add(p);
                         }
                     }
-                    VolumePass.Feed digests = new VolumePass.Feed() {
-                        @Override
-                        public void bytes(VolumeMap.Placed p, byte[] buf, int off, int len) {
-                            states.get(p.entry()).sha256.update(buf, off, len);
-                        }
-
-                        @Override
-                        public void segmentEnd(VolumeMap.Placed p) {
-                            // the digest is compared once every volume was read
-                        }
-                    };
                     VolumePass pass = new VolumePass(volumesDir.resolve(v.name()), v, i, map, inside, digests, synced);
                     passes.add(pool.submit((Callable<VolumePass.Result>) () -> pass.run(BUFFER)));
                     names.add(v.name());
