@@ -1,13 +1,17 @@
 package ferry.samples;
 
+import ferry.wsus.server.ServerSyncSettings;
 import ferry.wsus.server.WsusServer;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The sample upstream server: the {@link SampleCatalog} served over MS-WSUSSS (and its files over
- * {@code /Content/}) by ferry's own server half, so the whole path runs on one machine with no network.
+ * {@code /Content/}) by ferry's own server half, so the whole path runs on one machine with no network. Bounded by
+ * {@link WsusServer.Limits} (by default 64 threads, 256 connections, 4 MiB request bodies that must arrive within
+ * 20 s, 30 s idle timeout), so a slow client cannot hold it.
  */
 public final class SampleUpstream implements AutoCloseable {
 
@@ -32,8 +36,15 @@ public final class SampleUpstream implements AutoCloseable {
 
     /** As {@link #start(Path, String, int)}, with a feature update of that many bytes (0 = none). */
     public static SampleUpstream start(Path filesDir, String bindHost, int port, long featureUpdateBytes) throws Exception {
+        return start(filesDir, bindHost, port, featureUpdateBytes, WsusServer.Limits.defaults());
+    }
+
+    /** As {@link #start(Path, String, int, long)}, with other limits against slow clients (tests use short times). */
+    public static SampleUpstream start(Path filesDir, String bindHost, int port, long featureUpdateBytes,
+                                       WsusServer.Limits limits) throws Exception {
         SampleCatalog catalog = SampleCatalog.create(filesDir, featureUpdateBytes);
-        return new SampleUpstream(catalog, WsusServer.start(bindHost, port, catalog, catalog));
+        return new SampleUpstream(catalog, WsusServer.start(bindHost, port, catalog, catalog,
+                ServerSyncSettings.defaults(), List.of(), limits));
     }
 
     /** The base URL, e.g. {@code http://127.0.0.1:8531/}: pass it to {@code ferry export --upstream}. */

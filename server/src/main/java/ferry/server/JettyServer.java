@@ -1,5 +1,6 @@
 package ferry.server;
 
+import ferry.wsus.server.BodyBufferingHandler;
 import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -52,7 +53,8 @@ final class JettyServer implements AutoCloseable {
         connector.addEventListener(new AddressConnectionLimit(limits.maxConnectionsPerAddress()));
         jetty.addConnector(connector);
         jetty.addBean(new ConnectionLimit(limits.maxConnections(), connector));
-        jetty.setHandler(new BodyBufferingHandler(limits, new Handler.Sequence(List.copyOf(handlers))));
+        jetty.setHandler(new BodyBufferingHandler(limits.maxRequestBodyBytes(), limits.requestBodyTimeout(),
+                new Handler.Sequence(List.copyOf(handlers))));
         jetty.setStopTimeout(5_000);
         try {
             jetty.start();

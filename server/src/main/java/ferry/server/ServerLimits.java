@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Limits that keep slow or greedy clients from starving the others (finding 10 of issue 5).
+ * Limits that keep slow or greedy clients from starving the others (finding 10 of issue 5). {@code ferry serve} has an
+ * option for each but the body size, which is the largest SOAP request the MS-WSUSSS handler reads anyway.
  *
  * @param maxThreads               worker threads of the server (count, at least 8)
  * @param maxConnections           open connections over all clients (count); further connections wait in the

@@ -19,11 +19,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -65,9 +62,6 @@ final class ContentStage {
         }
     }
 
-    /** A segment placed in its volume, pointing back to its entry. */
-    record Placed(Segment segment, EntryState state) { }
-
     int volumesChecked;
     int entriesChecked;
     /** Bytes read from volume files: each volume read once, plus the second read of spanning entries. */
@@ -82,27 +76,10 @@ final class ContentStage {
      */
     void run(Path bundleDir, Manifest m, Set<String> selected, boolean full, Progress progress, Problems problems) {
         Path volumesDir = bundleDir.resolve(BundleLayout.VOLUMES_DIR);
+        VolumeMap map = VolumeMap.of(m);
         List<EntryState> states = new ArrayList<>(m.entries().size());
-        List<List<Placed>> byVolume = new ArrayList<>();
-        List<Map<Long, VolumePass.Listed>> listed = new ArrayList<>();
-        for (int i = 0; i < m.volumes().size(); i++) {
-            byVolume.add(new ArrayList<>());
-            listed.add(new HashMap<>());
-        }
-        Set<String> emptyPaths = new HashSet<>();
         for (Entry e : m.entries()) {
-            EntryState s = new EntryState(e);
-            states.add(s);
-            if (e.segments().isEmpty()) {
-                emptyPaths.add(e.path());
-            }
-            for (int k = 0; k < e.segments().size(); k++) {
-                Segment seg = e.segments().get(k);
-                int v = BundleLayout.volumeIndex(seg.volume()) - 1;
-                byVolume.get(v).add(new Placed(seg, s));
-                listed.get(v).put(seg.offset(), new VolumePass.Listed(seg,
-                        e.segments().size() == 1 ? e.path() : e.path() + String.format(".part%04d", k + 1)));
-            }
+            states.add(new EntryState(e));
         }
 
         // Sizes before content, in volume order: a volume of the wrong length is not read at all.
@@ -118,10 +95,8 @@ final class ContentStage {
             if (unread == null) {
                 toRead.add(i);
             } else {
-                for (Placed p : byVolume.get(i)) {
-                    if (p.state.lostBecause == null) {
-                        p.state.lostBecause = unread;
-                    }
+                for (VolumeMap.Placed p : map.segments(i)) {
+                    lose(states.get(p.entry()), unread);
                 }
             }
         }
@@ -154,24 +129,41 @@ final class ContentStage {
                 for (EntryState s : longestFirst) {
                     spanReads.add(pool.submit(() -> readSpanning(volumesDir, s)));
                 }
+                // each pass feeds only the states of entries lying wholly in its volume
+                VolumePass.Feed digests = new VolumePass.Feed() {
+                    @Override
+                    public void bytes(VolumeMap.Placed p, byte[] buf, int off, int len) {
+                        states.get(p.entry()).sha256.update(buf, off, len);
+                    }
+
+                    @Override
+                    public void segmentEnd(VolumeMap.Placed p) {
+                        // the digest is compared once every volume was read
+                    }
+                };
                 List<Future<VolumePass.Result>> passes = new ArrayList<>();
+                List<String> names = new ArrayList<>();
                 for (int i : toRead) {
                     Volume v = m.volumes().get(i);
-                    List<Placed> inside = new ArrayList<>();
-                    for (Placed p : byVolume.get(i)) {
-                        if (!p.state.spanning()) {
+                    List<VolumeMap.Placed> inside = new ArrayList<>();
+                    for (VolumeMap.Placed p : map.segments(i)) {
+                        if (!states.get(p.entry()).spanning()) {
                             inside.add(p);
                         }
                     }
-                    inside.sort((a, b) -> Long.compare(a.segment.offset(), b.segment.offset()));
-                    VolumePass pass = new VolumePass(volumesDir.resolve(v.name()), v, inside, listed.get(i),
-                            emptyPaths, synced);
+                    VolumePass pass = new VolumePass(volumesDir.resolve(v.name()), v, i, map, inside, digests, synced);
                     passes.add(pool.submit((Callable<VolumePass.Result>) () -> pass.run(BUFFER)));
+                    names.add(v.name());
                 }
-                for (Future<VolumePass.Result> f : passes) {
-                    VolumePass.Result r = join(f);
+                for (int k = 0; k < passes.size(); k++) {
+                    VolumePass.Result r = join(passes.get(k));
                     for (Problem p : r.problems()) {
                         problems.add(p.code(), p.location(), p.message());
+                    }
+                    String why = names.get(k) + (r.problems().stream().anyMatch(
+                            p -> p.code() == Problem.Code.VOLUME_UNREADABLE) ? " could not be read" : " is truncated");
+                    for (VolumeMap.Placed p : r.unfinished()) {
+                        lose(states.get(p.entry()), why);
                     }
                     bytesRead += r.bytesRead();
                     volumesChecked++;
@@ -200,6 +192,12 @@ final class ContentStage {
                         "SHA-256 of the content does not match the manifest (damaged in "
                                 + String.join(", ", s.entry.segments().stream().map(Segment::volume).distinct().toList()) + ")");
             }
+        }
+    }
+
+    private static void lose(EntryState s, String why) {
+        if (s.lostBecause == null) {
+            s.lostBecause = why;
         }
     }
 

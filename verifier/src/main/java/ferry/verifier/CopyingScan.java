@@ -7,31 +7,28 @@ import ferry.format.Progress;
 import ferry.format.Segment;
 import ferry.format.Volume;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
- * The import's single pass: reads every volume once, in order, hashing the volume and each entry's segments from
- * the same buffer it hands to the {@link EntrySink}. An entry is reported matched only when all its segments were
- * read and its SHA-256 equals the manifest's; a volume only when its SHA-256 does. Volumes are read in order, and
- * the manifest guarantees an entry's segments are in volume order, so entries spanning volumes need no second read.
+ * The import's single pass: reads every volume once, in order, through the same {@link VolumePass} as verify, so
+ * the volume's SHA-256 and its tar members are checked exactly as {@code ferry verify} checks them, while each
+ * entry's segments are hashed from the same buffer that is handed to the {@link EntrySink}. An entry is reported
+ * matched only when all its segments were read and its SHA-256 equals the manifest's; whether the bundle as a whole
+ * may be kept (every volume's digest, every tar member) is the report's to say. Volumes are read in order, and the
+ * manifest guarantees an entry's segments are in volume order, so entries spanning volumes need no second read.
  */
 final class CopyingScan {
     private static final int BUFFER = 1 << 20;
 
     private static final class EntryState {
         final Entry entry;
-        final MessageDigest sha256 = sha256();
+        final MessageDigest sha256 = ContentStage.sha256();
         final int segments;
         int segmentsDone;
         EntrySink.EntryCopy copy;
@@ -45,56 +42,73 @@ final class CopyingScan {
         }
     }
 
-    private record Placed(Segment segment, EntryState state) { }
-
     int volumesChecked;
     int entriesChecked;
     long bytesRead;
 
     /**
      * @param volumes the volumes admission found present with the right size; an entry in any other volume fails
+     * @throws SinkFailure when the sink failed; every copy begun has then been ended unmatched
      */
-    void run(Path bundleDir, Manifest m, java.util.Set<String> volumes, EntrySink sink, Progress progress,
-             Problems problems) {
+    void run(Path bundleDir, Manifest m, Set<String> volumes, EntrySink sink, Progress progress, Problems problems) {
+        VolumeMap map = VolumeMap.of(m);
         List<EntryState> states = new ArrayList<>(m.entries().size());
-        List<List<Placed>> byVolume = new ArrayList<>();
-        for (int i = 0; i < m.volumes().size(); i++) {
-            byVolume.add(new ArrayList<>());
-        }
-        Map<Entry, EntryState> byEntry = new IdentityHashMap<>();
         for (Entry e : m.entries()) {
-            EntryState s = new EntryState(e);
-            states.add(s);
-            byEntry.put(e, s);
-            for (Segment seg : e.segments()) {
-                byVolume.get(BundleLayout.volumeIndex(seg.volume()) - 1).add(new Placed(seg, s));
-            }
+            states.add(new EntryState(e));
         }
         long total = 0;
         for (Volume v : m.volumes()) {
             total += volumes.contains(v.name()) ? v.size() : 0;
         }
+        VolumePass.Feed copies = new VolumePass.Feed() {
+            @Override
+            public void bytes(VolumeMap.Placed p, byte[] buf, int off, int len) {
+                EntryState s = states.get(p.entry());
+                if (!s.begun) {
+                    begin(s, sink);
+                }
+                s.sha256.update(buf, off, len);
+                if (s.copy != null && !s.failed) {
+                    try {
+                        s.copy.write(buf, off, len);
+                    } catch (IOException e) {
+                        throw new SinkFailure(s.entry, e);
+                    }
+                }
+            }
+
+            @Override
+            public void segmentEnd(VolumeMap.Placed p) {
+                EntryState s = states.get(p.entry());
+                s.segmentsDone++;
+                if (s.segmentsDone == s.segments) {
+                    finish(s, problems);
+                }
+            }
+        };
         progress.begin("verify and copy volumes", total);
         try {
             // Entries with no bytes have no segments: they match or not before any volume is read.
             for (EntryState s : states) {
                 if (s.segments == 0) {
-                    begin(s, sink, problems);
+                    begin(s, sink);
                     finish(s, problems);
                 }
             }
             for (int i = 0; i < m.volumes().size(); i++) {
                 Volume v = m.volumes().get(i);
-                List<Placed> placed = byVolume.get(i);
-                placed.sort((a, b) -> Long.compare(a.segment.offset(), b.segment.offset()));
+                List<VolumeMap.Placed> placed = map.segments(i);
                 if (!volumes.contains(v.name())) {
-                    for (Placed p : placed) {
-                        fail(p.state, problems);
-                    }
+                    failAll(placed, states, problems);
                     continue;
                 }
-                scanVolume(bundleDir.resolve(BundleLayout.VOLUMES_DIR).resolve(v.name()), v, placed, sink, progress,
-                        problems);
+                VolumePass.Result r = new VolumePass(bundleDir.resolve(BundleLayout.VOLUMES_DIR).resolve(v.name()),
+                        v, i, map, placed, copies, progress).run(BUFFER);
+                for (Problem p : r.problems()) {
+                    problems.add(p.code(), p.location(), p.message());
+                }
+                failAll(r.unfinished(), states, problems);
+                bytesRead += r.bytesRead();
                 volumesChecked++;
             }
         } finally {
@@ -115,74 +129,7 @@ final class CopyingScan {
         }
     }
 
-    private void scanVolume(Path file, Volume v, List<Placed> placed, EntrySink sink, Progress progress,
-                            Problems problems) {
-        String where = "volume " + v.name();
-        MessageDigest volumeSha = sha256();
-        long pos = 0;
-        int next = 0;
-        byte[] buf = new byte[BUFFER];
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            // Never read more than the manifest's size: a volume grown since admission is cut off and fails below.
-            while (pos < v.size()) {
-                int n = in.read(buf, 0, (int) Math.min(buf.length, v.size() - pos));
-                if (n < 0) {
-                    break;
-                }
-                volumeSha.update(buf, 0, n);
-                long end = pos + n;
-                for (int k = next; k < placed.size(); k++) {
-                    Placed p = placed.get(k);
-                    Segment s = p.segment;
-                    if (s.offset() >= end) {
-                        break;
-                    }
-                    long from = Math.max(pos, s.offset());
-                    long to = Math.min(end, s.offset() + s.length());
-                    if (from < to) {
-                        if (!p.state.begun) {
-                            begin(p.state, sink, problems);
-                        }
-                        p.state.sha256.update(buf, (int) (from - pos), (int) (to - from));
-                        if (p.state.copy != null && !p.state.failed) {
-                            try {
-                                p.state.copy.write(buf, (int) (from - pos), (int) (to - from));
-                            } catch (IOException e) {
-                                throw new SinkFailure(p.state.entry, e);
-                            }
-                        }
-                    }
-                    if (s.offset() + s.length() <= end) {
-                        next = k + 1;
-                        p.state.segmentsDone++;
-                        if (p.state.segmentsDone == p.state.segments) {
-                            finish(p.state, problems);
-                        }
-                    }
-                }
-                pos = end;
-                bytesRead += n;
-                progress.advance(n);
-            }
-            if (pos == v.size() && in.read() >= 0) {
-                pos++;
-            }
-        } catch (IOException e) {
-            problems.add(Problem.Code.VOLUME_UNREADABLE, where, "read failed after " + pos + " bytes: " + e.getMessage());
-            failFrom(placed, next, problems);
-            return;
-        }
-        if (pos != v.size()) {
-            problems.add(Problem.Code.VOLUME_SIZE_MISMATCH, where, (pos < v.size() ? "truncated: " : "too long: ")
-                    + (pos < v.size() ? pos + " bytes" : "more bytes") + " than the manifest's " + v.size()
-                    + " (changed since it was checked)");
-        } else if (!Arrays.equals(volumeSha.digest(), HexFormat.of().parseHex(v.sha256()))) {
-            problems.add(Problem.Code.VOLUME_DIGEST_MISMATCH, where, "SHA-256 does not match the manifest (the volume is damaged)");
-        }
-        failFrom(placed, next, problems);
-    }
-
-    private void begin(EntryState s, EntrySink sink, Problems problems) {
+    private static void begin(EntryState s, EntrySink sink) {
         s.begun = true;
         try {
             s.copy = sink.begin(s.entry);
@@ -192,10 +139,6 @@ final class CopyingScan {
     }
 
     private void finish(EntryState s, Problems problems) {
-        if (!s.begun) {
-            // zero-length entries reach here without bytes
-            s.begun = true;
-        }
         entriesChecked++;
         boolean matched = !s.failed && Arrays.equals(s.sha256.digest(), HexFormat.of().parseHex(s.entry.sha256()));
         if (!matched && !s.failed) {
@@ -203,30 +146,23 @@ final class CopyingScan {
                     "SHA-256 of the content does not match the manifest (damaged in "
                             + String.join(", ", s.entry.segments().stream().map(Segment::volume).distinct().toList()) + ")");
         }
-        end(s, matched, problems);
-    }
-
-    private void fail(EntryState s, Problems problems) {
-        if (!s.failed && !s.ended) {
-            s.failed = true;
-            problems.add(Problem.Code.ENTRY_INCOMPLETE, "entry " + s.entry.path(),
-                    "cannot be checked: a volume it spans is missing, the wrong size or unreadable");
-        }
-    }
-
-    private void failFrom(List<Placed> placed, int from, Problems problems) {
-        for (int k = from; k < placed.size(); k++) {
-            fail(placed.get(k).state, problems);
-        }
-    }
-
-    private static void end(EntryState s, boolean matched, Problems problems) {
         s.ended = true;
         if (s.copy != null) {
             try {
                 s.copy.end(matched);
             } catch (IOException e) {
                 throw new SinkFailure(s.entry, e);
+            }
+        }
+    }
+
+    private static void failAll(List<VolumeMap.Placed> placed, List<EntryState> states, Problems problems) {
+        for (VolumeMap.Placed p : placed) {
+            EntryState s = states.get(p.entry());
+            if (!s.failed && !s.ended) {
+                s.failed = true;
+                problems.add(Problem.Code.ENTRY_INCOMPLETE, "entry " + s.entry.path(),
+                        "cannot be checked: a volume it spans is missing, the wrong size or unreadable");
             }
         }
     }
@@ -244,14 +180,6 @@ final class CopyingScan {
         @Override
         public synchronized IOException getCause() {
             return (IOException) super.getCause();
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

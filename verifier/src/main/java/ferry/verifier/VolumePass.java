@@ -13,57 +13,75 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * One volume's single read: its SHA-256, the SHA-256 of every entry lying wholly inside it (fed from the exact byte
- * offsets of its segment), and a walk over its tar headers (from the same bytes, through {@link HashingInput}) that
- * refuses members unsafe to untar or not listed in the manifest. Runs on one thread; touches only the entry states
- * it was given and returns its problems in offset order.
+ * One volume's single read, the same for verify ({@link ContentStage}) and import ({@link CopyingScan}): the
+ * volume's SHA-256, the bytes of the chosen segments handed to a {@link Feed} from the exact byte offsets where they
+ * lie (from the same buffer that was hashed), and a walk over the tar headers (from the same bytes again, through
+ * {@link HashingInput}) that refuses members unsafe to untar ({@link TarMemberCheck}) or not listed in the manifest.
+ * Reads at most the manifest's size of the volume, plus one byte to notice that it grew.
+ *
+ * <p>Runs on one thread; calls the feed on that thread and returns its problems in offset order.
  */
 final class VolumePass {
-    /** A tar member the manifest lists in this volume: the segment's data and the member name the writer gives it. */
-    record Listed(Segment segment, String memberName) { }
+    /** Receives the bytes of the segments the pass was asked to feed, in offset order. */
+    interface Feed {
+        /** The next {@code len} bytes of {@code p}'s segment, at {@code buf[off]}. */
+        void bytes(VolumeMap.Placed p, byte[] buf, int off, int len);
 
-    /** What one volume's read found. */
-    record Result(List<Problem> problems, long bytesRead) { }
+        /** All of {@code p}'s segment was fed. */
+        void segmentEnd(VolumeMap.Placed p);
+    }
+
+    /**
+     * What one volume's read found.
+     *
+     * @param problems   volume and tar member problems, in offset order
+     * @param bytesRead  bytes read from the file
+     * @param unfinished the fed segments that did not get all their bytes (the volume was short or unreadable)
+     */
+    record Result(List<Problem> problems, long bytesRead, List<VolumeMap.Placed> unfinished) { }
 
     private final Path file;
     private final Volume volume;
-    private final List<ContentStage.Placed> placed;
-    private final Map<Long, Listed> listedByOffset;
-    private final Set<String> emptyEntryPaths;
+    private final int volumeIndex;
+    private final VolumeMap map;
+    private final List<VolumeMap.Placed> fed;
+    private final Feed feed;
     private final Progress progress;
     private final List<Problem> problems = new ArrayList<>();
-    private int next; // first placed segment not yet fully fed
+    private int next; // first fed segment not yet fully fed
+    private RuntimeException feedFailure;
 
     /**
-     * @param placed          segments of entries lying wholly in this volume, sorted by offset; only this pass
-     *                        touches their states
-     * @param listedByOffset  every segment of this volume (spanning entries too) by data offset
-     * @param emptyEntryPaths paths of the manifest's empty entries, whose members have no segment
-     * @param progress        thread-safe
+     * @param volumeIndex 0-based index of {@code volume} in the manifest
+     * @param map         the manifest's segments and member names
+     * @param fed         segments of this volume whose bytes go to {@code feed}, a sublist of
+     *                    {@code map.segments(volumeIndex)} in offset order
+     * @param feed        may throw a RuntimeException to stop the pass; {@link #run} rethrows it unchanged
+     * @param progress    advanced by the bytes read; must be thread-safe if passes run in parallel
      */
-    VolumePass(Path file, Volume volume, List<ContentStage.Placed> placed, Map<Long, Listed> listedByOffset,
-               Set<String> emptyEntryPaths, Progress progress) {
+    VolumePass(Path file, Volume volume, int volumeIndex, VolumeMap map, List<VolumeMap.Placed> fed, Feed feed,
+               Progress progress) {
         this.file = file;
         this.volume = volume;
-        this.placed = placed;
-        this.listedByOffset = listedByOffset;
-        this.emptyEntryPaths = emptyEntryPaths;
+        this.volumeIndex = volumeIndex;
+        this.map = map;
+        this.fed = fed;
+        this.feed = feed;
         this.progress = progress;
     }
 
+    /** @throws RuntimeException what the feed threw; the read is abandoned there */
     Result run(int bufferSize) {
         String where = "volume " + volume.name();
         MessageDigest volumeSha = ContentStage.sha256();
         HashingInput in = null;
         boolean grew;
         try (InputStream raw = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            in = new HashingInput(raw, volumeSha, this::feed, bufferSize, volume.size());
+            in = new HashingInput(raw, volumeSha, this::chunk, bufferSize, volume.size());
             walkTar(in, where);
             in.drain();
             grew = in.bytesRead() == volume.size() && raw.read() >= 0;
@@ -71,8 +89,7 @@ final class VolumePass {
             long read = in == null ? 0 : in.bytesRead();
             problems.add(new Problem(Problem.Code.VOLUME_UNREADABLE, where, "read failed after " + read + " bytes: "
                     + e.getMessage()));
-            lose(volume.name() + " could not be read");
-            return new Result(problems, read);
+            return new Result(problems, read, unfinished());
         }
         long read = in.bytesRead();
         if (read < volume.size() || grew) {
@@ -84,8 +101,7 @@ final class VolumePass {
             problems.add(new Problem(Problem.Code.VOLUME_DIGEST_MISMATCH, where,
                     "SHA-256 does not match the manifest (the volume is damaged)"));
         }
-        lose(volume.name() + " is truncated");
-        return new Result(problems, read + (grew ? 1 : 0));
+        return new Result(problems, read + (grew ? 1 : 0), unfinished());
     }
 
     /** Walks the tar headers over the hashing stream; the data of members is skipped, which still hashes it. */
@@ -105,6 +121,9 @@ final class VolumePass {
                 }
             }
         } catch (IOException | RuntimeException e) {
+            if (feedFailure != null) {
+                throw feedFailure;
+            }
             if (in.fileFailure() != null) {
                 throw in.fileFailure();
             }
@@ -116,40 +135,42 @@ final class VolumePass {
 
     private boolean listed(TarArchiveEntry e, long dataOffset) {
         if (e.getSize() == 0) {
-            return emptyEntryPaths.contains(e.getName());
+            return map.emptyEntry(e.getName());
         }
-        Listed l = listedByOffset.get(dataOffset);
-        return l != null && l.segment().length() == e.getSize() && l.memberName().equals(e.getName());
+        VolumeMap.Placed p = map.at(volumeIndex, dataOffset);
+        return p != null && p.segment().length() == e.getSize() && p.memberName().equals(e.getName());
     }
 
-    /** Feeds a chunk just read from the file into the digests of the segments it overlaps. */
-    private void feed(byte[] buf, int off, int n, long pos) {
-        long end = pos + n;
-        for (int k = next; k < placed.size(); k++) {
-            ContentStage.Placed p = placed.get(k);
-            Segment s = p.segment();
-            if (s.offset() >= end) {
-                break;
+    /** A chunk just read from the file (and hashed into the volume's digest): feeds the segments it overlaps. */
+    private void chunk(byte[] buf, int off, int n, long pos) {
+        try {
+            long end = pos + n;
+            for (int k = next; k < fed.size(); k++) {
+                VolumeMap.Placed p = fed.get(k);
+                Segment s = p.segment();
+                if (s.offset() >= end) {
+                    break;
+                }
+                long from = Math.max(pos, s.offset());
+                long to = Math.min(end, s.offset() + s.length());
+                if (from < to) {
+                    feed.bytes(p, buf, off + (int) (from - pos), (int) (to - from));
+                }
+                if (s.offset() + s.length() <= end) {
+                    next = k + 1; // segments are sorted and disjoint, so all before k are done too
+                    feed.segmentEnd(p);
+                }
             }
-            long from = Math.max(pos, s.offset());
-            long to = Math.min(end, s.offset() + s.length());
-            if (from < to) {
-                p.state().sha256.update(buf, off + (int) (from - pos), (int) (to - from));
-            }
-            if (s.offset() + s.length() <= end) {
-                next = k + 1; // segments are sorted and disjoint, so all before k are done too
-            }
+            progress.advance(n);
+        } catch (RuntimeException e) {
+            // the tar reader above must not mistake the feed's failure for a malformed archive
+            feedFailure = e;
+            throw e;
         }
-        progress.advance(n);
     }
 
-    private void lose(String why) {
-        // sorted and disjoint segments also end in order, so exactly those from 'next' on are unfinished
-        for (int k = next; k < placed.size(); k++) {
-            ContentStage.EntryState s = placed.get(k).state();
-            if (s.lostBecause == null) {
-                s.lostBecause = why;
-            }
-        }
+    /** Sorted, disjoint segments also end in order, so exactly those from {@code next} on are unfinished. */
+    private List<VolumeMap.Placed> unfinished() {
+        return fed.subList(next, fed.size());
     }
 }

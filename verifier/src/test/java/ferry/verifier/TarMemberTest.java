@@ -1,6 +1,7 @@
 package ferry.verifier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ferry.format.BundleLayout;
@@ -15,6 +16,7 @@ import ferry.format.Volume;
 import ferry.format.pgp.DetachedSignatures;
 import ferry.verifier.Problem.Code;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -126,6 +128,41 @@ class TarMemberTest {
         VerificationReport r = verifier.verify(dir, Fixture.NOW, Progress.NONE);
         assertTrue(r.ok(), r.toText());
         assertEquals(3, r.summary().entriesChecked());
+    }
+
+    @Test
+    void theImportsSingleReadRefusesTheSameMembersAsVerify() throws Exception {
+        TarArchiveEntry link = new TarArchiveEntry("wsus/content/00/link", TarConstants.LF_SYMLINK);
+        link.setLinkName("/etc/passwd");
+        Path bundle = craft(link, null);
+        VerificationReport verified = verifier.verify(bundle, Fixture.NOW, Progress.NONE);
+        BundleVerifier.Admission a = verifier.admit(bundle, Fixture.NOW);
+        assertTrue(a.ok(), a.report().toText());
+        List<String> ends = new java.util.ArrayList<>();
+        ByteArrayOutputStream copied = new ByteArrayOutputStream();
+        VerificationReport imported = verifier.verifyAndCopy(a, Fixture.NOW, Progress.NONE, entry -> new EntrySink.EntryCopy() {
+            @Override public void write(byte[] buf, int off, int len) { copied.write(buf, off, len); }
+            @Override public void end(boolean matched) { ends.add(entry.path() + " " + matched); }
+        });
+        assertEquals(verified.problems(), imported.problems(), imported.toText());
+        assertEquals(Code.TAR_MEMBER_UNSAFE, imported.problems().get(0).code());
+        assertTrue(!imported.ok());
+        assertEquals(List.of(GOOD + " true"), ends, "the entry itself matched; the bundle as a whole did not");
+        assertEquals(1000, copied.size());
+    }
+
+    @Test
+    void aSinkFailureDuringTheTarWalkIsTheSinksNotABadArchive() throws Exception {
+        Path bundle = craft(null, null);
+        BundleVerifier.Admission a = verifier.admit(bundle, Fixture.NOW);
+        IOException e = assertThrows(IOException.class, () -> verifier.verifyAndCopy(a, Fixture.NOW, Progress.NONE,
+                entry -> new EntrySink.EntryCopy() {
+                    @Override public void write(byte[] buf, int off, int len) throws IOException {
+                        throw new IOException("No space left on device");
+                    }
+                    @Override public void end(boolean matched) { }
+                }));
+        assertEquals("No space left on device", e.getMessage());
     }
 
     private void assertOnly(Path bundle, String message) {

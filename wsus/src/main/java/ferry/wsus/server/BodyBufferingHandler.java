@@ -1,4 +1,4 @@
-package ferry.server;
+package ferry.wsus.server;
 
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpHeader;
@@ -11,23 +11,38 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Reads a request body completely, without holding a worker thread while bytes trickle in, before the wrapped
- * handler sees the request; the handler then reads the body from memory. A body must arrive within
- * {@link ServerLimits#requestBodyTimeout()} of the headers or the connection is cut, and may not exceed
- * {@link ServerLimits#maxRequestBodyBytes()} (413). Without this, clients sending a body one byte at a time each
- * pin a worker thread in a blocking read and a few dozen of them stop the server for everyone.
+ * handler sees the request; the handler then reads the body from memory. A body must arrive within the body timeout
+ * of the headers or the connection is cut, and may not exceed the maximum size (413). Without this, clients sending
+ * a body one byte at a time each pin a worker thread in a blocking read and a few dozen of them stop the server for
+ * everyone. Used by {@code ferry serve}'s Jetty setup and by {@link WsusServer}.
  */
-final class BodyBufferingHandler extends Handler.Wrapper {
+public final class BodyBufferingHandler extends Handler.Wrapper {
 
-    private final ServerLimits limits;
+    private final int maxBodyBytes;
+    private final Duration bodyTimeout;
 
-    BodyBufferingHandler(ServerLimits limits, Handler next) {
+    /**
+     * @param maxBodyBytes largest body accepted (bytes, positive); a larger one gets 413
+     * @param bodyTimeout  time from the request headers within which the whole body must have arrived (positive)
+     * @param next         the handler that sees the request with its body in memory
+     * @throws IllegalArgumentException if a limit is not positive
+     */
+    public BodyBufferingHandler(int maxBodyBytes, Duration bodyTimeout, Handler next) {
         super(next);
-        this.limits = limits;
+        Objects.requireNonNull(bodyTimeout, "bodyTimeout");
+        if (maxBodyBytes < 1 || bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+            throw new IllegalArgumentException("body limits must be positive: " + maxBodyBytes + " bytes, "
+                    + bodyTimeout);
+        }
+        this.maxBodyBytes = maxBodyBytes;
+        this.bodyTimeout = bodyTimeout;
     }
 
     @Override
@@ -37,14 +52,14 @@ final class BodyBufferingHandler extends Handler.Wrapper {
         if (declared == 0 || (declared < 0 && !chunked)) {
             return super.handle(request, response, callback);
         }
-        if (declared > limits.maxRequestBodyBytes()) {
+        if (declared > maxBodyBytes) {
             Response.writeError(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
             return true;
         }
         Scheduler.Task deadline = request.getComponents().getScheduler().schedule(
                 () -> request.getConnectionMetaData().getConnection().getEndPoint().close(),
-                limits.requestBodyTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        Content.Source.asByteArrayAsync(request, limits.maxRequestBodyBytes()).whenCompleteAsync((body, failure) -> {
+                bodyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        Content.Source.asByteArrayAsync(request, maxBodyBytes).whenCompleteAsync((body, failure) -> {
             deadline.cancel();
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
