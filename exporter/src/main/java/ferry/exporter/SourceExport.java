@@ -31,7 +31,7 @@ public interface SourceExport {
      *
      * @param context the run's options, the channel's previous state of this source type, scratch space, file
      *                fetching, progress and warnings
-     * @return the plan; {@link ExportPlan#nothingNew()} when the channel already has everything selected
+     * @return the plan; {@link ExportPlan#nothing} when the channel already has everything selected
      * @throws ExportException for a failure whose cause is known (configuration, selection, upstream, download);
      *                         anything else is a bug
      */
