@@ -1,6 +1,8 @@
 package ferry.exporter;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -12,6 +14,6 @@ import java.util.Map;
 public record FetchedFiles(Map<RemoteFile, Path> paths, FileCounts counts) {
 
     public FetchedFiles {
-        paths = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(paths));
+        paths = Collections.unmodifiableMap(new LinkedHashMap<>(paths));
     }
 }

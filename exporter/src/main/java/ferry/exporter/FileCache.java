@@ -14,9 +14,9 @@ import java.time.Instant;
 import java.util.stream.Stream;
 
 /**
- * Verified files of every source type, {@code <dir>/<XX>/<SHA1HEX>} ({@code XX} = the last two hex digits, as in content
- * URLs), so that no run downloads a file twice. Only files whose size and digests matched the metadata are
- * ever renamed into place; downloads in progress live in {@code <dir>/.partial/<owner>/} under unique names, so
+ * Verified files of every source type, {@code <dir>/<XX>/<SHA1HEX>} ({@code XX} = the last two hex digits, as
+ * in WSUS content URLs), so that no run downloads a file twice. Only files whose size and digests matched the
+ * metadata are ever renamed into place; downloads in progress live in {@code <dir>/.partial/<owner>/} under unique names, so
  * several channels may share one cache. The owner names the state directory whose lock the run holds, so a run
  * deletes whatever a killed run of its own channel left there, and never another channel's download.
  *
