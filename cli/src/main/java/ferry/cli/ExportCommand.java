@@ -6,6 +6,7 @@ import ferry.exporter.ExportMode;
 import ferry.exporter.ExportOptions;
 import ferry.format.ChannelReset;
 import ferry.exporter.ExportResult;
+import ferry.exporter.wsus.WsusFigures;
 import ferry.format.pgp.KeyException;
 import ferry.format.pgp.SigningKey;
 import picocli.CommandLine.Command;
@@ -216,11 +217,16 @@ public final class ExportCommand implements Callable<Integer> {
                     .append("  id ").append(r.bundleId()).append(", channel ").append(r.channel())
                     .append(", sequence ").append(r.sequence())
                     .append(r.baseSequence() == null ? " (full)" : " (delta on " + r.baseSequence() + ")").append('\n')
-                    .append("  ").append(r.revisions().added()).append(" revisions ").append(r.revisions().addedByType())
-                    .append(", ").append(r.files().count()).append(" files (").append(Sizes.human(r.files().bytes())).append("), ")
-                    .append(r.volumes()).append(" volume(s), ").append(Sizes.human(r.bundleBytes())).append('\n')
-                    .append("  downloaded ").append(r.files().downloaded()).append(" files (").append(Sizes.human(r.files().bytesDownloaded()))
-                    .append("), from cache ").append(r.files().fromCache());
+                    .append("  ");
+            if (r.figures() instanceof WsusFigures w) {
+                t.append(w.revisions().added()).append(" revisions ").append(w.revisions().addedByType())
+                        .append(", ").append(w.files().count()).append(" files (").append(Sizes.human(w.files().bytes())).append("), ");
+            }
+            t.append(r.volumes()).append(" volume(s), ").append(Sizes.human(r.bundleBytes()));
+            if (r.figures() instanceof WsusFigures w) {
+                t.append('\n').append("  downloaded ").append(w.files().downloaded()).append(" files (")
+                        .append(Sizes.human(w.files().bytesDownloaded())).append("), from cache ").append(w.files().fromCache());
+            }
         }
         for (String w : r.warnings()) {
             t.append("\n  warning: ").append(w);

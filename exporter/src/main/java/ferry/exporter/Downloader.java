@@ -17,10 +17,10 @@ import java.security.MessageDigest;
 import java.time.Duration;
 
 /**
- * Downloads update files (MS-WSUSSS 3.2.4.4) with {@link HttpClient}, streaming to a cache partial file while
+ * Downloads the files a source type names (for WSUS, MS-WSUSSS 3.2.4.4) with {@link HttpClient}, streaming to a cache partial file while
  * computing SHA-1 and SHA-256 and counting bytes, so memory use does not depend on file size. A connection
  * error, a timeout or HTTP 5xx/408/429 is retried with doubling backoff; any other status fails at once, and a
- * file whose size or digests differ from the metadata fails at once too (the upstream would send the same bytes
+ * file whose size or digests differ from its source's metadata fails at once too (the upstream would send the same bytes
  * again). Never keeps a file that did not verify.
  */
 final class Downloader {
@@ -56,7 +56,7 @@ final class Downloader {
         this.upstream = upstream;
     }
 
-    Downloaded download(ExpectedFile f, FileCache cache, Progress progress) throws ExportException {
+    Downloaded download(RemoteFile f, FileCache cache, Progress progress) throws ExportException {
         Retryable last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             if (attempt > 1) {
@@ -80,7 +80,7 @@ final class Downloader {
         throw failure(f, last.getMessage() + " (after " + attempts + " attempts)", last.getCause());
     }
 
-    private long fetchInto(ExpectedFile f, Path partial, Progress progress) throws Retryable, ExportException {
+    private long fetchInto(RemoteFile f, Path partial, Progress progress) throws Retryable, ExportException {
         HttpRequest request = HttpRequest.newBuilder(f.url())
                 .timeout(options.requestTimeout())
                 .header("User-Agent", options.userAgent())
@@ -102,8 +102,8 @@ final class Downloader {
             if (status != 200) {
                 throw failure(f, "HTTP " + status, null);
             }
-            MessageDigest sha1 = ExpectedFile.sha1();
-            MessageDigest sha256 = ExpectedFile.sha256();
+            MessageDigest sha1 = RemoteFile.sha1();
+            MessageDigest sha256 = RemoteFile.sha256();
             long count = copy(f, in, partial, sha1, sha256, progress);
             String problem = f.mismatch(count, sha1.digest(), sha256.digest());
             if (problem != null) {
@@ -116,11 +116,11 @@ final class Downloader {
         }
     }
 
-    private long copy(ExpectedFile f, InputStream in, Path partial, MessageDigest sha1, MessageDigest sha256,
+    private long copy(RemoteFile f, InputStream in, Path partial, MessageDigest sha1, MessageDigest sha256,
                       Progress progress) throws Retryable, ExportException {
         long count = 0;
-        long limit = f.file().size();
-        progress.begin("download " + f.file().fileName(), limit);
+        long limit = f.size();
+        progress.begin("download " + f.name(), limit);
         try (OutputStream out = Files.newOutputStream(partial)) {
             byte[] buf = new byte[1 << 16];
             while (true) {
@@ -152,7 +152,7 @@ final class Downloader {
         return count;
     }
 
-    private void sleep(Duration d, ExpectedFile f) throws DownloadException {
+    private void sleep(Duration d, RemoteFile f) throws DownloadException {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
@@ -161,8 +161,8 @@ final class Downloader {
         }
     }
 
-    private DownloadException failure(ExpectedFile f, String problem, Throwable cause) {
-        return new DownloadException(upstream, f.owner().toString(), f.file().fileName(), f.url(), problem, cause);
+    private DownloadException failure(RemoteFile f, String problem, Throwable cause) {
+        return new DownloadException(upstream, f.owner(), f.name(), f.url(), problem, cause);
     }
 
     private static String describe(Throwable e) {

@@ -1,21 +1,17 @@
 package ferry.exporter;
 
-import ferry.format.CrashPoints;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import ferry.format.BundleWriter;
-import ferry.format.FieldRules;
+import ferry.format.CrashPoints;
+import ferry.format.Entry;
 import ferry.format.Manifest;
 import ferry.format.ManifestHeader;
 import ferry.format.Producer;
 import ferry.format.Progress;
-import ferry.wsus.UpdateIdentity;
-import ferry.wsus.metadata.UpdateFile;
-import ferry.wsus.metadata.UpdateType;
-import ferry.wsus.soap.Messages.RevisionIdList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -23,35 +19,24 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * The connected side's export: synchronizes the selection from an upstream server as a downstream server would
- * (MS-WSUSSS 3.2.4.1 authorization, 3.2.4.2 metadata, 3.2.4.4 content) and writes what the channel has not
- * exported yet as one signed bundle. Built for unattended runs: no prompts, one lock per state directory, and
- * either a complete bundle plus an updated state, or no bundle and the old state.
+ * The connected side's export: asks the channel's source type ({@link SourceExport}, WSUS today) what is new since
+ * the channel's last bundle and writes it as one signed bundle. Built for unattended runs: no prompts, one lock per
+ * state directory, and either a complete bundle plus an updated state, or no bundle and the old state, whatever
+ * the source type.
  *
  * <ol>
  *   <li>lock {@code <stateDir>/lock} (held to the end);</li>
- *   <li>GetAuthConfig, GetAuthorizationCookie, GetCookie, GetConfigData;</li>
- *   <li>GetRevisionIdList(GetConfig=true) and GetUpdateData for categories, classifications and detectoids;</li>
- *   <li>resolve the selection's titles against those categories;</li>
- *   <li>GetRevisionIdList(GetConfig=false) for products x classifications (x languages);</li>
- *   <li>GetUpdateData for the listed revisions not exported yet, then their closure (prerequisites, categories,
- *       bundled updates); references the upstream lacks become warnings;</li>
- *   <li>in metadata+files mode, download (or take from the cache) every file not exported yet, verifying size,
- *       SHA-1 and SHA-256 against the metadata;</li>
- *   <li>write and sign the bundle; then replace {@code state.json}.</li>
+ *   <li>settle what a killed run left ({@code InterruptedRun}); check the output directory;</li>
+ *   <li>the source type plans: it talks to its upstream, decides what is new, and fetches the files into the file
+ *       cache (for WSUS, {@code ferry.exporter.wsus.WsusExport});</li>
+ *   <li>nothing new: no bundle, the state is left as it is;</li>
+ *   <li>otherwise reserve the next sequence number ({@code pending.json}), write and sign the bundle, then replace
+ *       {@code state.json} (the state machine of {@code package-info.java}).</li>
  * </ol>
  */
 public final class ExportJob {
@@ -59,28 +44,31 @@ public final class ExportJob {
     private static final Logger LOG = LoggerFactory.getLogger(ExportJob.class);
 
     private final ExportOptions o;
+    private final SourceExport source;
     private final Progress progress;
     private final List<String> warnings = new ArrayList<>();
 
-    private ExportJob(ExportOptions options, Progress progress) {
+    private ExportJob(ExportOptions options, SourceExport source, Progress progress) {
         this.o = options;
+        this.source = source;
         this.progress = progress;
     }
 
     /**
-     * Runs one export.
+     * Runs one export of the source type the options name.
      *
      * @param options  what to export and where
      * @param progress receives byte progress (downloads, cache checks, bundle writing) and one-line notes
      * @return what was done; {@code bundleWritten} is false when nothing changed since the last bundle
-     * @throws ExportConfigException  bad output or state directory, local disk failure
+     * @throws ExportConfigException  bad output or state directory (including a state of another source type),
+     *                                local disk failure
      * @throws SelectionException     a product, classification or language the upstream does not have
      * @throws ExportUpstreamException upstream unreachable, SOAP fault (ErrorCode kept), bad document
      * @throws DownloadException      a file that cannot be downloaded or does not match its metadata
      * @throws ExportLockedException  another run holds the state directory
      */
     public static ExportResult run(ExportOptions options, Progress progress) throws ExportException {
-        return new ExportJob(options, progress).execute();
+        return new ExportJob(options, SourceExports.named(options.source()), progress).execute();
     }
 
     @SuppressWarnings("try") // the lock is held by being open, never referenced
@@ -98,6 +86,7 @@ public final class ExportJob {
                 throw new ExportConfigException("output directory " + out + " holds the bundle an interrupted export"
                         + " finished, now recorded in the state; give another output directory for the next bundle");
             }
+            checkSource(store, settled.state());
             boolean outputWasEmptyDir = checkOutput(out);
             try (Spool spool = Spool.create(stateDir)) {
                 return export(store, settled, spool, stateDir, out, outputWasEmptyDir, started, t0);
@@ -109,128 +98,92 @@ public final class ExportJob {
                                 boolean outputWasEmptyDir, Instant started, long t0) throws ExportException {
         ExportState previous = settled.state();
         ExportState baseline = o.full() ? null : previous;
+        ExportPlan plan = source.plan(new RunContext(store, previous, baseline, spool, stateDir));
 
-        Upstream up = Upstream.open(o.upstream(), o.clientOptions(), spool, progress);
-        if (previous != null && !previous.upstream().equals(up.base().toString())) {
-            warn("the channel's earlier bundles came from " + previous.upstream() + ", this one from "
-                    + up.base() + "; update identities are global, so only what is new to the channel is exported");
-        }
-        Map<String, FetchedUpdate> config = configDocuments(up);
-        Map<String, FetchedUpdate> categories = new HashMap<>();
-        config.forEach((id, u) -> {
-            if (u.type() == UpdateType.CATEGORY) {
-                categories.put(id, u);
-            }
-        });
-        Selection sel = new SelectionResolver(categories, up.base()).resolve(o.products(), o.classifications(),
-                o.languages(), up.config().languages());
-        progress.info("selection: " + sel.products().size() + " product(s), "
-                + (sel.classifications().isEmpty() ? "all" : sel.classifications().size()) + " classification(s)");
-
-        RevisionIdList listed = up.updateRevisions(sel);
-        progress.info("upstream lists " + listed.newRevisions().size() + " revisions for the selection");
-
-        boolean files = o.mode() == ExportMode.METADATA_AND_FILES;
-        Set<UpdateIdentity> exported = baseline == null ? Set.of() : baseline.revisions();
-        Set<String> exportedFiles = baseline == null ? Set.of() : new HashSet<>(baseline.exportedFiles());
-        // after a metadata-only run, the files of what was exported then are still owed
-        boolean backfill = files && baseline != null && !baseline.allFilesExported();
-        Set<UpdateIdentity> skip = backfill ? Set.of() : exported;
-        List<UpdateIdentity> roots = listed.newRevisions().stream().filter(id -> !skip.contains(id)).toList();
-        Closure.Result closure = new Closure(config, listed.newRevisions(), skip, up::fetch).compute(roots);
-        List<UnresolvedReference> unresolved = closure.unresolved();
-        if (!unresolved.isEmpty()) {
-            warn(unresolved.size() + " reference(s) could not be followed (the upstream does not have them);"
-                    + " the bundle is written without them");
-        }
-
-        List<FetchedUpdate> added = closure.included().values().stream()
-                .filter(u -> !exported.contains(u.identity()))
-                .sorted(Comparator.comparing(FetchedUpdate::identity)).toList();
-        List<ExpectedFile> toCarry = files ? expectedFiles(closure.included().values(), exportedFiles, up) : List.of();
-        Map<String, Integer> byType = byType(added);
-        ExportResult.RevisionCounts revisionCounts = new ExportResult.RevisionCounts(listed.newRevisions().size(),
-                closure.included().size(), added.size(), byType);
-
-        if (added.isEmpty() && toCarry.isEmpty()) {
+        if (plan.nothingNew()) {
             progress.info("nothing new since sequence " + (previous == null ? 0 : previous.lastSequence())
                     + " on channel " + o.channel() + "; no bundle written");
-            return result(false, null, null, null, null, up, listed.anchor(), sel, revisionCounts,
-                    new ExportResult.FileCounts(0, 0, 0, 0, 0, 0), 0, 0, unresolved, started, t0);
+            return result(false, null, null, null, null, plan, 0, 0, started, t0);
         }
-
-        FileStage stage = new FileStage(new FileCache(o.effectiveCacheDir().toAbsolutePath().normalize(), stateDir),
-                new Downloader(o.clientOptions(), o.downloadAttempts(), o.retryBackoff(), up.base()), progress);
-        Map<ExpectedFile, Path> ready = stage.fetchAll(toCarry);
 
         long sequence = settled.nextSequence();
         Long base = baseline == null ? null : baseline.lastSequence();
         UUID bundleId = UUID.randomUUID();
         Instant createdAt = o.clock().instant().truncatedTo(ChronoUnit.SECONDS);
-        Map<String, Long> counts = manifestCounts(added, byType, toCarry, unresolved);
-        ObjectNode selection = BundleComposer.selection(up.base().toString(), sel, o.mode().label(), o.full(),
-                listed.anchor(), unresolved, counts);
         ManifestHeader header = new ManifestHeader(bundleId, o.channel(), sequence, base, createdAt,
                 o.expiresIn() == null ? null : createdAt.plus(o.expiresIn()),
-                new Producer(ExportOptions.PRODUCER_NAME, o.producerVersion()), selection, o.channelReset());
-        ExportState next = nextState(baseline, sequence, bundleId, createdAt, up, sel, listed.anchor(), added,
-                toCarry, files);
+                new Producer(ExportOptions.PRODUCER_NAME, o.producerVersion()), plan.selection(), o.channelReset());
+        ExportState next = new ExportState(ExportState.FORMAT_VERSION, o.channel(), sequence, bundleId.toString(),
+                createdAt.toString(), source.name(), StateStore.toTree(plan.nextState()));
 
-        Manifest m = writeBundle(out, outputWasEmptyDir, added, toCarry, ready, header, store, next);
+        Manifest m = writeBundle(out, outputWasEmptyDir, plan, header, store, next);
         progress.info("bundle " + bundleId + " (sequence " + sequence + (base == null ? ", full" : ", base " + base)
-                + "): " + added.size() + " revisions, " + toCarry.size() + " files, " + m.volumes().size()
-                + " volume(s)");
-        return result(true, out, bundleId, sequence, base, up, listed.anchor(), sel, revisionCounts,
-                stage.counts(toCarry), m.volumes().size(), m.totalVolumeBytes(), unresolved, started, t0);
+                + "): " + plan.summary() + ", " + m.volumes().size() + " volume(s)");
+        return result(true, out, bundleId, sequence, base, plan, m.volumes().size(), m.totalVolumeBytes(), started,
+                t0);
     }
 
-    /** GetRevisionIdList(GetConfig=true) and the documents, by update GUID. */
-    private Map<String, FetchedUpdate> configDocuments(Upstream up) throws ExportException {
-        RevisionIdList list = up.configRevisions();
-        Upstream.Fetched fetched = up.fetch(list.newRevisions());
-        if (!fetched.missing().isEmpty()) {
-            warn("the upstream listed " + fetched.missing().size() + " category/detectoid revision(s) it would not"
-                    + " return (first: " + fetched.missing().get(0) + ")");
+    /** A channel is continued only by the source type that recorded its state. */
+    private void checkSource(StateStore store, ExportState state) throws ExportConfigException {
+        if (state != null && !state.source().equals(source.name())) {
+            throw new ExportConfigException("state file " + store.file() + " records a " + state.source()
+                    + " channel, not a " + source.name() + " one; use one state directory per channel");
         }
-        Map<String, FetchedUpdate> byId = new HashMap<>();
-        for (FetchedUpdate u : fetched.updates().values()) {
-            byId.merge(u.identity().updateId(), u,
-                    (a, b) -> a.identity().revisionNumber() >= b.identity().revisionNumber() ? a : b);
-        }
-        progress.info("upstream " + up.base() + ": " + byId.size() + " categories, classifications and detectoids");
-        return byId;
     }
 
-    /** The files named by the included revisions and not exported yet, one per SHA-1, sorted by entry path. */
-    private List<ExpectedFile> expectedFiles(Iterable<FetchedUpdate> included, Set<String> exportedFiles, Upstream up)
-            throws ExportUpstreamException {
-        Map<String, ExpectedFile> out = new TreeMap<>();
-        List<FetchedUpdate> sorted = new ArrayList<>();
-        included.forEach(sorted::add);
-        sorted.sort(Comparator.comparing(FetchedUpdate::identity));
-        for (FetchedUpdate u : sorted) {
-            for (UpdateFile f : u.files()) {
-                ExpectedFile e;
-                try {
-                    URI url = u.fileUrls().get(f.sha1Base64());
-                    String nameProblem = FieldRules.sourceValueProblem(f.fileName());
-                    if (nameProblem != null) {
-                        throw new IllegalArgumentException("file name " + nameProblem);
-                    }
-                    e = ExpectedFile.of(u.identity(), f, url != null ? url : up.contentUri(f.sha1Base64(), f.fileName()));
-                } catch (IllegalArgumentException ex) {
-                    throw new ExportUpstreamException("upstream " + up.base() + " GetUpdateData: update "
-                            + u.identity() + " names an unusable file: " + ex.getMessage(), up.base(),
-                            "GetUpdateData", null, ex);
-                }
-                if (!exportedFiles.contains(e.sha1Hex())) {
-                    out.putIfAbsent(e.sha1Hex(), e);
-                }
-            }
+    /** What the source type sees of the run. */
+    private final class RunContext implements SourceExport.Context {
+        private final StateStore store;
+        private final ExportState previous;
+        private final ExportState baseline;
+        private final Spool spool;
+        private final Path stateDir;
+
+        RunContext(StateStore store, ExportState previous, ExportState baseline, Spool spool, Path stateDir) {
+            this.store = store;
+            this.previous = previous;
+            this.baseline = baseline;
+            this.spool = spool;
+            this.stateDir = stateDir;
         }
-        List<ExpectedFile> list = new ArrayList<>(out.values());
-        list.sort(Comparator.comparing(ExpectedFile::entryPath));
-        return list;
+
+        @Override
+        public ExportOptions options() {
+            return o;
+        }
+
+        @Override
+        public <T> T baseline(Class<T> type) throws ExportConfigException {
+            return store.sourceState(baseline, type);
+        }
+
+        @Override
+        public <T> T recorded(Class<T> type) throws ExportConfigException {
+            return store.sourceState(previous, type);
+        }
+
+        @Override
+        public Spool spool() {
+            return spool;
+        }
+
+        @Override
+        public FetchedFiles fetch(URI upstream, List<RemoteFile> files) throws ExportException {
+            FileStage stage = new FileStage(new FileCache(o.effectiveCacheDir().toAbsolutePath().normalize(),
+                    stateDir), new Downloader(o.clientOptions(), o.downloadAttempts(), o.retryBackoff(), upstream),
+                    progress);
+            return new FetchedFiles(stage.fetchAll(files), stage.counts(files));
+        }
+
+        @Override
+        public Progress progress() {
+            return progress;
+        }
+
+        @Override
+        public void warn(String line) {
+            ExportJob.this.warn(line);
+        }
     }
 
     /**
@@ -239,11 +192,9 @@ public final class ExportJob {
      * is the old one, and an output directory that existed empty exists empty again; the sequence number stays
      * reserved only if the bundle was visible for a moment.
      */
-    private Manifest writeBundle(Path out, boolean outputWasEmptyDir, List<FetchedUpdate> added,
-                                 List<ExpectedFile> toCarry, Map<ExpectedFile, Path> ready, ManifestHeader header,
+    private Manifest writeBundle(Path out, boolean outputWasEmptyDir, ExportPlan plan, ManifestHeader header,
                                  StateStore store, ExportState next) throws ExportException {
-        long total = added.stream().mapToLong(FetchedUpdate::xmlBytes).sum()
-                + toCarry.stream().mapToLong(f -> f.file().size()).sum();
+        long total = plan.totalBytes();
         String token = header.bundleId().toString();
         Path staging = BundleWriter.stagingDir(out, token);
         store.writePending(new PendingBundle(PendingBundle.FORMAT_VERSION, o.channel(), header.sequence(), token,
@@ -258,14 +209,16 @@ public final class ExportJob {
             Manifest m;
             try (BundleWriter w = BundleWriter.create(out, o.volumeSize(), CrashPoints.marking(progress, "bundle.bytes"),
                     token, CrashPoints.bundleSteps())) {
-                BundleComposer c = new BundleComposer(w);
                 progress.begin("write bundle " + out.getFileName(), total);
                 try {
-                    for (FetchedUpdate u : added) {
-                        c.addMetadata(u);
-                    }
-                    for (ExpectedFile f : toCarry) {
-                        c.addContent(f, ready.get(f));
+                    for (PlannedEntry e : plan.entries()) {
+                        Entry written;
+                        try (InputStream in = e.content().open()) {
+                            written = w.add(e.path(), e.mediaType(), e.source(), in, e.size());
+                        }
+                        if (e.check() != null) {
+                            e.check().written(written);
+                        }
                     }
                 } finally {
                     progress.end();
@@ -318,46 +271,10 @@ public final class ExportJob {
         }
     }
 
-    private ExportState nextState(ExportState baseline, long sequence, UUID bundleId, Instant createdAt, Upstream up,
-                                  Selection sel, String anchor, List<FetchedUpdate> added, List<ExpectedFile> carried,
-                                  boolean files) {
-        Set<String> revisions = new TreeSet<>(baseline == null ? List.of() : baseline.exportedRevisions());
-        added.forEach(u -> revisions.add(ExportState.format(u.identity())));
-        Set<String> fileIds = new TreeSet<>(baseline == null ? List.of() : baseline.exportedFiles());
-        carried.forEach(f -> fileIds.add(f.sha1Hex()));
-        boolean allFiles = files || (baseline == null || baseline.allFilesExported())
-                && added.stream().allMatch(u -> u.files().isEmpty());
-        return new ExportState(ExportState.FORMAT_VERSION, o.channel(), sequence, bundleId.toString(),
-                createdAt.toString(), up.base().toString(), sel.products(), sel.classifications(), sel.languages(),
-                o.mode().label(), allFiles, anchor, List.copyOf(revisions), List.copyOf(fileIds));
-    }
-
-    private static Map<String, Integer> byType(List<FetchedUpdate> added) {
-        Map<String, Integer> m = new TreeMap<>();
-        for (FetchedUpdate u : added) {
-            m.merge(u.type().xmlName(), 1, Integer::sum);
-        }
-        return m;
-    }
-
-    private static Map<String, Long> manifestCounts(List<FetchedUpdate> added, Map<String, Integer> byType,
-                                                    List<ExpectedFile> files, List<UnresolvedReference> unresolved) {
-        Map<String, Long> c = new TreeMap<>();
-        c.put("revisions", (long) added.size());
-        byType.forEach((t, n) -> c.put(t.toLowerCase(java.util.Locale.ROOT) + "Revisions", (long) n));
-        c.put("files", (long) files.size());
-        c.put("fileBytes", files.stream().mapToLong(f -> f.file().size()).sum());
-        c.put("unresolvedReferences", (long) unresolved.size());
-        return c;
-    }
-
-    private ExportResult result(boolean written, Path dir, UUID id, Long sequence, Long base, Upstream up,
-                                String anchor, Selection sel, ExportResult.RevisionCounts revisions,
-                                ExportResult.FileCounts files, int volumes, long bytes,
-                                List<UnresolvedReference> unresolved, Instant started, long t0) {
+    private ExportResult result(boolean written, Path dir, UUID id, Long sequence, Long base, ExportPlan plan,
+                                int volumes, long bytes, Instant started, long t0) {
         return new ExportResult(written, dir == null ? null : dir.toString(), id == null ? null : id.toString(),
-                o.channel(), sequence, base, up.base().toString(), anchor, sel.products(), sel.classifications(),
-                sel.languages(), o.mode().label(), revisions, files, volumes, bytes, unresolved, started.toString(),
+                o.channel(), sequence, base, source.name(), plan.figures(), volumes, bytes, started.toString(),
                 (System.nanoTime() - t0) / 1_000_000, warnings);
     }
 

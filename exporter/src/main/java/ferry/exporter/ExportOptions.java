@@ -21,6 +21,8 @@ import java.util.Set;
  * Everything one export run needs. Build with {@link #builder()}; the constructor checks every field and
  * throws {@link IllegalArgumentException} with a one-line message (the operator's usage error).
  *
+ * @param source           the source type to export ({@link SourceExports}); default {@link #DEFAULT_SOURCE}. The
+ *                         selection fields below are the WSUS source type's, the only one so far
  * @param upstream         the upstream server's base URL (MS-WSUSSS 2.1); default {@link #DEFAULT_UPSTREAM}
  * @param products         products to export, each a category GUID or a title (case-insensitive exact match
  *                         against the upstream's Product category documents); at least one
@@ -48,12 +50,14 @@ import java.util.Set;
  * @param channelReset     null, or the channel position this bundle resets (docs/bundle-format.md section 3.4): the
  *                         recovery from a fast-forward; such a bundle is always full
  */
-public record ExportOptions(URI upstream, List<String> products, List<String> classifications, List<String> languages,
+public record ExportOptions(String source, URI upstream, List<String> products, List<String> classifications, List<String> languages,
                             ExportMode mode, Path outputDir, long volumeSize, String channel, Path stateDir,
                             Path cacheDir, List<SigningKey> signingKeys, Duration expiresIn, boolean full, Clock clock,
                             String producerVersion, WsusClientOptions clientOptions, int downloadAttempts,
                             Duration retryBackoff, ChannelReset channelReset) {
 
+    /** The source type exported unless another is named. */
+    public static final String DEFAULT_SOURCE = "wsus";
     /** Microsoft Update's server-sync endpoint base, the upstream of a top-level WSUS. */
     public static final URI DEFAULT_UPSTREAM = URI.create("https://sws.update.microsoft.com/");
     public static final String DEFAULT_CHANNEL = "default";
@@ -66,6 +70,11 @@ public record ExportOptions(URI upstream, List<String> products, List<String> cl
     public static final Duration DEFAULT_VALIDITY = Duration.ofDays(30);
 
     public ExportOptions {
+        Objects.requireNonNull(source, "source");
+        if (!SourceExports.names().contains(source)) {
+            throw new IllegalArgumentException("unknown source type \"" + source + "\" (known: "
+                    + String.join(", ", SourceExports.names()) + ")");
+        }
         Objects.requireNonNull(upstream, "upstream");
         String scheme = upstream.getScheme() == null ? "" : upstream.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || upstream.getHost() == null) {
@@ -141,6 +150,7 @@ public record ExportOptions(URI upstream, List<String> products, List<String> cl
 
     /** Mutable builder; {@link #build()} validates. Defaults are given per setter. */
     public static final class Builder {
+        private String source = DEFAULT_SOURCE;
         private URI upstream = DEFAULT_UPSTREAM;
         private List<String> products = List.of();
         private List<String> classifications = List.of();
@@ -164,6 +174,8 @@ public record ExportOptions(URI upstream, List<String> products, List<String> cl
         private Builder() {
         }
 
+        /** Default {@link #DEFAULT_SOURCE}. */
+        public Builder source(String v) { source = v; return this; }
         /** Default {@link #DEFAULT_UPSTREAM}. */
         public Builder upstream(URI v) { upstream = v; return this; }
         public Builder products(List<String> v) { products = v; return this; }
@@ -201,7 +213,7 @@ public record ExportOptions(URI upstream, List<String> products, List<String> cl
         public ExportOptions build() {
             WsusClientOptions client = clientOptions != null ? clientOptions
                     : WsusClientOptions.defaults().withUserAgent(PRODUCER_NAME + "/" + producerVersion);
-            return new ExportOptions(upstream, products, classifications, languages, mode, outputDir, volumeSize,
+            return new ExportOptions(source, upstream, products, classifications, languages, mode, outputDir, volumeSize,
                     channel, stateDir, cacheDir, signingKeys, expiresIn, full || channelReset != null, clock,
                     producerVersion, client, downloadAttempts, retryBackoff, channelReset);
         }

@@ -1,13 +1,10 @@
 package ferry.exporter;
 
-import ferry.wsus.client.WsusException;
-import ferry.wsus.client.WsusFaultException;
-
 import java.net.URI;
 
 /**
- * The upstream server failed us: unreachable, timed out, answered with a SOAP fault
- * (MS-WSUSSS 2.2.9; {@link #errorCode()} keeps its ErrorCode), or sent data that breaks the protocol
+ * The upstream server failed us: unreachable, timed out, answered with a fault (for WSUS a SOAP fault,
+ * MS-WSUSSS 2.2.9; {@link #errorCode()} keeps its ErrorCode), or sent data that breaks the protocol
  * (a document whose identity is not the one requested, an unparseable document).
  */
 public sealed class ExportUpstreamException extends ExportException permits DownloadException {
@@ -22,12 +19,6 @@ public sealed class ExportUpstreamException extends ExportException permits Down
         this.upstream = upstream;
         this.operation = operation;
         this.errorCode = errorCode;
-    }
-
-    /** Keeps the client's one-line message (it names the upstream and operation) and the fault's ErrorCode. */
-    static ExportUpstreamException of(WsusException e) {
-        String code = e instanceof WsusFaultException f ? f.errorCode() : null;
-        return new ExportUpstreamException(e.getMessage(), e.upstream(), e.operation(), code, e);
     }
 
     /** The upstream server's base URL. */

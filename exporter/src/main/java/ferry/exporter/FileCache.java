@@ -14,9 +14,9 @@ import java.time.Instant;
 import java.util.stream.Stream;
 
 /**
- * Verified update files, {@code <dir>/<XX>/<SHA1HEX>} ({@code XX} = the last two hex digits, as in content
- * URLs), so that no run downloads a file twice. Only files whose size and digests matched the metadata are
- * ever renamed into place; downloads in progress live in {@code <dir>/.partial/<owner>/} under unique names, so
+ * Verified files of every source type, {@code <dir>/<XX>/<SHA1HEX>} ({@code XX} = the last two hex digits, as
+ * in WSUS content URLs), so that no run downloads a file twice. Only files whose size and digests matched the
+ * metadata are ever renamed into place; downloads in progress live in {@code <dir>/.partial/<owner>/} under unique names, so
  * several channels may share one cache. The owner names the state directory whose lock the run holds, so a run
  * deletes whatever a killed run of its own channel left there, and never another channel's download.
  *
@@ -90,15 +90,15 @@ final class FileCache {
      *
      * @return null when the file must be downloaded
      */
-    Path verified(ExpectedFile f, Progress progress) throws ExportConfigException {
+    Path verified(RemoteFile f, Progress progress) throws ExportConfigException {
         Path p = path(f.sha1Hex());
         if (!Files.isRegularFile(p)) {
             return null;
         }
-        MessageDigest sha1 = ExpectedFile.sha1();
-        MessageDigest sha256 = ExpectedFile.sha256();
+        MessageDigest sha1 = RemoteFile.sha1();
+        MessageDigest sha256 = RemoteFile.sha256();
         long size = 0;
-        progress.begin("check cached " + f.file().fileName(), f.file().size());
+        progress.begin("check cached " + f.name(), f.size());
         try (InputStream in = Files.newInputStream(p)) {
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0; ) {

@@ -27,14 +27,14 @@ final class FileStage {
         this.progress = progress;
     }
 
-    /** @return each file's verified cache path */
-    Map<ExpectedFile, Path> fetchAll(List<ExpectedFile> files) throws ExportException {
-        Map<ExpectedFile, Path> ready = new LinkedHashMap<>();
-        for (ExpectedFile f : files) {
+    /** @return each file's verified cache path, in the order given */
+    Map<RemoteFile, Path> fetchAll(List<RemoteFile> files) throws ExportException {
+        Map<RemoteFile, Path> ready = new LinkedHashMap<>();
+        for (RemoteFile f : files) {
             Path p = cache.verified(f, progress);
             if (p != null) {
                 fromCache++;
-                bytesFromCache += f.file().size();
+                bytesFromCache += f.size();
             } else {
                 Downloader.Downloaded d = downloader.download(f, cache, progress);
                 p = d.file();
@@ -46,8 +46,8 @@ final class FileStage {
         return ready;
     }
 
-    ExportResult.FileCounts counts(List<ExpectedFile> files) {
-        return new ExportResult.FileCounts(files.size(), files.stream().mapToLong(f -> f.file().size()).sum(),
+    FileCounts counts(List<RemoteFile> files) {
+        return new FileCounts(files.size(), files.stream().mapToLong(RemoteFile::size).sum(),
                 downloaded, bytesDownloaded, fromCache, bytesFromCache);
     }
 }

@@ -1,7 +1,6 @@
 package ferry.exporter;
 
 import ferry.format.CrashPoints;
-import ferry.wsus.UpdateIdentity;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +12,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A run's scratch directory under the state directory ({@code work-<random>}), holding received documents
- * as UTF-8 until the bundle is written. Deleted at the end of the run; leftovers of a crashed run are
+ * A run's scratch directory under the state directory ({@code work-<random>}), holding the documents a source
+ * type received (as UTF-8) until the bundle is written. Deleted at the end of the run; leftovers of a crashed run are
  * deleted by the next one (which holds the lock, so no other run can be using them).
  */
-final class Spool implements AutoCloseable {
+public final class Spool implements AutoCloseable {
 
     static final String PREFIX = "work-";
 
@@ -38,15 +37,25 @@ final class Spool implements AutoCloseable {
         }
     }
 
-    /** A spooled document: its file and size in bytes. */
-    record Spooled(Path file, long size) {
+    /**
+     * A spooled document.
+     *
+     * @param file where it is, until the end of the run
+     * @param size its size in bytes
+     */
+    public record Spooled(Path file, long size) {
     }
 
-    /** Writes the document text as UTF-8. */
-    Spooled put(UpdateIdentity id, String xml) throws ExportConfigException {
-        Path f = dir.resolve(id + ".xml");
+    /**
+     * Writes a document's text as UTF-8.
+     *
+     * @param name a file name unique within the run, e.g. {@code <updateId>-r<revision>.xml}
+     * @throws ExportConfigException if the file cannot be written
+     */
+    public Spooled put(String name, String text) throws ExportConfigException {
+        Path f = dir.resolve(name);
         try {
-            byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
             Files.write(f, bytes);
             CrashPoints.reached("spool");
             return new Spooled(f, bytes.length);

@@ -3,6 +3,7 @@ package ferry.exporter;
 import ferry.format.CrashPoints;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -54,25 +55,51 @@ final class StateStore {
      */
     ExportState read(String channel) throws ExportConfigException {
         Path f = file();
-        ExportState s;
+        JsonNode tree;
         try {
-            s = JSON.readValue(Files.readAllBytes(f), ExportState.class);
+            tree = StateFormats.state(JSON.readTree(Files.readAllBytes(f)));
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
             throw new ExportConfigException("state file " + f + " is unreadable: " + oneLine(e), e);
         }
-        if (s.formatVersion() != ExportState.FORMAT_VERSION) {
-            throw new ExportConfigException("state file " + f + " has format version " + s.formatVersion()
-                    + "; this exporter reads version " + ExportState.FORMAT_VERSION);
+        if (!tree.isObject()) {
+            throw new ExportConfigException("state file " + f + " is unreadable: not a JSON object");
+        }
+        if (tree.path("formatVersion").asInt(-1) != ExportState.FORMAT_VERSION) {
+            throw new ExportConfigException("state file " + f + " has format version " + tree.path("formatVersion")
+                    + "; this exporter reads versions 1 and " + ExportState.FORMAT_VERSION);
+        }
+        ExportState s;
+        try {
+            s = JSON.treeToValue(tree, ExportState.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ExportConfigException("state file " + f + " is malformed: " + reason(e), e);
         }
         checkChannel(s.channel(), channel);
-        try {
-            s.revisions();
-        } catch (IllegalArgumentException e) {
-            throw new ExportConfigException("state file " + f + " is malformed: " + e.getMessage(), e);
-        }
         return s;
+    }
+
+    /**
+     * A source type's part of a state read from this directory.
+     *
+     * @return null when {@code state} is null
+     * @throws ExportConfigException naming {@code state.json} when the part does not read as {@code type}
+     */
+    <T> T sourceState(ExportState state, Class<T> type) throws ExportConfigException {
+        if (state == null) {
+            return null;
+        }
+        try {
+            return JSON.treeToValue(state.sourceState(), type);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ExportConfigException("state file " + file() + " is malformed: " + reason(e), e);
+        }
+    }
+
+    /** The source type's part of a state, as it is written. */
+    static JsonNode toTree(Object sourceState) {
+        return JSON.valueToTree(sourceState);
     }
 
     /**
@@ -83,11 +110,11 @@ final class StateStore {
         Path f = pendingFile();
         PendingBundle p;
         try {
-            p = JSON.readValue(Files.readAllBytes(f), PendingBundle.class);
+            p = JSON.treeToValue(StateFormats.pending(JSON.readTree(Files.readAllBytes(f))), PendingBundle.class);
         } catch (NoSuchFileException e) {
             return null;
-        } catch (IOException e) {
-            throw new ExportConfigException("pending-bundle file " + f + " is unreadable: " + oneLine(e), e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ExportConfigException("pending-bundle file " + f + " is unreadable: " + reason(e), e);
         }
         if (p.formatVersion() != PendingBundle.FORMAT_VERSION || p.bundleDir() == null || p.stagingDir() == null
                 || p.bundleId() == null || p.state() == null || p.sequence() < 1) {
@@ -177,6 +204,16 @@ final class StateStore {
         } catch (IOException ignored) {
             // a leftover temporary file is harmless: it is never read, and the next run removes it
         }
+    }
+
+    /** The first line of what is wrong: a record's own check (wrapped by Jackson) says it best. */
+    private static String reason(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException && t.getMessage() != null) {
+                return oneLine((Exception) t);
+            }
+        }
+        return oneLine(e);
     }
 
     static String oneLine(Exception e) {

@@ -1,16 +1,28 @@
 /**
- * The connected side's export job: {@link ferry.exporter.ExportJob#run} synchronizes a selection from an
- * MS-WSUSSS upstream server (3.2.4) and writes what the channel has not exported yet as one signed bundle
- * ({@code docs/bundle-format.md}, entry paths in {@code docs/architecture.md}).
+ * The connected side's export job: {@link ferry.exporter.ExportJob#run} asks the channel's source type what the
+ * channel has not exported yet and writes it as one signed bundle ({@code docs/bundle-format.md}, entry paths in
+ * {@code docs/architecture.md}).
+ *
+ * <h2>The seam: source types</h2>
+ * This package knows no source type. A source type implements {@link ferry.exporter.SourceExport} and is
+ * registered with one line in {@link ferry.exporter.SourceExports}; WSUS's is {@link ferry.exporter.wsus.WsusExport}
+ * (MS-WSUSSS sync, selection, closure, only-what-changed). The job owns what every bundle needs: the lock, settling
+ * a killed run, the output checks, the sequence reservation, writing and signing, the state, abandoning on
+ * failure, and the shared infrastructure a source type borrows through its {@code Context} (the spool, the file
+ * cache and downloader). A source type returns an {@link ferry.exporter.ExportPlan}: the entries, the manifest's
+ * {@code selection}, its part of the next state, its figures, or nothing new. It never writes the bundle or the
+ * state, so the promises below hold for every source type.
  *
  * <h2>State directory</h2>
  * <pre>
  * stateDir/
  * ├── lock              FileChannel lock held for a whole run (never deleted)
- * ├── state.json        the channel's export state: the last bundle recorded and everything exported so far
+ * ├── state.json        the channel's export state ({@code ExportState}, format 2): the last bundle recorded, the
+ * │                     source type and its part ({@code sourceState}, for WSUS everything exported so far);
+ * │                     format 1 (WSUS fields at the top level) is read and upgraded ({@code StateFormats})
  * ├── pending.json      a sequence number reserved for a bundle not yet recorded (see below)
  * ├── *.json.tmp-*      a state or pending file being written (synced, then renamed over the real one)
- * ├── cache/XX/SHA1     verified update files (unless another cache directory is given)
+ * ├── cache/XX/SHA1     verified files of any source type, by SHA-1 (unless another cache directory is given)
  * │   └── .partial/OWNER/  downloads in progress, one directory per state directory using the cache
  * └── work-*            a run's spooled documents, deleted at its end
  * </pre>
@@ -18,10 +30,8 @@
  * and renamed to {@code out} in one step ({@link ferry.format.BundleWriter}).
  *
  * <h2>How "only what changed" is decided</h2>
- * Each run lists the whole selection (GetRevisionIdList without an anchor) and subtracts the revisions and file
- * SHA-1s recorded in {@code state.json}; only the difference is fetched and carried. This does not depend on the
- * upstream keeping its anchors valid, picks up newly selected products or classifications by itself, and costs one
- * list per run (the anchor is recorded for information only).
+ * By the source type, from its part of the state: see {@link ferry.exporter.wsus.WsusExport} for WSUS. A full
+ * export ({@code --full}) hands it no previous state.
  *
  * <h2>A run can be killed anywhere: the state machine</h2>
  * The promises: a bundle directory is complete or absent; no two bundles of a channel ever carry the same
@@ -59,6 +69,6 @@
  *
  * <h2>Failures</h2>
  * {@link ferry.exporter.ExportException} and its subclasses say whose fault a failure is (configuration or
- * selection, upstream, locked); the command line maps them to exit codes. Any other exception is a bug.
+ * selection, upstream, locked), for the job and every source type alike; the command line maps them to exit codes. Any other exception is a bug.
  */
 package ferry.exporter;

@@ -1,6 +1,7 @@
 package ferry.exporter;
 
 import ferry.format.CrashPoints;
+import com.fasterxml.jackson.databind.JsonNode;
 import ferry.format.BundleReader;
 import ferry.format.BundleWriter;
 import ferry.format.Entry;
@@ -254,12 +255,15 @@ class ExportCrashTest {
         long last = ((TreeMap<Long, Manifest>) bySequence).lastKey();
         assertEquals(last, st.lastSequence(), point + ": the state records the last bundle");
         assertEquals(bySequence.get(last).bundleId().toString(), st.lastBundleId(), point);
-        for (String rev : st.exportedRevisions()) {
+        assertEquals("wsus", st.source(), point);
+        for (JsonNode n : st.sourceState().get("exportedRevisions")) {
+            String rev = n.asText();
             int r = rev.lastIndexOf("-r");
             String path = "wsus/metadata/" + rev.substring(0, r) + "/" + rev.substring(r + 2) + ".xml";
             assertTrue(carried.contains(path), point + ": the state says " + rev + " was exported, but no bundle carries it");
         }
-        for (String sha1 : st.exportedFiles()) {
+        for (JsonNode n : st.sourceState().get("exportedFiles")) {
+            String sha1 = n.asText();
             assertTrue(carried.stream().anyMatch(p -> p.contains("/" + sha1 + ".")),
                     point + ": the state says file " + sha1 + " was exported, but no bundle carries it");
         }

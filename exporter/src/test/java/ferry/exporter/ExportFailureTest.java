@@ -47,7 +47,7 @@ class ExportFailureTest {
 
         DownloadException e = assertThrows(DownloadException.class,
                 () -> ExportJob.run(fx.options("b2").build(), Progress.NONE));
-        assertEquals(KB5000104 + "-r100", e.updateId());
+        assertEquals("update " + KB5000104 + "-r100", e.owner());
         assertEquals(kb104.fileName(), e.fileName());
         assertTrue(e.url().toString().endsWith("/Content/" + kb104.sha1Hex().substring(38) + "/" + kb104.sha1Hex()
                 + ".msu"), e.url().toString());
@@ -84,7 +84,7 @@ class ExportFailureTest {
     void serverErrorsAreRetriedThenReported() throws Exception {
         fx.content.failures.set(1);
         ExportResult r = ExportJob.run(fx.options("b1").build(), Progress.NONE);
-        assertEquals(5, r.files().downloaded(), "one retry got past the failure");
+        assertEquals(5, Fixture.wsus(r).files().downloaded(), "one retry got past the failure");
 
         TestFiles.Generated kb104 = fx.addKb5000104();
         fx.content.failures.set(2);

@@ -2,6 +2,8 @@ package ferry.exporter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ferry.exporter.wsus.CategoryRef;
+import ferry.exporter.wsus.UnresolvedReference;
 import ferry.format.BundleReader;
 import ferry.format.Entry;
 import ferry.format.Manifest;
@@ -52,7 +54,7 @@ class ExportJobTest {
         assertTrue(r.bundleWritten());
         assertEquals(1L, r.sequence());
         assertNull(r.baseSequence());
-        assertEquals(List.of(new CategoryRef(CONTOSO_WIDGET, "Contoso Widget")), r.products());
+        assertEquals(List.of(new CategoryRef(CONTOSO_WIDGET, "Contoso Widget")), Fixture.wsus(r).products());
         Path bundle = tmp.resolve("bundle");
         assertEquals(bundle.toAbsolutePath().toString(), r.bundleDir());
 
@@ -115,15 +117,15 @@ class ExportJobTest {
         assertEquals(12, sel.get("counts").get("revisions").asLong());
         assertEquals(5, sel.get("counts").get("files").asLong());
 
-        assertEquals(6, r.revisions().listed(), "4 updates in the selection plus the 2 leaves of its bundle");
-        assertEquals(12, r.revisions().added());
-        assertEquals(Map.of("Software", 6, "Category", 5, "Detectoid", 1), r.revisions().addedByType());
-        assertEquals(5, r.files().count());
-        assertEquals(5, r.files().downloaded());
-        assertEquals(fx.files.values().stream().mapToLong(TestFiles.Generated::size).sum(), r.files().bytesDownloaded());
-        assertEquals(0, r.files().fromCache());
+        assertEquals(6, Fixture.wsus(r).revisions().listed(), "4 updates in the selection plus the 2 leaves of its bundle");
+        assertEquals(12, Fixture.wsus(r).revisions().added());
+        assertEquals(Map.of("Software", 6, "Category", 5, "Detectoid", 1), Fixture.wsus(r).revisions().addedByType());
+        assertEquals(5, Fixture.wsus(r).files().count());
+        assertEquals(5, Fixture.wsus(r).files().downloaded());
+        assertEquals(fx.files.values().stream().mapToLong(TestFiles.Generated::size).sum(), Fixture.wsus(r).files().bytesDownloaded());
+        assertEquals(0, Fixture.wsus(r).files().fromCache());
         assertEquals(m.volumes().size(), r.volumes());
-        assertTrue(r.unresolvedReferences().isEmpty());
+        assertTrue(Fixture.wsus(r).unresolvedReferences().isEmpty());
 
         // the JSON summary is plain Jackson and round-trips its key fields
         JsonNode json = new ObjectMapper().readTree(r.toJson());
@@ -176,7 +178,7 @@ class ExportJobTest {
         assertEquals("write bundle bundle", events.get(events.size() - 1));
         long xml = BundleReader.open(tmp.resolve("bundle")).manifest().entries().stream()
                 .filter(e -> e.path().startsWith("wsus/metadata/")).mapToLong(Entry::size).sum();
-        assertEquals(2 * r.files().bytes() + xml, advanced[0], "downloaded once, copied into the bundle once");
+        assertEquals(2 * Fixture.wsus(r).files().bytes() + xml, advanced[0], "downloaded once, copied into the bundle once");
     }
 
     @Test
@@ -190,7 +192,7 @@ class ExportJobTest {
         assertTrue(entries.containsKey(Fixture.metadataPath(new UpdateIdentity(KB5000100_STACK, 100))));
         assertFalse(entries.containsKey(Fixture.metadataPath(new UpdateIdentity(KB5000101, 100))),
                 "a security update is outside a Critical-only selection");
-        assertEquals(List.of(new CategoryRef(CRITICAL_UPDATES, "Critical Updates")), r.classifications());
+        assertEquals(List.of(new CategoryRef(CRITICAL_UPDATES, "Critical Updates")), Fixture.wsus(r).classifications());
         assertEquals(0, fx.content.requests.get(), "metadata only downloads nothing");
         assertEquals("metadata", BundleReader.open(tmp.resolve("bundle")).manifest().selection().get("mode").asText());
     }
@@ -200,8 +202,8 @@ class ExportJobTest {
         ExportResult r = ExportJob.run(fx.options("bundle").classifications("security updates").build(), Progress.NONE);
 
         assertTrue(r.bundleWritten());
-        assertEquals(1, r.unresolvedReferences().size());
-        UnresolvedReference u = r.unresolvedReferences().get(0);
+        assertEquals(1, Fixture.wsus(r).unresolvedReferences().size());
+        UnresolvedReference u = Fixture.wsus(r).unresolvedReferences().get(0);
         assertEquals(KB5000100_STACK, u.updateId());
         assertNull(u.revisionNumber());
         assertEquals("prerequisite", u.relation());
@@ -255,7 +257,7 @@ class ExportJobTest {
     @Test
     void knownLanguageIsRecorded() throws Exception {
         ExportResult r = ExportJob.run(fx.options("bundle").languages(List.of("en")).build(), Progress.NONE);
-        assertEquals(List.of("en"), r.languages());
+        assertEquals(List.of("en"), Fixture.wsus(r).languages());
         assertEquals("en", BundleReader.open(tmp.resolve("bundle")).manifest().selection()
                 .get("languages").get(0).asText());
     }

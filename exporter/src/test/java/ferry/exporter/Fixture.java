@@ -1,5 +1,6 @@
 package ferry.exporter;
 
+import ferry.exporter.wsus.WsusFigures;
 import ferry.format.BundleReader;
 import ferry.format.Entry;
 import ferry.format.pgp.GeneratedKey;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import static ferry.exporter.TestDocs.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A real {@link WsusServer} on 127.0.0.1 serving a {@link TestCatalog} and {@link TestContent}, plus the
@@ -169,6 +171,12 @@ final class Fixture {
     static String contentPath(TestFiles.Generated g) {
         String ext = g.fileName().substring(g.fileName().lastIndexOf('.'));
         return "wsus/content/" + g.sha1Hex().substring(38) + "/" + g.sha1Hex() + ext;
+    }
+
+    /** The WSUS figures of a run's result. */
+    static WsusFigures wsus(ExportResult r) {
+        assertEquals("wsus", r.source());
+        return (WsusFigures) r.figures();
     }
 
     static byte[] bytes(Path p) throws Exception {

@@ -46,8 +46,8 @@ class IncrementalExportTest {
         assertFalse(second.bundleWritten());
         assertNull(second.sequence());
         assertNull(second.bundleDir());
-        assertEquals(0, second.revisions().added());
-        assertEquals(6, second.revisions().listed());
+        assertEquals(0, Fixture.wsus(second).revisions().added());
+        assertEquals(6, Fixture.wsus(second).revisions().listed());
         assertFalse(Files.exists(tmp.resolve("b2")));
         assertArrayEquals(state, Files.readAllBytes(tmp.resolve("state/state.json")), "state untouched");
         assertEquals(requests, fx.content.requests.get());
@@ -57,9 +57,9 @@ class IncrementalExportTest {
         assertTrue(third.bundleWritten());
         assertEquals(2L, third.sequence());
         assertEquals(1L, third.baseSequence());
-        assertEquals(1, third.revisions().added());
-        assertEquals(1, third.files().downloaded());
-        assertEquals(kb104.size(), third.files().bytesDownloaded());
+        assertEquals(1, Fixture.wsus(third).revisions().added());
+        assertEquals(1, Fixture.wsus(third).files().downloaded());
+        assertEquals(kb104.size(), Fixture.wsus(third).files().bytesDownloaded());
 
         Manifest m = BundleReader.open(tmp.resolve("b3")).manifest();
         assertEquals(2L, m.sequence());
@@ -83,7 +83,7 @@ class IncrementalExportTest {
         ExportResult r = ExportJob.run(fx.options("b2").build(), Progress.NONE);
         assertEquals(Set.of(Fixture.metadataPath(new UpdateIdentity(KB5000102, 102))),
                 Fixture.read(tmp.resolve("b2")).keySet(), "its file was exported before and is not carried again");
-        assertEquals(0, r.files().count());
+        assertEquals(0, Fixture.wsus(r).files().count());
     }
 
     @Test
@@ -100,7 +100,7 @@ class IncrementalExportTest {
         assertTrue(paths.contains(Fixture.metadataPath(new UpdateIdentity(CRITICAL_UPDATES, 100))));
         assertFalse(paths.contains(Fixture.metadataPath(new UpdateIdentity(KB5000101, 100))));
         assertFalse(paths.contains(Fixture.metadataPath(new UpdateIdentity(CONTOSO_WIDGET, 100))));
-        assertEquals(3, r.files().count());
+        assertEquals(3, Fixture.wsus(r).files().count());
     }
 
     @Test
@@ -113,10 +113,10 @@ class IncrementalExportTest {
         assertNull(full.baseSequence());
         assertNull(BundleReader.open(tmp.resolve("b2")).manifest().baseSequence());
         assertEquals(Fixture.read(tmp.resolve("b1")).keySet(), Fixture.read(tmp.resolve("b2")).keySet());
-        assertEquals(0, full.files().downloaded());
-        assertEquals(0, full.files().bytesDownloaded());
-        assertEquals(first.files().count(), full.files().fromCache());
-        assertEquals(first.files().bytes(), full.files().bytesFromCache());
+        assertEquals(0, Fixture.wsus(full).files().downloaded());
+        assertEquals(0, Fixture.wsus(full).files().bytesDownloaded());
+        assertEquals(Fixture.wsus(first).files().count(), Fixture.wsus(full).files().fromCache());
+        assertEquals(Fixture.wsus(first).files().bytes(), Fixture.wsus(full).files().bytesFromCache());
         assertEquals(requests, fx.content.requests.get(), "the upstream saw no content request");
 
         ExportResult after = ExportJob.run(fx.options("b3").build(), Progress.NONE);
@@ -131,8 +131,8 @@ class IncrementalExportTest {
         Files.write(cached, new byte[] {1, 2, 3});
 
         ExportResult r = ExportJob.run(fx.options("b2").full(true).build(), Progress.NONE);
-        assertEquals(1, r.files().downloaded());
-        assertEquals(g.size(), r.files().bytesDownloaded());
+        assertEquals(1, Fixture.wsus(r).files().downloaded());
+        assertEquals(g.size(), Fixture.wsus(r).files().bytesDownloaded());
         assertArrayEquals(Fixture.bytes(g.path()), Fixture.read(tmp.resolve("b2")).get(Fixture.contentPath(g)));
     }
 
@@ -145,7 +145,7 @@ class IncrementalExportTest {
                 .stateDir(tmp.resolve("state-lab-2")).build(), Progress.NONE);
         assertEquals(1L, other.sequence());
         assertEquals("lab-2", BundleReader.open(tmp.resolve("b2")).manifest().channel());
-        assertEquals(0, other.files().downloaded());
+        assertEquals(0, Fixture.wsus(other).files().downloaded());
         assertEquals(requests, fx.content.requests.get());
     }
 
@@ -155,7 +155,7 @@ class IncrementalExportTest {
         ExportResult r = ExportJob.run(fx.options("b2").build(), Progress.NONE);
 
         assertTrue(r.bundleWritten());
-        assertEquals(0, r.revisions().added(), "every revision went in the metadata-only bundle");
+        assertEquals(0, Fixture.wsus(r).revisions().added(), "every revision went in the metadata-only bundle");
         Set<String> paths = Fixture.read(tmp.resolve("b2")).keySet();
         assertEquals(5, paths.size());
         assertTrue(paths.stream().allMatch(p -> p.startsWith("wsus/content/")), paths.toString());

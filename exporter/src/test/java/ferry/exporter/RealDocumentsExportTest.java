@@ -48,7 +48,7 @@ class RealDocumentsExportTest {
                 .classifications("Definition Updates").mode(ExportMode.METADATA_ONLY).build(), Progress.NONE);
 
         assertTrue(r.bundleWritten());
-        assertEquals(5, r.revisions().listed(),
+        assertEquals(5, Fixture.wsus(r).revisions().listed(),
                 "KB2267602 names its categories with IsCategory groups; the server lists its 4 recorded bundled updates with it");
 
         Set<String> expected = new HashSet<>();
@@ -72,10 +72,10 @@ class RealDocumentsExportTest {
         }
 
         // 121 members of KB2267602, 23 of 1f9bd9bb, 4 of ccb78947 were never recorded
-        assertEquals(148, r.unresolvedReferences().size());
-        assertTrue(r.unresolvedReferences().stream().allMatch(u -> u.relation().equals("bundled")
+        assertEquals(148, Fixture.wsus(r).unresolvedReferences().size());
+        assertTrue(Fixture.wsus(r).unresolvedReferences().stream().allMatch(u -> u.relation().equals("bundled")
                 && u.revisionNumber() != null));
-        assertEquals(121, r.unresolvedReferences().stream()
+        assertEquals(121, Fixture.wsus(r).unresolvedReferences().stream()
                 .filter(u -> (KB2267602 + "-r200").equals(u.referencedBy())).count());
         JsonNode listed = BundleReader.open(tmp.resolve("bundle")).manifest().selection().get("unresolvedReferences");
         assertEquals(148, listed.size());

@@ -1,4 +1,4 @@
-package ferry.exporter;
+package ferry.exporter.wsus;
 
 import ferry.wsus.UpdateIdentity;
 import ferry.wsus.metadata.CategoryType;

@@ -1,66 +1,55 @@
-package ferry.exporter;
+package ferry.exporter.wsus;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import ferry.format.BundleWriter;
-import ferry.format.Entry;
+import ferry.exporter.ExportConfigException;
+import ferry.exporter.PlannedEntry;
 import ferry.wsus.UpdateIdentity;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Adds entries to a bundle with the WSUS paths and source identifiers of {@code docs/architecture.md}
- * ("Bundle entry paths"), and builds the manifest's selection object.
+ * The WSUS entries of a bundle, with the paths and source identifiers of {@code docs/architecture.md} ("Bundle
+ * entry paths"), and the manifest's selection object.
  */
-final class BundleComposer {
+final class WsusEntries {
 
     /** More unresolved references than this are counted in the manifest, not listed (selection is at most 1 MiB). */
     static final int MAX_LISTED_UNRESOLVED = 1000;
 
-    private final BundleWriter writer;
-
-    BundleComposer(BundleWriter writer) {
-        this.writer = writer;
+    private WsusEntries() {
     }
 
     /** {@code wsus/metadata/<updateId>/<revision>.xml}: the UTF-8 document text exactly as decoded. */
-    void addMetadata(FetchedUpdate u) throws IOException {
+    static PlannedEntry metadata(FetchedUpdate u) {
         UpdateIdentity id = u.identity();
-        try (InputStream in = Files.newInputStream(u.spooled())) {
-            writer.add("wsus/metadata/" + id.updateId() + "/" + id.revisionNumber() + ".xml", "application/xml",
-                    Map.of("kind", "wsus-metadata", "updateId", id.updateId(),
-                            "revisionNumber", Integer.toString(id.revisionNumber())),
-                    in, u.xmlBytes());
-        }
+        return new PlannedEntry("wsus/metadata/" + id.updateId() + "/" + id.revisionNumber() + ".xml",
+                "application/xml", Map.of("kind", "wsus-metadata", "updateId", id.updateId(),
+                        "revisionNumber", Integer.toString(id.revisionNumber())),
+                u.xmlBytes(), () -> Files.newInputStream(u.spooled()), null);
     }
 
     /**
      * {@code wsus/content/<XX>/<SHA1HEX>.<ext>} from a verified cache file. The digests the writer computed while
      * copying are compared with the metadata once more, so a file changed on disk after its check cannot be
-     * carried.
-     *
-     * @throws ExportConfigException if the bytes copied differ from the metadata
+     * carried: that throws {@link ExportConfigException}.
      */
-    void addContent(ExpectedFile f, Path cached) throws IOException, ExportConfigException {
-        Entry e;
-        try (InputStream in = Files.newInputStream(cached)) {
-            e = writer.add(f.entryPath(), MediaTypes.forExtension(f.extension()),
-                    Map.of("kind", "wsus-content", "sha1", f.file().sha1Base64(), "fileName", f.file().fileName(),
-                            "updateId", f.owner().updateId(),
-                            "revisionNumber", Integer.toString(f.owner().revisionNumber())),
-                    in, f.file().size());
-        }
-        String problem = f.mismatchHex(e.size(), e.sha1(), e.sha256());
-        if (problem != null) {
-            throw new ExportConfigException("cached file " + cached + " changed while the bundle was written: "
-                    + problem);
-        }
+    static PlannedEntry content(ExpectedFile f, Path cached) {
+        return new PlannedEntry(f.entryPath(), MediaTypes.forExtension(f.extension()),
+                Map.of("kind", "wsus-content", "sha1", f.file().sha1Base64(), "fileName", f.file().fileName(),
+                        "updateId", f.owner().updateId(),
+                        "revisionNumber", Integer.toString(f.owner().revisionNumber())),
+                f.file().size(), () -> Files.newInputStream(cached), e -> {
+                    String problem = f.remote().mismatchHex(e.size(), e.sha1(), e.sha256());
+                    if (problem != null) {
+                        throw new ExportConfigException("cached file " + cached
+                                + " changed while the bundle was written: " + problem);
+                    }
+                });
     }
 
     /**

@@ -1,4 +1,4 @@
-package ferry.exporter;
+package ferry.exporter.wsus;
 
 /**
  * A reference the export could not follow: the bundle is written without it (a warning, not a failure).

@@ -1,4 +1,4 @@
-package ferry.exporter;
+package ferry.exporter.wsus;
 
 /**
  * A resolved product or classification.

@@ -1,5 +1,6 @@
-package ferry.exporter;
+package ferry.exporter.wsus;
 
+import ferry.exporter.SelectionException;
 import ferry.wsus.metadata.CategoryType;
 import ferry.wsus.soap.Messages.LanguageData;
 

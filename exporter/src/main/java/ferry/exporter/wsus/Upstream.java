@@ -1,5 +1,8 @@
-package ferry.exporter;
+package ferry.exporter.wsus;
 
+import ferry.exporter.ExportException;
+import ferry.exporter.ExportUpstreamException;
+import ferry.exporter.Spool;
 import ferry.format.Progress;
 import ferry.wsus.UpdateIdentity;
 import ferry.wsus.client.RevisionFilter;
@@ -53,7 +56,7 @@ final class Upstream {
         try {
             return new Upstream(new WsusClient(upstream, options).open(), spool, progress);
         } catch (WsusException e) {
-            throw ExportUpstreamException.of(e);
+            throw failure(e);
         }
     }
 
@@ -83,7 +86,7 @@ final class Upstream {
         try {
             return session.getRevisionIdList(getConfig, filter);
         } catch (WsusException e) {
-            throw ExportUpstreamException.of(e);
+            throw failure(e);
         }
     }
 
@@ -103,11 +106,11 @@ final class Upstream {
                 accept(session.getUpdateData(part), out);
             } catch (WsusFaultException e) {
                 if (!SoapFault.INTERNAL_SERVER_ERROR.equals(e.errorCode())) {
-                    throw ExportUpstreamException.of(e);
+                    throw failure(e);
                 }
                 isolate(part, out, missing);
             } catch (WsusException e) {
-                throw ExportUpstreamException.of(e);
+                throw failure(e);
             }
         }
         return new Fetched(out, missing);
@@ -121,11 +124,11 @@ final class Upstream {
                 accept(session.getUpdateData(List.of(id)), out);
             } catch (WsusFaultException e) {
                 if (!SoapFault.INTERNAL_SERVER_ERROR.equals(e.errorCode())) {
-                    throw ExportUpstreamException.of(e);
+                    throw failure(e);
                 }
                 missing.add(id);
             } catch (WsusException e) {
-                throw ExportUpstreamException.of(e);
+                throw failure(e);
             }
         }
         progress.info("upstream does not have " + (missing.size() - before) + " of " + part.size()
@@ -143,7 +146,7 @@ final class Upstream {
             if (!doc.identity().equals(s.identity())) {
                 throw dataError("asked for " + s.identity() + " but the document is " + doc.identity(), null);
             }
-            Spool.Spooled spooled = spool.put(s.identity(), s.xml());
+            Spool.Spooled spooled = spool.put(s.identity() + ".xml", s.xml());
             out.put(s.identity(), FetchedUpdate.of(doc, urls(s), spooled.file(), spooled.size()));
         }
     }
@@ -182,6 +185,12 @@ final class Upstream {
         } catch (URISyntaxException e) {
             return null;
         }
+    }
+
+    /** Keeps the client's one-line message (it names the upstream and operation) and the fault's ErrorCode. */
+    static ExportUpstreamException failure(WsusException e) {
+        String code = e instanceof WsusFaultException f ? f.errorCode() : null;
+        return new ExportUpstreamException(e.getMessage(), e.upstream(), e.operation(), code, e);
     }
 
     private ExportUpstreamException dataError(String detail, Throwable cause) {

@@ -1,5 +1,6 @@
-package ferry.exporter;
+package ferry.exporter.wsus;
 
+import ferry.exporter.ExportException;
 import ferry.wsus.UpdateIdentity;
 
 import java.util.ArrayDeque;

@@ -1,4 +1,4 @@
-package ferry.exporter;
+package ferry.exporter.wsus;
 
 import java.util.Locale;
 import java.util.Map;

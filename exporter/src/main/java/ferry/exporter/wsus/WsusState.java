@@ -1,0 +1,72 @@
+package ferry.exporter.wsus;
+
+import ferry.wsus.UpdateIdentity;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The WSUS part of a channel's export state ({@code sourceState} in {@code state.json}): what the isolated side
+ * holds once it has imported every bundle so far. Revisions are written {@code <updateId>-r<revision>}, files as 40
+ * upper-case hex SHA-1 digits, both sorted, so that the file diffs well. These are the fields state format 1 held at
+ * its top level, unchanged.
+ *
+ * @param upstream          the upstream the last bundle came from
+ * @param products          the selection at that time
+ * @param classifications   the selection at that time
+ * @param languages         the selection at that time
+ * @param mode              {@code metadata} or {@code metadata+files}
+ * @param allFilesExported  true when the files of every exported revision were exported too (false after a
+ *                          metadata-only run, so that a later metadata+files run goes back for them)
+ * @param upstreamAnchor    the upstream's anchor at that time, for information only: each run lists the whole
+ *                          selection and compares it with {@code exportedRevisions}, which does not depend on
+ *                          the upstream keeping its anchors valid
+ * @param exportedRevisions every revision exported on this channel
+ * @param exportedFiles     SHA-1 of every update file exported on this channel
+ */
+record WsusState(String upstream, List<CategoryRef> products, List<CategoryRef> classifications,
+                 List<String> languages, String mode, boolean allFilesExported, String upstreamAnchor,
+                 List<String> exportedRevisions, List<String> exportedFiles) {
+
+    /** @throws IllegalArgumentException for a missing field or a malformed revision */
+    WsusState {
+        if (upstream == null || mode == null) {
+            throw new IllegalArgumentException("the WSUS state has no " + (upstream == null ? "upstream" : "mode"));
+        }
+        products = List.copyOf(products);
+        classifications = List.copyOf(classifications);
+        languages = List.copyOf(languages);
+        exportedRevisions = List.copyOf(new TreeSet<>(exportedRevisions));
+        exportedFiles = List.copyOf(new TreeSet<>(exportedFiles));
+        for (String r : exportedRevisions) {
+            parseIdentity(r);
+        }
+    }
+
+    /** The exported revisions as identities. */
+    Set<UpdateIdentity> revisions() {
+        Set<UpdateIdentity> out = new TreeSet<>();
+        for (String s : exportedRevisions) {
+            out.add(parseIdentity(s));
+        }
+        return out;
+    }
+
+    static String format(UpdateIdentity id) {
+        return id.toString();
+    }
+
+    /** @throws IllegalArgumentException for anything but {@code <updateId>-r<revision>} */
+    static UpdateIdentity parseIdentity(String s) {
+        int r = s.lastIndexOf("-r");
+        if (r < 0) {
+            throw new IllegalArgumentException("not <updateId>-r<revision>: " + s);
+        }
+        try {
+            return new UpdateIdentity(s.substring(0, r), Integer.parseInt(s.substring(r + 2)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not <updateId>-r<revision>: " + s);
+        }
+    }
+}
