@@ -57,7 +57,7 @@ class ServeCommandTest {
     @Test
     void maxConnectionsPerAddressIsAppliedToTheRunningServer() throws Exception {
         Path storeDir = tmp.resolve("store");
-        Store.open(storeDir).close();
+        Store.open(storeDir, ferry.importer.Importer.catalogs()).close();
         CommandLine cl = Main.newCommandLine();
         ServeCommand serve = (ServeCommand) cl.getSubcommands().get("serve").getCommand();
         StringWriter out = new StringWriter();
