@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,19 +24,14 @@ class ConcurrencyTest {
 
     @Test
     void queriesFromSeveralThreadsWhileImporting() throws Exception {
-        try (Store store = Store.open(dir)) {
-            List<ImportRecord> records = new ArrayList<>();
+        try (Store store = Fixtures.open(dir)) {
+            List<ImportRecord<ProbeWrite.Result>> records = new ArrayList<>();
             for (int b = 1; b <= BUNDLES; b++) {
-                List<RevisionRecord> revs = new ArrayList<>();
-                List<FileRecord> files = new ArrayList<>();
+                List<ProbeWrite.Item> items = new ArrayList<>();
                 for (int i = 0; i < PER_BUNDLE; i++) {
-                    FileRecord f = Fixtures.file(store, "file " + b + "/" + i, "f" + b + "_" + i + ".cab");
-                    files.add(f);
-                    String id = String.format("%08d-0000-0000-0000-%012d", b, i);
-                    revs.add(Fixtures.revision(store, id, 1, "Software", null, List.of(Fixtures.WINDOWS_11),
-                            List.of(f.sha1Hex())));
+                    items.add(Fixtures.item(store, "b" + b + "-" + i, "content " + b + "/" + i, "t" + i));
                 }
-                records.add(Fixtures.bundle("b" + b, "wsus", b, null, revs, files));
+                records.add(Fixtures.bundle("b" + b, "main", b, null, items));
             }
 
             AtomicBoolean done = new AtomicBoolean();
@@ -50,19 +44,19 @@ class ConcurrencyTest {
                     started.countDown();
                     try {
                         while (!done.get()) {
-                            long anchor = store.currentChangeNumber();
-                            List<RevisionRef> refs = store.latestRevisions(false, Set.of(Fixtures.WINDOWS_11), Set.of(), 0);
-                            assertTrue(refs.size() >= anchor, "an anchor never runs ahead of what is served");
-                            assertEquals(0, refs.size() % PER_BUNDLE, "a bundle is seen whole or not at all");
                             StoreCounts counts = store.counts();
-                            assertEquals(counts.revisions(), counts.files());
-                            assertEquals(counts.bundles() * PER_BUNDLE, counts.revisions());
-                            for (RevisionRef ref : refs) {
-                                FileRecord f = store.files(ref.updateId(), ref.revisionNumber()).get(0);
-                                try (InputStream in = store.openObject(f.sha256())) {
-                                    assertEquals(f.size(), in.readAllBytes().length);
+                            long items = counts.source(ProbeSource.NAME).orElseThrow().get("items");
+                            assertEquals(counts.bundles() * PER_BUNDLE, items, "a bundle is seen whole or not at all");
+                            assertEquals(items, counts.source(ProbeSource.NAME).orElseThrow().get("tags"));
+                            assertEquals(counts.bundles() == 0 ? 0 : 1, counts.channels());
+                            List<ProbeWrite.Item> seen = ProbeSource.items(store);
+                            assertEquals(0, seen.size() % PER_BUNDLE, "a bundle is seen whole or not at all");
+                            assertTrue(seen.size() >= items, "a later read never sees less");
+                            for (ProbeWrite.Item item : seen) {
+                                assertEquals(1, item.tags().size(), "an item is seen with its tags");
+                                try (InputStream in = store.openObject(item.sha256())) {
+                                    assertEquals(item.size(), in.readAllBytes().length);
                                 }
-                                assertTrue(store.fileBySha1(f.sha1Hex()).isPresent());
                             }
                             reads.incrementAndGet();
                         }
@@ -74,7 +68,7 @@ class ConcurrencyTest {
                 readers.add(reader);
             }
             started.await();
-            for (ImportRecord rec : records) {
+            for (ImportRecord<ProbeWrite.Result> rec : records) {
                 store.commitImport(rec);
             }
             done.set(true);
@@ -85,24 +79,23 @@ class ConcurrencyTest {
                 throw new AssertionError("a reader failed", failures.peek());
             }
             assertTrue(reads.get() > 0);
-            assertEquals(BUNDLES * PER_BUNDLE, store.counts().revisions());
-            assertEquals(BUNDLES * PER_BUNDLE, store.currentChangeNumber());
+            assertEquals(BUNDLES * PER_BUNDLE, ProbeSource.counts(store).get("items"));
+            assertEquals(BUNDLES, store.counts().bundles());
         }
     }
 
     @Test
     void concurrentImportsOfTheSameSequenceAcceptExactlyOne() throws Exception {
-        try (Store store = Store.open(dir)) {
-            List<ImportRecord> rivals = new ArrayList<>();
+        try (Store store = Fixtures.open(dir)) {
+            List<ImportRecord<ProbeWrite.Result>> rivals = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                rivals.add(Fixtures.bundle("rival-" + i, "wsus", 1, null, List.of(Fixtures.revision(store,
-                        String.format("aaaaaaaa-0000-0000-0000-%012d", i), 1, "Software", null, List.of(), List.of())),
-                        List.of()));
+                rivals.add(Fixtures.bundle("rival-" + i, "main", 1, null,
+                        List.of(Fixtures.item(store, "rival-item-" + i, "rival " + i))));
             }
             AtomicInteger accepted = new AtomicInteger();
             AtomicInteger refused = new AtomicInteger();
             List<Thread> threads = new ArrayList<>();
-            for (ImportRecord rec : rivals) {
+            for (ImportRecord<ProbeWrite.Result> rec : rivals) {
                 Thread t = new Thread(() -> {
                     try {
                         store.commitImport(rec);
@@ -119,7 +112,8 @@ class ConcurrencyTest {
             }
             assertEquals(1, accepted.get());
             assertEquals(3, refused.get());
-            assertEquals(1, store.counts().revisions());
+            assertEquals(1, ProbeSource.counts(store).get("items"));
+            assertEquals(1, store.counts().bundles());
         }
     }
 }

@@ -17,12 +17,6 @@ import java.util.TreeMap;
 
 /** Builders for import records whose objects are really in the store, and a catalog snapshot. */
 final class Fixtures {
-    static final String COMPANY = "56309036-4c77-4dd9-951a-99ee9c246a94";
-    static final String WINDOWS_11 = "72e7624a-5b00-45d2-b92f-e561c0a6a160";
-    static final String SERVER_2025 = "0e7e3a0f-7c45-4e7b-9b5e-8c8a0d4c5b10";
-    static final String SECURITY = "0fa1201d-4330-4fa8-8ae9-b877473b6441";
-    static final String CRITICAL = "e6cf1350-c01b-414d-a61f-263d14d133b4";
-
     private Fixtures() {
     }
 
@@ -63,31 +57,19 @@ final class Fixtures {
         return hex;
     }
 
-    /** A revision whose metadata object is stored. */
-    static RevisionRecord revision(Store store, String updateId, int rev, String type, String categoryType,
-                                   List<String> categories, List<String> files) {
-        return revision(store::putObject, updateId, rev, type, categoryType, categories, files);
+    /** Opens (or creates) the store in {@code dir} with the probe source type. */
+    static Store open(Path dir) {
+        return Store.open(dir, List.of(ProbeSource.INSTANCE));
     }
 
-    static RevisionRecord revision(Sink sink, String updateId, int rev, String type, String categoryType,
-                                   List<String> categories, List<String> files) {
-        String md = put(sink, bytes("<Update id='" + updateId + "' rev='" + rev + "'/>"));
-        return new RevisionRecord(updateId, rev, type, categoryType, "Title of " + updateId, null, md, categories,
-                List.of(), List.of(), List.of(), files);
+    /** An item whose object ({@code content}) is stored. */
+    static ProbeWrite.Item item(Store store, String id, String content, String... tags) {
+        return item(store::putObject, id, content, tags);
     }
 
-    static RevisionRecord category(Store store, String id, String categoryType) {
-        return revision(store, id, 1, "Category", categoryType, List.of(), List.of());
-    }
-
-    /** A file whose content is stored. */
-    static FileRecord file(Store store, String content, String name) {
-        return file(store::putObject, content, name);
-    }
-
-    static FileRecord file(Sink sink, String content, String name) {
+    static ProbeWrite.Item item(Sink sink, String id, String content, String... tags) {
         byte[] data = bytes(content);
-        return new FileRecord(sha1(data), put(sink, data), data.length, name, "http://download.example/" + name);
+        return new ProbeWrite.Item(id, put(sink, data), data.length, id + ".bin", List.of(tags));
     }
 
     /** Every file under the store's {@code objects/}, as paths relative to it. */
@@ -101,11 +83,16 @@ final class Fixtures {
         }
     }
 
-    static ImportRecord bundle(String id, String channel, long seq, Long base, List<RevisionRecord> revisions,
-                               List<FileRecord> files) {
-        return new ImportRecord(id, channel, seq, base, Instant.parse("2025-01-14T18:00:00Z"),
+    static ImportRecord<ProbeWrite.Result> bundle(String id, String channel, long seq, Long base,
+                                                  List<ProbeWrite.Item> items) {
+        return record(id, channel, seq, base, ProbeWrite.of(id, items));
+    }
+
+    static <R extends CatalogWrite.Result> ImportRecord<R> record(String id, String channel, long seq, Long base,
+                                                                   CatalogWrite<R> write) {
+        return new ImportRecord<>(id, channel, seq, base, Instant.parse("2025-01-14T18:00:00Z"),
                 sha256(bytes("manifest " + id)), List.of("AB12CD34EF56AB12CD34EF56AB12CD34EF56AB12"), "ferry test",
-                revisions, files);
+                write, null);
     }
 
     /** Every row of every catalog table, as text: equal snapshots mean an unchanged catalog. */

@@ -16,17 +16,17 @@ class LockTest {
 
     @Test
     void aSecondOpenInTheSameProcessIsRefused() {
-        try (Store first = Store.open(dir)) {
-            StoreLockedException e = assertThrows(StoreLockedException.class, () -> Store.open(dir));
+        try (Store first = Fixtures.open(dir)) {
+            StoreLockedException e = assertThrows(StoreLockedException.class, () -> Fixtures.open(dir));
             assertTrue(e.getMessage().contains("already open in this process"), e.getMessage());
             assertEquals(0, first.counts().bundles(), "the first store still works");
         }
-        Store.open(dir).close();
+        Fixtures.open(dir).close();
     }
 
     @Test
     void anotherProcessCannotOpenAnOpenStore() throws Exception {
-        try (Store held = Store.open(dir)) {
+        try (Store held = Fixtures.open(dir)) {
             assertEquals(dir, held.directory());
             StoreChild.Result r = StoreChild.run("open", dir);
             assertEquals(StoreChild.LOCKED, r.exitCode(), r.output());
@@ -49,12 +49,12 @@ class LockTest {
                 assertTrue(child.isAlive(), "the child holding the store died");
                 Thread.sleep(50);
             }
-            StoreLockedException e = assertThrows(StoreLockedException.class, () -> Store.open(storeDir));
+            StoreLockedException e = assertThrows(StoreLockedException.class, () -> Fixtures.open(storeDir));
             assertTrue(e.getMessage().contains("process " + child.pid()), e.getMessage());
         } finally {
             child.getOutputStream().close();
             assertTrue(child.waitFor(60, TimeUnit.SECONDS));
         }
-        Store.open(storeDir).close();
+        Fixtures.open(storeDir).close();
     }
 }

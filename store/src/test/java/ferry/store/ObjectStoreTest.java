@@ -26,7 +26,7 @@ class ObjectStoreTest {
 
     @BeforeEach
     void open() {
-        store = Store.open(dir);
+        store = Fixtures.open(dir);
     }
 
     @AfterEach

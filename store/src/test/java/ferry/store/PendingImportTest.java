@@ -24,7 +24,7 @@ class PendingImportTest {
 
     @BeforeEach
     void open() {
-        store = Store.open(dir);
+        store = Fixtures.open(dir);
     }
 
     @AfterEach
@@ -34,14 +34,14 @@ class PendingImportTest {
 
     @Test
     void abortGivesBackExactlyWhatTheImportWrote() {
-        ImportRecord first = StoreChild.sampleBundle(store, "b1", 1);
+        ImportRecord<ProbeWrite.Result> first = StoreChild.sampleBundle(store, "b1", 1);
         store.commitImport(first);
         String stray = Fixtures.put(store, Fixtures.bytes("stored outside this import, referenced by nothing"));
         TreeSet<String> before = Fixtures.objectFiles(dir);
 
         PendingImport imp = store.beginImport();
-        String reused = first.files().get(0).sha256();
-        Fixtures.put(imp::putObject, Fixtures.bytes("file of b1"));
+        String reused = ProbeSource.items(store).get(0).sha256();
+        Fixtures.put(imp::putObject, Fixtures.bytes("content 1 of b1"));
         String a = Fixtures.put(imp::putObject, Fixtures.bytes("new object a"));
         String b = Fixtures.put(imp::putObject, Fixtures.bytes("new object bb"));
         Fixtures.put(imp::putObject, Fixtures.bytes("new object a"));
@@ -76,16 +76,16 @@ class PendingImportTest {
     @Test
     void commitKeepsWhatTheCatalogReferencesAndGivesBackTheRest() {
         String unused;
-        ImportRecord rec;
+        ImportRecord<ProbeWrite.Result> rec;
         try (PendingImport imp = store.beginImport()) {
             rec = StoreChild.sampleBundle(imp::putObject, "b1", 1);
             unused = Fixtures.put(imp::putObject, Fixtures.bytes("written, then left out of the record"));
-            assertEquals(3, imp.commit(rec).newRevisions());
+            assertEquals(StoreChild.ITEMS, imp.commit(rec).newRecords());
             assertEquals(0, imp.abort(), "abort after commit does nothing");
         }
         assertFalse(store.hasObject(unused));
-        rec.revisions().forEach(r -> assertTrue(store.hasObject(r.metadataSha256())));
-        rec.files().forEach(f -> assertTrue(store.hasObject(f.sha256())));
+        rec.write().referencedObjects().forEach(o -> assertTrue(store.hasObject(o)));
+        assertEquals(StoreChild.ITEMS, rec.write().referencedObjects().size());
         assertJournalEmpty();
         assertTrue(store.check(true, CheckProgress.NONE).consistent());
     }
@@ -95,11 +95,11 @@ class PendingImportTest {
         store.commitImport(StoreChild.sampleBundle(store, "b1", 5));
         TreeSet<String> before = Fixtures.objectFiles(dir);
         try (PendingImport imp = store.beginImport()) {
-            ImportRecord replay = StoreChild.sampleBundle(imp::putObject, "b2", 2);
+            ImportRecord<ProbeWrite.Result> replay = StoreChild.sampleBundle(imp::putObject, "b2", 2);
             ImportRefusedException e = assertThrows(ImportRefusedException.class, () -> imp.commit(replay));
             assertEquals(ChannelPolicy.Verdict.REPLAY, e.verdict());
             Fixtures.put(imp::putObject, Fixtures.bytes("still open after the refusal"));
-            assertEquals(5, imp.abort(), "three documents, one file, one more object");
+            assertEquals(5, imp.abort(), "four items' objects, one more object");
         }
         assertEquals(before, Fixtures.objectFiles(dir));
     }
@@ -108,16 +108,15 @@ class PendingImportTest {
     void anObjectAnotherRunningImportUsesIsKept() {
         PendingImport writer = store.beginImport();
         PendingImport reuser = store.beginImport();
-        FileRecord f = Fixtures.file(writer::putObject, "shared file", "shared.cab");
+        ProbeWrite.Item f = Fixtures.item(writer::putObject, "shared", "shared file");
         assertEquals(1, writer.objectsWritten());
         // The second import finds the object present and reuses it.
-        Fixtures.file(reuser::putObject, "shared file", "shared.cab");
+        Fixtures.item(reuser::putObject, "shared", "shared file");
         assertEquals(0, reuser.objectsWritten());
 
         assertEquals(0, writer.abort(), "the other import still uses it");
         assertTrue(store.hasObject(f.sha256()));
-        ImportRecord rec = Fixtures.bundle("b1", "wsus", 1, null, List.of(Fixtures.revision(reuser::putObject,
-                StoreChild.UPDATE, 1, "Software", null, List.of(), List.of(f.sha1Hex()))), List.of(f));
+        ImportRecord<ProbeWrite.Result> rec = Fixtures.bundle("b1", "main", 1, null, List.of(f));
         reuser.commit(rec);
         assertTrue(store.hasObject(f.sha256()));
         assertTrue(store.check(false, CheckProgress.NONE).consistent());
@@ -140,11 +139,10 @@ class PendingImportTest {
     @Test
     void anObjectACommittedBundleReferencesIsKeptWhenItsWriterAborts() {
         PendingImport writer = store.beginImport();
-        FileRecord f = Fixtures.file(writer::putObject, "file both imports carry", "both.cab");
+        ProbeWrite.Item f = Fixtures.item(writer::putObject, "both", "content both imports carry");
         try (PendingImport other = store.beginImport()) {
-            Fixtures.file(other::putObject, "file both imports carry", "both.cab");
-            other.commit(Fixtures.bundle("b1", "wsus", 1, null, List.of(Fixtures.revision(other::putObject,
-                    StoreChild.UPDATE, 1, "Software", null, List.of(), List.of(f.sha1Hex()))), List.of(f)));
+            Fixtures.item(other::putObject, "both", "content both imports carry");
+            other.commit(Fixtures.bundle("b1", "main", 1, null, List.of(f)));
         }
         assertEquals(0, writer.abort());
         assertTrue(store.hasObject(f.sha256()));

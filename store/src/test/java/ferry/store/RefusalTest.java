@@ -1,7 +1,6 @@
 package ferry.store;
 
 import ferry.verifier.ChannelPolicy;
-import static ferry.store.Fixtures.WINDOWS_11;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,19 +16,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Everything commitImport refuses leaves every catalog row as it was. */
 class RefusalTest {
-    static final String UPDATE = "11111111-1111-1111-1111-111111111111";
-
     @TempDir
     Path dir;
     Store store;
 
     @BeforeEach
     void open() {
-        store = Store.open(dir);
+        store = Fixtures.open(dir);
         for (int seq = 1; seq <= 5; seq++) {
             store.commitImport(Fixtures.bundle("b" + seq, "wsus", seq, null,
-                    List.of(Fixtures.revision(store, UPDATE, seq, "Software", null, List.of(WINDOWS_11), List.of())),
-                    List.of()));
+                    List.of(Fixtures.item(store, "item" + seq, "content of b" + seq, "tag"))));
         }
     }
 
@@ -38,13 +34,11 @@ class RefusalTest {
         store.close();
     }
 
-    private ImportRecord newBundle(String id, long seq, Long base) {
-        return Fixtures.bundle(id, "wsus", seq, base,
-                List.of(Fixtures.revision(store, UPDATE, 100 + (int) seq, "Software", null, List.of(), List.of())),
-                List.of(Fixtures.file(store, "content of " + id, id + ".cab")));
+    private ImportRecord<ProbeWrite.Result> newBundle(String id, long seq, Long base) {
+        return Fixtures.bundle(id, "wsus", seq, base, List.of(Fixtures.item(store, "item-" + id, "content of " + id)));
     }
 
-    private ImportRefusedException refused(ImportRecord rec) {
+    private ImportRefusedException refused(ImportRecord<ProbeWrite.Result> rec) {
         TreeMap<String, List<String>> before = Fixtures.snapshot(store);
         ImportRefusedException e = assertThrows(ImportRefusedException.class, () -> store.commitImport(rec));
         assertEquals(before, Fixtures.snapshot(store), "catalog unchanged");
@@ -67,12 +61,12 @@ class RefusalTest {
 
     @Test
     void theSameBundleTwiceIsAlreadyImported() {
-        ImportRefusedException e = refused(Fixtures.bundle("b5", "wsus", 5, null, List.of(), List.of()));
+        ImportRefusedException e = refused(Fixtures.bundle("b5", "wsus", 5, null, List.of()));
         assertEquals(ChannelPolicy.Verdict.ALREADY_IMPORTED, e.verdict());
         assertEquals("bundle b5 (channel wsus, sequence 5) was already imported; nothing to do", e.getMessage());
         // Even under a new sequence number and another channel: a bundle id is imported once.
         assertEquals(ChannelPolicy.Verdict.ALREADY_IMPORTED,
-                refused(Fixtures.bundle("b5", "other", 9, null, List.of(), List.of())).verdict());
+                refused(Fixtures.bundle("b5", "other", 9, null, List.of())).verdict());
     }
 
     @Test
@@ -81,84 +75,61 @@ class RefusalTest {
         assertEquals(ChannelPolicy.Verdict.MISSING_BASE, e.verdict());
         assertEquals("missing base: bundle delta (channel wsus, sequence 8) is a delta on sequence 6, but the channel's"
                 + " last imported is 5; import the bundles in between first", e.getMessage());
-        ImportRefusedException fresh = refused(Fixtures.bundle("d", "new-channel", 2, 1L, List.of(), List.of()));
+        ImportRefusedException fresh = refused(Fixtures.bundle("d", "new-channel", 2, 1L, List.of()));
         assertEquals(ChannelPolicy.Verdict.MISSING_BASE, fresh.verdict());
         assertTrue(fresh.getMessage().contains("nothing was imported on channel new-channel"), fresh.getMessage());
     }
 
     @Test
     void aDeltaOnAnImportedBaseIsAccepted() {
-        assertEquals(1, store.commitImport(newBundle("delta-on-3", 6, 3L)).newRevisions());
-        assertEquals(1, store.commitImport(newBundle("delta-on-6", 7, 6L)).newRevisions());
+        assertEquals(1, store.commitImport(newBundle("delta-on-3", 6, 3L)).newRecords());
+        assertEquals(1, store.commitImport(newBundle("delta-on-6", 7, 6L)).newRecords());
         assertTrue(store.isImported("delta-on-6"));
     }
 
     @Test
     void aMissingObjectIsNamedAndNothingIsRecorded() {
-        String absent = Fixtures.sha256(Fixtures.bytes("metadata that was never copied"));
-        RevisionRecord r = new RevisionRecord(UPDATE, 900, "Software", null, null, null, absent, List.of(), List.of(),
-                List.of(), List.of(), List.of());
+        String absent = Fixtures.sha256(Fixtures.bytes("content that was never copied"));
+        ProbeWrite.Item item = new ProbeWrite.Item("never-copied", absent, 29, "x.bin", List.of());
         TreeMap<String, List<String>> before = Fixtures.snapshot(store);
         StoreException e = assertThrows(StoreException.class,
-                () -> store.commitImport(Fixtures.bundle("b6", "wsus", 6, null, List.of(r), List.of())));
+                () -> store.commitImport(Fixtures.bundle("b6", "wsus", 6, null, List.of(item))));
         assertFalse(e instanceof ImportRefusedException);
-        assertEquals("bundle b6: metadata of update " + UPDATE + "/900: object " + absent + " is not in the store",
-                e.getMessage());
+        assertEquals("bundle b6: object " + absent + " is not in the store", e.getMessage());
         assertEquals(before, Fixtures.snapshot(store));
-
-        byte[] content = Fixtures.bytes("file content never copied");
-        FileRecord f = new FileRecord(Fixtures.sha1(content), Fixtures.sha256(content), content.length, "x.cab", null);
-        StoreException fe = assertThrows(StoreException.class,
-                () -> store.commitImport(Fixtures.bundle("b6", "wsus", 6, null, List.of(), List.of(f))));
-        assertTrue(fe.getMessage().contains(Fixtures.sha256(content)), fe.getMessage());
-        assertEquals(before, Fixtures.snapshot(store));
+        assertFalse(store.isImported("b6"));
     }
 
     @Test
-    void aFileNeitherInTheBundleNorInTheStoreIsRefused() {
-        String sha1 = "ABCDEF0123456789ABCDEF0123456789ABCDEF01";
+    void aSourceWriteThatContradictsTheStoreRollsTheWholeImportBack() {
+        ProbeWrite.Item forged = Fixtures.item(store, "item3", "other content under a stored item's id");
         TreeMap<String, List<String>> before = Fixtures.snapshot(store);
-        StoreException e = assertThrows(StoreException.class, () -> store.commitImport(Fixtures.bundle("b6", "wsus", 6,
-                null, List.of(Fixtures.revision(store, UPDATE, 900, "Software", null, List.of(), List.of(sha1))),
-                List.of())));
-        assertTrue(e.getMessage().contains(sha1) && e.getMessage().contains("neither in the bundle nor in the store"),
-                e.getMessage());
-        assertEquals(before, Fixtures.snapshot(store));
+        // Another item first, so the source's write has added rows before it refuses.
+        ImportRecord<ProbeWrite.Result> rec = Fixtures.bundle("b6", "wsus", 6, null,
+                List.of(Fixtures.item(store, "fresh", "fresh content", "t"), forged));
+        StoreException e = assertThrows(StoreException.class, () -> store.commitImport(rec));
+        assertFalse(e instanceof ImportRefusedException);
+        assertTrue(e.getMessage().startsWith("bundle b6: item item3 has SHA-256 " + forged.sha256()
+                + ", but the store has it with "), e.getMessage());
+        assertEquals(before, Fixtures.snapshot(store), "bundle row, item rows and channel all rolled back");
+        assertEquals(List.of(new ChannelState("wsus", 5, "b5")), store.channels());
     }
 
     @Test
-    void aFileWhoseContentDiffersFromTheStoredOneIsRefused() {
-        FileRecord original = Fixtures.file(store, "original", "a.cab");
-        store.commitImport(Fixtures.bundle("b6", "wsus", 6, null, List.of(), List.of(original)));
-        FileRecord forged = new FileRecord(original.sha1Hex(), Fixtures.put(store, Fixtures.bytes("forged")),
-                6, "a.cab", null);
+    void malformedBundleFieldsAreRefusedBeforeAnyWrite() {
         TreeMap<String, List<String>> before = Fixtures.snapshot(store);
-        StoreException e = assertThrows(StoreException.class,
-                () -> store.commitImport(Fixtures.bundle("b7", "wsus", 7, null, List.of(), List.of(forged))));
-        assertTrue(e.getMessage().contains("but the store has it with " + original.sha256()), e.getMessage());
-        assertEquals(before, Fixtures.snapshot(store));
-    }
-
-    @Test
-    void malformedRecordsAreRefusedBeforeAnyWrite() {
-        TreeMap<String, List<String>> before = Fixtures.snapshot(store);
-        String md = Fixtures.put(store, Fixtures.bytes("<x/>"));
-        List<RevisionRecord> bad = List.of(
-                new RevisionRecord("not-a-guid", 1, "Software", null, null, null, md, null, null, null, null, null),
-                new RevisionRecord(UPDATE, 901, "Firmware", null, null, null, md, null, null, null, null, null),
-                new RevisionRecord(UPDATE, 902, "Software", "Product", null, null, md, null, null, null, null, null),
-                new RevisionRecord(UPDATE, 903, "Software", null, null, null, md, List.of("../../x"), null, null,
-                        null, null));
-        for (RevisionRecord r : bad) {
-            assertThrows(StoreException.class,
-                    () -> store.commitImport(Fixtures.bundle("b6", "wsus", 6, null, List.of(r), List.of())));
-        }
+        StoreException seq = assertThrows(StoreException.class,
+                () -> store.commitImport(Fixtures.bundle("b6", "wsus", 0, null, List.of())));
+        assertEquals("bundle b6: sequence number 0 is not at least 1", seq.getMessage());
+        StoreException base = assertThrows(StoreException.class,
+                () -> store.commitImport(Fixtures.bundle("b6", "wsus", 6, 6L, List.of())));
+        assertTrue(base.getMessage().startsWith("bundle b6: base sequence 6 is not between 1"), base.getMessage());
+        assertThrows(StoreException.class, () -> store.commitImport(Fixtures.bundle(" ", "wsus", 6, null, List.of())));
         assertThrows(StoreException.class,
-                () -> store.commitImport(Fixtures.bundle("b6", "wsus", 0, null, List.of(), List.of())));
-        assertThrows(StoreException.class,
-                () -> store.commitImport(Fixtures.bundle("b6", "wsus", 6, 6L, List.of(), List.of())));
-        assertThrows(StoreException.class,
-                () -> store.commitImport(Fixtures.bundle(" ", "wsus", 6, null, List.of(), List.of())));
+                () -> store.commitImport(Fixtures.bundle("b6", "bad\nchannel", 6, null, List.of())));
+        StoreException dup = assertThrows(StoreException.class, () -> Fixtures.bundle("b6", "wsus", 6, null,
+                List.of(Fixtures.item(store, "twice", "x"), Fixtures.item(store, "twice", "y"))));
+        assertEquals("bundle b6: item twice is listed twice", dup.getMessage());
         assertEquals(before, Fixtures.snapshot(store));
     }
 }

@@ -20,11 +20,11 @@ class StoreCheckTest {
     @TempDir
     Path dir;
     Store store;
-    ImportRecord rec;
+    ImportRecord<ProbeWrite.Result> rec;
 
     @BeforeEach
     void open() {
-        store = Store.open(dir);
+        store = Fixtures.open(dir);
         rec = StoreChild.sampleBundle(store, "b1", 1);
         store.commitImport(rec);
     }
@@ -61,23 +61,23 @@ class StoreCheckTest {
 
     @Test
     void aDeletedObjectIsReportedMissingWithWhatUsesIt() throws Exception {
-        FileRecord f = rec.files().get(0);
-        Files.delete(store.objectPath(f.sha256()));
-        String md = rec.revisions().get(2).metadataSha256();
-        Files.delete(store.objectPath(md));
+        String first = item(0).sha256();
+        Files.delete(store.objectPath(first));
+        String third = item(2).sha256();
+        Files.delete(store.objectPath(third));
         CheckReport r = store.check(false, CheckProgress.NONE);
         assertFalse(r.consistent());
-        assertEquals(List.of(f.sha256(), md).stream().sorted().toList(),
+        assertEquals(List.of(first, third).stream().sorted().toList(),
                 r.missing().stream().map(CheckReport.Problem::sha256).toList());
-        String fileDetail = detail(r.missing(), f.sha256());
-        assertTrue(fileDetail.startsWith("absent; update file b1.msu (SHA-1 " + f.sha1Hex() + ")"), fileDetail);
-        assertEquals("absent; metadata of update 33333333-3333-3333-3333-333333333331 revision 1", detail(r.missing(), md));
+        assertEquals("absent; probe item b1-item1 (b1-item1.bin)", detail(r.missing(), first),
+                "described by the source type that references it");
+        assertEquals("absent; probe item b1-item3 (b1-item3.bin)", detail(r.missing(), third));
         assertEquals(List.of(), r.damaged());
     }
 
     @Test
     void aDamagedObjectIsFoundByRehashingQuarantinedAndNoLongerServed() throws Exception {
-        String md = rec.revisions().get(0).metadataSha256();
+        String md = item(0).sha256();
         Path p = store.objectPath(md);
         byte[] bytes = Files.readAllBytes(p);
         bytes[3] ^= 1;
@@ -88,8 +88,8 @@ class StoreCheckTest {
         assertFalse(r.consistent());
         assertEquals(1, r.damaged().size());
         String detail = r.damaged().get(0).detail();
-        assertTrue(detail.startsWith("content has SHA-256 " + Fixtures.sha256(bytes) + "; metadata of update "
-                + StoreChild.UPDATE + " revision 1; moved to quarantine/"), detail);
+        assertEquals("content has SHA-256 " + Fixtures.sha256(bytes) + "; probe item b1-item1 (b1-item1.bin);"
+                + " moved to quarantine/", detail);
         assertEquals(List.of(md), r.missing().stream().map(CheckReport.Problem::sha256).toList());
 
         assertFalse(store.hasObject(md), "no longer served");
@@ -99,7 +99,7 @@ class StoreCheckTest {
 
         CheckReport again = store.check(true, CheckProgress.NONE);
         assertEquals(List.of(), again.damaged());
-        assertTrue(detail(again.missing(), md).startsWith("damaged, in quarantine/; metadata of update"),
+        assertTrue(detail(again.missing(), md).startsWith("damaged, in quarantine/; probe item b1-item1"),
                 again.toString());
 
         // Recovery: the genuine bytes, from anywhere, go back in under their name.
@@ -113,7 +113,7 @@ class StoreCheckTest {
 
     @Test
     void aTruncatedFileIsFoundWithoutRehashing() throws Exception {
-        FileRecord f = rec.files().get(0);
+        ProbeWrite.Item f = item(1);
         Files.write(store.objectPath(f.sha256()), new byte[3]);
         CheckReport r = store.check(false, CheckProgress.NONE);
         assertEquals(List.of(f.sha256()), r.damaged().stream().map(CheckReport.Problem::sha256).toList());
@@ -146,6 +146,12 @@ class StoreCheckTest {
         assertTrue(Files.exists(stray) && Files.exists(misplaced));
         assertEquals(0, store.collectGarbage());
         assertTrue(store.hasObject(orphan));
+    }
+
+    private ProbeWrite.Item item(int index) {
+        List<ProbeWrite.Item> items = ProbeSource.items(store);
+        assertEquals(StoreChild.ITEMS, items.size());
+        return items.get(index);
     }
 
     private static String detail(List<CheckReport.Problem> problems, String sha256) {

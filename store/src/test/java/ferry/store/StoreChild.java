@@ -12,34 +12,31 @@ public final class StoreChild {
     static final int HALTED = 42;
     static final int OPENED = 0;
     static final int LOCKED = 5;
-    static final String UPDATE = "11111111-1111-1111-1111-111111111111";
+    static final String CHANNEL = "main";
+    /** Items (and objects) in a {@link #sampleBundle}. */
+    static final int ITEMS = 4;
 
     private StoreChild() {
     }
 
-    /** Three revisions and a file, all objects stored; bundle {@code id} at sequence {@code seq} of "wsus". */
-    static ImportRecord sampleBundle(Store store, String id, int seq) {
+    /** Four items, each with its own stored object; bundle {@code id} at sequence {@code seq} of channel "main". */
+    static ImportRecord<ProbeWrite.Result> sampleBundle(Store store, String id, int seq) {
         return sampleBundle(store::putObject, id, seq);
     }
 
-    static ImportRecord sampleBundle(Fixtures.Sink store, String id, int seq) {
-        FileRecord f = Fixtures.file(store, "file of " + id, id + ".msu");
-        List<RevisionRecord> revs = new ArrayList<>();
-        revs.add(Fixtures.revision(store, UPDATE, seq, "Software", null, List.of(Fixtures.WINDOWS_11),
-                List.of(f.sha1Hex())));
-        revs.add(new RevisionRecord("22222222-2222-2222-2222-22222222222" + seq, 1, "Software", null, "superseding",
-                null, Fixtures.put(store, Fixtures.bytes("<s " + id + "/>")), List.of(Fixtures.WINDOWS_11), List.of(),
-                List.of(), List.of(UPDATE), List.of()));
-        revs.add(Fixtures.revision(store, "33333333-3333-3333-3333-33333333333" + seq, 1, "Driver", null, List.of(),
-                List.of()));
-        return Fixtures.bundle(id, "wsus", seq, null, revs, List.of(f));
+    static ImportRecord<ProbeWrite.Result> sampleBundle(Fixtures.Sink store, String id, int seq) {
+        List<ProbeWrite.Item> items = new ArrayList<>();
+        for (int i = 1; i <= ITEMS; i++) {
+            items.add(Fixtures.item(store, id + "-item" + i, "content " + i + " of " + id, "kind" + i, "common"));
+        }
+        return Fixtures.bundle(id, CHANNEL, seq, null, items);
     }
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[1]);
         switch (args[0]) {
             case "open" -> {
-                try (Store store = Store.open(dir)) {
+                try (Store store = Fixtures.open(dir)) {
                     System.out.println("opened " + store.directory());
                     System.exit(OPENED);
                 } catch (StoreLockedException e) {
@@ -48,7 +45,7 @@ public final class StoreChild {
                 }
             }
             case "hold" -> {
-                try (Store store = Store.open(dir)) {
+                try (Store store = Fixtures.open(dir)) {
                     Files.writeString(Path.of(args[2]), "ready " + store.directory());
                     // Holds the store until the parent closes our stdin.
                     while (System.in.read() != -1) {
@@ -57,29 +54,29 @@ public final class StoreChild {
                 }
             }
             case "crash-before-commit" -> {
-                Store store = Store.open(dir);
+                Store store = Fixtures.open(dir);
                 store.beforeCommit = () -> Runtime.getRuntime().halt(HALTED);
                 PendingImport imp = store.beginImport();
                 imp.commit(sampleBundle(imp::putObject, "b2", 2));
                 System.exit(1);
             }
             case "crash-before-commit-unjournaled" -> {
-                Store store = Store.open(dir);
+                Store store = Fixtures.open(dir);
                 store.beforeCommit = () -> Runtime.getRuntime().halt(HALTED);
                 store.commitImport(sampleBundle(store, "b2", 2));
                 System.exit(1);
             }
             case "crash-after-commit-before-cleanup" -> {
-                Store store = Store.open(dir);
+                Store store = Fixtures.open(dir);
                 store.afterCommit = () -> Runtime.getRuntime().halt(HALTED);
                 PendingImport imp = store.beginImport();
-                ImportRecord rec = sampleBundle(imp::putObject, "b2", 2);
+                ImportRecord<ProbeWrite.Result> rec = sampleBundle(imp::putObject, "b2", 2);
                 Fixtures.put(imp::putObject, Fixtures.bytes("written but not in the bundle's record"));
                 imp.commit(rec);
                 System.exit(1);
             }
             case "crash-after-commit" -> {
-                Store store = Store.open(dir);
+                Store store = Fixtures.open(dir);
                 PendingImport imp = store.beginImport();
                 imp.commit(sampleBundle(imp::putObject, "b1", 1));
                 Runtime.getRuntime().halt(HALTED);

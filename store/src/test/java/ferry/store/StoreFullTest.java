@@ -108,7 +108,7 @@ class StoreFullTest {
                 "cannot mount a tmpfs here (needs root); the Jimfs tests above cover the same paths");
         try {
             Path storeDir = mnt.resolve("store");
-            try (Store store = Store.open(storeDir)) {
+            try (Store store = Fixtures.open(storeDir)) {
                 store.commitImport(StoreChild.sampleBundle(store, "b1", 1));
                 long freeAtStart = store.usableSpace();
                 assertEquals(Files.getFileStore(mnt).getUsableSpace(), freeAtStart);
@@ -175,10 +175,10 @@ class StoreFullTest {
         try {
             Path storeDir = mnt.resolve("store");
             Path filler = mnt.resolve("filler");
-            try (Store store = Store.open(storeDir)) {
+            try (Store store = Fixtures.open(storeDir)) {
                 store.commitImport(StoreChild.sampleBundle(store, "b1", 1));
                 PendingImport imp = store.beginImport();
-                ImportRecord big = bigBundle(imp, "b2", 2);
+                ImportRecord<ProbeWrite.Result> big = bigBundle(imp, "b2", 2);
                 fill(filler);
                 StoreException e = assertThrows(StoreException.class, () -> imp.commit(big));
                 assertTrue(e instanceof StoreFullException, e.toString());
@@ -190,11 +190,11 @@ class StoreFullTest {
                     // H2 may have closed the database after the failed write; the next open cleans up.
                 }
             }
-            try (Store store = Store.open(storeDir)) {
+            try (Store store = Fixtures.open(storeDir)) {
                 store.collectGarbage();
                 assertTrue(store.isImported("b1"));
                 assertFalse(store.isImported("b2"));
-                assertEquals(List.of(new ChannelState("wsus", 1, "b1")), store.channels());
+                assertEquals(List.of(new ChannelState(StoreChild.CHANNEL, 1, "b1")), store.channels());
                 CheckReport check = store.check(true, CheckProgress.NONE);
                 assertTrue(check.consistent() && check.unfinished().isEmpty(), "what the failed import wrote is given back");
                 store.commitImport(StoreChild.sampleBundle(store, "b3", 3));
@@ -204,14 +204,14 @@ class StoreFullTest {
         }
     }
 
-    // Enough revisions that the commit must grow the catalog file.
-    private static ImportRecord bigBundle(PendingImport imp, String id, int seq) {
-        List<RevisionRecord> revs = new java.util.ArrayList<>();
+    // Enough items that the commit must grow the catalog file.
+    private static ImportRecord<ProbeWrite.Result> bigBundle(PendingImport imp, String id, int seq) {
+        List<ProbeWrite.Item> items = new java.util.ArrayList<>();
         for (int i = 0; i < 2000; i++) {
-            revs.add(Fixtures.revision(imp::putObject, String.format("%08d-0000-0000-0000-%012d", seq, i), 1,
-                    "Software", null, List.of(Fixtures.WINDOWS_11), List.of()));
+            items.add(Fixtures.item(imp::putObject, String.format("%s-%06d", id, i), "content " + id + "/" + i,
+                    "tag of an item that makes the row longer " + i));
         }
-        return Fixtures.bundle(id, "wsus", seq, null, revs, List.of());
+        return Fixtures.bundle(id, StoreChild.CHANNEL, seq, null, items);
     }
 
     private static void fill(Path filler) throws IOException {

@@ -26,7 +26,7 @@ class StoreIdentityTest {
 
     private Path storeWithOneImport() {
         Path storeDir = dir.resolve("store");
-        try (Store store = Store.open(storeDir)) {
+        try (Store store = Fixtures.open(storeDir)) {
             store.commitImport(StoreChild.sampleBundle(store, "b1", 1));
         }
         return storeDir;
@@ -45,12 +45,12 @@ class StoreIdentityTest {
         List<String> top = listing(storeDir);
         byte[] catalog = sameBytes && Files.exists(storeDir.resolve("catalog.mv.db"))
                 ? Files.readAllBytes(storeDir.resolve("catalog.mv.db")) : null;
-        StoreDamagedException e = assertThrows(StoreDamagedException.class, () -> Store.open(storeDir));
+        StoreDamagedException e = assertThrows(StoreDamagedException.class, () -> Fixtures.open(storeDir));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         assertTrue(e.getMessage().contains("refusing to start a new catalog") && e.getMessage().contains("docs/store.md"),
                 "says what to do: " + e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
-        StoreDamagedException again = assertThrows(StoreDamagedException.class, () -> Store.open(storeDir));
+        StoreDamagedException again = assertThrows(StoreDamagedException.class, () -> Fixtures.open(storeDir));
         assertEquals(e.getMessage(), again.getMessage(), "a refused open releases the lock");
         assertEquals(objects, Fixtures.objectFiles(storeDir), "no object deleted");
         assertEquals(top, listing(storeDir), "nothing created or removed");
@@ -101,7 +101,7 @@ class StoreIdentityTest {
     @Test
     void anotherStoresCatalogIsRefused() throws Exception {
         Path other = dir.resolve("other");
-        Store.open(other).close();
+        Fixtures.open(other).close();
         StoreDamagedException e = assertRefused(storeWithOneImport(), d -> copy(other.resolve("catalog.mv.db"),
                 d.resolve("catalog.mv.db")), "belongs to store", false);
         String otherId = StoreMarker.read(other).orElseThrow();
@@ -109,7 +109,7 @@ class StoreIdentityTest {
         // The refused catalog was not migrated or re-labelled: it is still the other store's.
         Files.copy(dir.resolve("store/catalog.mv.db"), other.resolve("catalog.mv.db"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        try (Store o = Store.open(other)) {
+        try (Store o = Fixtures.open(other)) {
             assertEquals(0, o.counts().bundles());
         }
     }
@@ -126,8 +126,8 @@ class StoreIdentityTest {
     @Test
     void aMarkedStoreWithoutObjectsStillKeepsItsChannels() throws Exception {
         Path storeDir = dir.resolve("store");
-        try (Store store = Store.open(storeDir)) {
-            store.commitImport(Fixtures.bundle("apt-1", "debian", 7, null, List.of(), List.of()));
+        try (Store store = Fixtures.open(storeDir)) {
+            store.commitImport(Fixtures.bundle("apt-1", "debian", 7, null, List.of()));
         }
         assertTrue(Fixtures.objectFiles(storeDir).isEmpty());
         assertRefused(storeDir, d -> delete(d.resolve("catalog.mv.db")), "is missing");
@@ -137,7 +137,7 @@ class StoreIdentityTest {
     void aNewStoreIsMarkedWithItsCatalogsId() throws Exception {
         Path storeDir = dir.resolve("new/store");
         String id;
-        try (Store store = Store.open(storeDir)) {
+        try (Store store = Fixtures.open(storeDir)) {
             id = store.query(c -> {
                 try (var rs = c.createStatement().executeQuery("SELECT store_id FROM store_info")) {
                     rs.next();
@@ -146,7 +146,7 @@ class StoreIdentityTest {
             });
         }
         assertEquals("ferry store " + id + "\n", Files.readString(storeDir.resolve("store.id")));
-        Store.open(storeDir).close();
+        Fixtures.open(storeDir).close();
         assertEquals("ferry store " + id + "\n", Files.readString(storeDir.resolve("store.id")), "kept on reopen");
     }
 
@@ -155,7 +155,7 @@ class StoreIdentityTest {
         Path storeDir = storeWithOneImport();
         String id = StoreMarker.read(storeDir).orElseThrow();
         delete(storeDir.resolve(StoreMarker.FILE));
-        try (Store store = Store.open(storeDir)) {
+        try (Store store = Fixtures.open(storeDir)) {
             assertTrue(store.isImported("b1"));
         }
         assertEquals(id, StoreMarker.read(storeDir).orElseThrow());
@@ -171,12 +171,11 @@ class StoreIdentityTest {
             var s = c.createStatement();
             s.execute("ALTER TABLE store_info DROP COLUMN store_id");
             s.execute("UPDATE store_info SET format_version = 1");
-            s.execute("DROP INDEX wsus_update_revision_by_metadata");
             s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '2'");
             s.execute("ALTER TABLE bundle ADD CONSTRAINT bundle_channel_sequence UNIQUE (channel, sequence_number)");
             s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '3'");
         }
-        try (Store store = Store.open(storeDir)) {
+        try (Store store = Fixtures.open(storeDir)) {
             assertTrue(store.isImported("b1"));
             assertEquals(id, store.query(c -> {
                 try (var rs = c.createStatement().executeQuery("SELECT store_id FROM store_info")) {
@@ -191,14 +190,14 @@ class StoreIdentityTest {
     void aMangledMarkerIsRefused() throws Exception {
         Path storeDir = storeWithOneImport();
         write(storeDir.resolve(StoreMarker.FILE), Fixtures.bytes("not a store id\n"));
-        StoreDamagedException e = assertThrows(StoreDamagedException.class, () -> Store.open(storeDir));
+        StoreDamagedException e = assertThrows(StoreDamagedException.class, () -> Fixtures.open(storeDir));
         assertTrue(e.getMessage().contains("does not hold a store id"), e.getMessage());
     }
 
     @Test
     void anEmptyDirectoryBecomesANewStore() throws Exception {
         Path storeDir = Files.createDirectories(dir.resolve("empty"));
-        try (Store store = Store.open(storeDir)) {
+        try (Store store = Fixtures.open(storeDir)) {
             assertEquals(0, store.counts().bundles());
         }
         assertTrue(Files.isRegularFile(storeDir.resolve("store.id")));
