@@ -1,8 +1,10 @@
 package ferry.cli;
 
+import ferry.server.Listeners;
 import ferry.server.ServeException;
 import ferry.server.ServerLimits;
 import ferry.server.StoreServer;
+import ferry.server.TlsCredentials;
 import ferry.store.StoreLockedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,6 +12,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -21,12 +26,17 @@ import java.util.concurrent.CountDownLatch;
                 "  /ServerSyncWebService/ServerSyncWebService.asmx  MS-WSUSSS, for downstream WSUS servers",
                 "  /Content/XX/SHA1.ext                             update files for Windows clients (HEAD, ranges)",
                 "  /  and  /status.json                             what the store holds and where it came from",
-                "Point a downstream WSUS server at this host and port as its upstream server (plain HTTP)."},
+                "Point a downstream WSUS server at this host and port as its upstream server: HTTP on --port (8530),",
+                "HTTPS on --tls-port (8531) with --tls-cert and --tls-key (PEM) or --tls-pkcs12, or both, as WSUS does."},
         footer = {"", "Limits against slow or greedy clients: a connection over --max-connections-per-address is closed "
                 + "as soon as it is accepted; connections over --max-connections wait in the accept backlog. Request "
                 + "bodies are read without holding a worker thread, must arrive within --request-body-timeout and may "
                 + "be at most 4 MiB (413 otherwise); that size has no option because it is the largest SOAP request "
                 + "the MS-WSUSSS handler reads, so a larger limit would change nothing.",
+                "", "HTTPS speaks TLS 1.3 and 1.2 only. A certificate for host wsus-up.example.org, valid two years:",
+                "  openssl req -x509 -newkey rsa:3072 -sha256 -days 730 -nodes -keyout ferry.key -out ferry.crt \\",
+                "    -subj /CN=wsus-up.example.org -addext subjectAltName=DNS:wsus-up.example.org",
+                "then import ferry.crt into the downstream server's Trusted Root store (docs/serving.md).",
                 "", "Exit codes: 0 stopped, 2 cannot open the store or bind the port or a limit is not positive, "
                 + "5 store in use (e.g. by an import)."})
 public final class ServeCommand implements Callable<Integer> {
@@ -34,8 +44,26 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")
     Path store;
 
-    @Option(names = "--port", defaultValue = "8530", description = "TCP port (default: ${DEFAULT-VALUE}, the WSUS HTTP port).")
+    @Option(names = "--port", defaultValue = "8530", description = "HTTP port (default: ${DEFAULT-VALUE}, the WSUS HTTP port).")
     int port;
+
+    @Option(names = "--no-http", description = "Serve HTTPS only (needs --tls-port).")
+    boolean noHttp;
+
+    @Option(names = "--tls-port", paramLabel = "PORT", description = "Also serve HTTPS on PORT (WSUS uses 8531).")
+    Integer tlsPort;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain for HTTPS, server certificate first.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Its unencrypted private key (PKCS#8, RSA or EC); keep it readable by the serving user only.")
+    Path tlsKey;
+
+    @Option(names = "--tls-pkcs12", paramLabel = "FILE", description = "Certificate chain and key for HTTPS as one PKCS#12 file, instead of --tls-cert/--tls-key.")
+    Path tlsPkcs12;
+
+    @Option(names = "--tls-pkcs12-password-file", paramLabel = "FILE", description = "The PKCS#12 file's password, from the first line of FILE (default: empty).")
+    Path tlsPkcs12PasswordFile;
 
     @Option(names = "--bind", defaultValue = "0.0.0.0",
             description = "Address to listen on (default: ${DEFAULT-VALUE}, all interfaces; 127.0.0.1 for this machine only).")
@@ -89,18 +117,64 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The ports and TLS credentials the options give.
+     *
+     * @throws ParameterException (a usage error) for options that do not fit together
+     * @throws ServeException     if the certificate, key or PKCS#12 file cannot be used
+     */
+    Listeners listeners() throws ServeException {
+        boolean pem = tlsCert != null || tlsKey != null;
+        if (tlsPort == null) {
+            if (pem || tlsPkcs12 != null || noHttp) {
+                throw new ParameterException(spec.commandLine(), "--tls-cert, --tls-key, --tls-pkcs12 and --no-http"
+                        + " need --tls-port");
+            }
+            return Listeners.http(bind, port);
+        }
+        if (pem == (tlsPkcs12 != null) || (pem && (tlsCert == null || tlsKey == null))) {
+            throw new ParameterException(spec.commandLine(), "HTTPS needs either --tls-cert and --tls-key, or --tls-pkcs12");
+        }
+        TlsCredentials tls;
+        if (pem) {
+            tls = TlsCredentials.fromPem(tlsCert, tlsKey);
+        } else {
+            char[] password = new char[0];
+            if (tlsPkcs12PasswordFile != null) {
+                try {
+                    String text = Files.readString(tlsPkcs12PasswordFile, StandardCharsets.UTF_8);
+                    int nl = text.indexOf('\n');
+                    password = (nl >= 0 ? text.substring(0, nl) : text).strip().toCharArray();
+                } catch (IOException e) {
+                    throw new ParameterException(spec.commandLine(), "cannot read --tls-pkcs12-password-file "
+                            + tlsPkcs12PasswordFile + ": " + e.getMessage());
+                }
+            }
+            tls = TlsCredentials.fromPkcs12(tlsPkcs12, password);
+        }
+        try {
+            return new Listeners(bind, noHttp ? -1 : port, tlsPort, tls);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         ServerLimits limits = limits();
         StoreServer server;
         try {
-            server = StoreServer.start(store, bind, port, limits);
+            server = StoreServer.start(store, listeners(), limits);
         } catch (ServeException | StoreLockedException e) {
             throw new CliException(Errors.exitCode(e), e.getMessage(), e);
         }
         try (server) {
+            StringBuilder at = new StringBuilder();
+            for (java.net.URI u : server.uris()) {
+                at.append(at.length() == 0 ? "" : " and ").append(ServedAddress.describe(u));
+            }
             spec.commandLine().getOut().println("Serving store " + store.toAbsolutePath() + " at "
-                    + ServedAddress.describe(server.uri()) + " (status page at /). Ctrl-C stops it.");
+                    + at + " (status page at /). Ctrl-C stops it.");
             spec.commandLine().getOut().flush();
             Thread hook = new Thread(stop::countDown);
             Runtime.getRuntime().addShutdownHook(hook);

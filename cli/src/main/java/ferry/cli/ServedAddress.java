@@ -31,6 +31,6 @@ final class ServedAddress {
         } catch (UnknownHostException e) {
             name = "localhost";
         }
-        return "http://" + name + ":" + uri.getPort() + "/ (listening on all interfaces)";
+        return uri.getScheme() + "://" + name + ":" + uri.getPort() + "/ (listening on all interfaces)";
     }
 }

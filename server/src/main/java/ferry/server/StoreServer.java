@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * {@code ferry serve}: the store as an upstream server for downstream WSUS servers and Windows clients, on one HTTP
- * port: the MS-WSUSSS web services ({@link StoreCatalog}), {@code /Content/} ({@link StoreContent}, with HEAD and
+ * {@code ferry serve}: the store as an upstream server for downstream WSUS servers and Windows clients, on HTTP,
+ * HTTPS or both ({@link Listeners}): the MS-WSUSSS web services ({@link StoreCatalog}), {@code /Content/} ({@link StoreContent}, with HEAD and
  * byte ranges), and a status page at {@code /} and {@code /status.json}. Threads, connections and request bodies are
  * bounded by {@link ServerLimits} so slow clients cannot starve the others.
  *
@@ -57,6 +57,18 @@ public final class StoreServer implements AutoCloseable {
      */
     public static StoreServer start(Path storeDir, String bindHost, int port, ServerLimits limits)
             throws StoreLockedException, ServeException {
+        return start(storeDir, Listeners.http(bindHost, port), limits);
+    }
+
+    /**
+     * Opens the store at {@code storeDir} and serves it on HTTP, HTTPS or both ({@link Listeners}) until
+     * {@link #close()}.
+     *
+     * @throws StoreLockedException if another run has the store open
+     * @throws ServeException       if the store cannot be opened or an address and port cannot be bound
+     */
+    public static StoreServer start(Path storeDir, Listeners listen, ServerLimits limits)
+            throws StoreLockedException, ServeException {
         Store store;
         try {
             store = Store.open(storeDir, CATALOGS);
@@ -66,7 +78,7 @@ public final class StoreServer implements AutoCloseable {
             throw new ServeException("cannot serve store " + storeDir + ": " + e.getMessage(), e);
         }
         try {
-            return new StoreServer(listen(store, bindHost, port, ServerSyncSettings.defaults(), limits), store);
+            return new StoreServer(listen(store, listen, ServerSyncSettings.defaults(), limits), store);
         } catch (ServeException | RuntimeException e) {
             store.close();
             throw e;
@@ -90,11 +102,21 @@ public final class StoreServer implements AutoCloseable {
      */
     public static StoreServer start(Store store, String bindHost, int port, ServerSyncSettings settings,
                                     ServerLimits limits) throws ServeException {
-        Objects.requireNonNull(store, "store");
-        return new StoreServer(listen(store, bindHost, port, settings, limits), null);
+        return start(store, Listeners.http(bindHost, port), settings, limits);
     }
 
-    private static JettyServer listen(Store store, String bindHost, int port, ServerSyncSettings settings,
+    /**
+     * Serves a store the caller has open and keeps open after {@link #close()}, on HTTP, HTTPS or both.
+     *
+     * @throws ServeException if an address and port cannot be bound
+     */
+    public static StoreServer start(Store store, Listeners listen, ServerSyncSettings settings, ServerLimits limits)
+            throws ServeException {
+        Objects.requireNonNull(store, "store");
+        return new StoreServer(listen(store, listen, settings, limits), null);
+    }
+
+    private static JettyServer listen(Store store, Listeners listen, ServerSyncSettings settings,
                                      ServerLimits limits) throws ServeException {
         try {
             List<Handler> handlers = new ArrayList<>();
@@ -102,10 +124,11 @@ public final class StoreServer implements AutoCloseable {
                 handlers.addAll(source.handlers(store));
             }
             handlers.add(new StatusHandler(store));
-            return JettyServer.start(bindHost, port, limits, handlers);
+            return JettyServer.start(listen, limits, handlers);
         } catch (Exception e) {
-            throw new ServeException("cannot serve on " + bindHost + ":"
-                    + port + ": " + e.getMessage(), e);
+            throw new ServeException("cannot serve on " + listen.bindHost() + " port "
+                    + (listen.httpPort() >= 0 ? listen.httpPort() + (listen.httpsPort() >= 0 ? " and " : "") : "")
+                    + (listen.httpsPort() >= 0 ? listen.httpsPort() + " (HTTPS)" : "") + ": " + e.getMessage(), e);
         }
     }
 
@@ -117,9 +140,14 @@ public final class StoreServer implements AutoCloseable {
         return List.of(new WsusServing(settings));
     }
 
-    /** The base URL, e.g. {@code http://127.0.0.1:8530/}; downstream servers use it as their upstream server. */
+    /** The base URL, e.g. {@code http://127.0.0.1:8530/} (HTTP when enabled); downstream servers use it as their upstream server. */
     public URI uri() {
         return server.uri();
+    }
+
+    /** Every base URL, HTTP first, e.g. {@code http://0.0.0.0:8530/} and {@code https://0.0.0.0:8531/}. */
+    public List<URI> uris() {
+        return server.uris();
     }
 
     /** Stops serving (waiting up to 5 s for running requests), then closes the store if this server opened it. */
