@@ -6,8 +6,6 @@ import ferry.format.pgp.KeyGenerator;
 import ferry.format.pgp.PublicKey;
 import ferry.format.pgp.PublicKeys;
 import ferry.format.pgp.SigningKey;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import ferry.format.trust.TrustPolicy;
 import ferry.format.trust.TrustStore;
 import picocli.CommandLine.Command;
@@ -150,8 +148,6 @@ public final class KeysCommand implements Runnable {
                             + " requireExpiry (refuse bundles without an expiry). A new trust store gets threshold 1,"
                             + " maxSequenceJump 1000 and requireExpiry true; options change the current policy."})
     static final class Trust implements Runnable {
-        private static final ObjectMapper JSON = new ObjectMapper();
-
         @Parameters(paramLabel = "PUBKEY", description = "The signer's ASCII-armored public key (e.g. signer.pub.asc).")
         Path publicKey;
 
@@ -178,25 +174,20 @@ public final class KeysCommand implements Runnable {
                 Files.createDirectories(keys);
                 Path target = keys.resolve(key.fingerprint() + ".asc");
                 Files.writeString(target, key.armored(), StandardCharsets.US_ASCII);
-                Path policy = trustStore.resolve(TrustStore.POLICY);
-                boolean exists = Files.exists(policy);
+                boolean exists = Files.exists(trustStore.resolve(TrustStore.POLICY));
                 if (!exists || threshold != null || maxSequenceJump != null || requireExpiry != null) {
-                    // Start from the policy as it is (unknown fields are refused by the load below), then apply options.
-                    ObjectNode p = exists ? (ObjectNode) JSON.readTree(Files.readAllBytes(policy))
-                            : JSON.createObjectNode().put("threshold", 1)
-                                    .put("maxSequenceJump", TrustPolicy.DEFAULT_MAX_SEQUENCE_JUMP).put("requireExpiry", true);
-                    if (threshold != null) {
-                        p.put("threshold", threshold);
+                    // Start from the policy as it is (refused here if it is not a valid policy), then apply options.
+                    TrustPolicy current = exists ? TrustStore.readPolicy(trustStore)
+                            : new TrustPolicy(1, TrustPolicy.DEFAULT_MAX_SEQUENCE_JUMP, true);
+                    TrustPolicy next;
+                    try {
+                        next = new TrustPolicy(threshold != null ? threshold : current.threshold(),
+                                maxSequenceJump != null ? maxSequenceJump : current.maxSequenceJump(),
+                                requireExpiry != null ? requireExpiry : current.requireExpiry());
+                    } catch (IllegalArgumentException e) {
+                        throw new CliException(ExitCodes.USAGE, "keys trust: " + e.getMessage(), e);
                     }
-                    if (maxSequenceJump != null) {
-                        p.put("maxSequenceJump", maxSequenceJump);
-                    }
-                    if (requireExpiry != null) {
-                        p.put("requireExpiry", requireExpiry);
-                    }
-                    Path tmp = trustStore.resolve(TrustStore.POLICY + ".tmp");
-                    Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(p));
-                    Files.move(tmp, policy, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    TrustStore.writePolicy(trustStore, next);
                 }
                 TrustStore loaded = TrustStore.load(trustStore);
                 TrustPolicy tp = loaded.policy();
@@ -205,8 +196,6 @@ public final class KeysCommand implements Runnable {
                         + tp.maxSequenceJump() + ", expiry " + (tp.requireExpiry() ? "required" : "optional"));
             } catch (KeyException | ferry.format.trust.TrustStoreException e) {
                 throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
-            } catch (ClassCastException e) {
-                throw new CliException(ExitCodes.USAGE, trustStore.resolve(TrustStore.POLICY) + ": must be a JSON object", e);
             } catch (IOException e) {
                 throw new CliException(ExitCodes.USAGE, "cannot write trust store " + trustStore + ": " + e.getMessage(), e);
             }

@@ -59,6 +59,22 @@ class TrustPolicyCommandTest {
     }
 
     @Test
+    void anInvalidExistingPolicyIsRefusedAndLeftAsItIs() throws Exception {
+        Path pub = tmp.resolve("signer.pub.asc");
+        Files.writeString(pub, KEY.armoredPublicKey());
+        Path trust = tmp.resolve("trust");
+        Files.createDirectories(trust);
+        String policy = "{\"threshold\": 1, \"surplus\": true}";
+        Files.writeString(trust.resolve(TrustStore.POLICY), policy);
+
+        Run r = ferry("keys", "trust", pub.toString(), "--trust-store", trust.toString(), "--max-sequence-jump", "5");
+
+        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("field 'surplus': unknown field"), r.err());
+        assertEquals(policy, Files.readString(trust.resolve(TrustStore.POLICY)));
+    }
+
+    @Test
     void aMalformedChannelResetIsAUsageError() {
         Path key = tmp.resolve("signer.sec.asc");
         Run r = ferry("export", "--upstream", "http://127.0.0.1:1/", "--product", "p", "--out", tmp.resolve("b").toString(),

@@ -1,13 +1,15 @@
 package ferry.format;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ferry.format.RawManifest.RawChannelReset;
+import ferry.format.RawManifest.RawEntry;
+import ferry.format.RawManifest.RawProducer;
+import ferry.format.RawManifest.RawSegment;
+import ferry.format.RawManifest.RawVolume;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -23,27 +25,20 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Streaming strict reader of manifest JSON. Streams tokens instead of building a tree so a 64 MiB
- * manifest costs about the size of the resulting model, and tracks the field path of every value so
- * each error names it. Collects errors and keeps going where the document structure allows.
+ * Strict reader of manifest JSON: Jackson binds the bytes to {@link RawManifest} ({@link ManifestJson}: types,
+ * unknown fields, duplicate keys, parser limits), then ferry's own rules are checked here by hand: field shapes
+ * (UUIDs, times, digests, sizes, paths), required fields, and the rules across fields (segments cover their
+ * entry and stay inside existing volumes without overlapping, base sequence below sequence, a channel reset is
+ * a full bundle, canonical form). Every problem names its field path; problems are collected up to
+ * {@link Limits#MAX_REPORTED_FIELD_ERRORS}.
  */
 final class ManifestParser {
-
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(Limits.MAX_JSON_DEPTH)
-                    .maxNumberLength(20)
-                    .maxStringLength(Limits.MAX_SELECTION_BYTES)
-                    .maxNameLength(1024)
-                    .build())
-            .build();
-    private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
     private static final Pattern TIME = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z");
     private static final Pattern UUID_SHAPE =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final String DOCUMENT = "(document)";
 
-    /** Thrown to stop parsing once too many errors were collected or the JSON syntax is broken. */
+    /** Thrown to stop once too many problems were collected. */
     private static final class Stop extends RuntimeException {
         private static final long serialVersionUID = 1L;
         Stop() {
@@ -51,270 +46,303 @@ final class ManifestParser {
         }
     }
 
-    @FunctionalInterface
-    private interface ValueReader {
-        void read(String path) throws IOException;
-    }
-
     private final byte[] bytes;
     private final List<BundleFormatException> errors = new ArrayList<>();
-    private JsonParser p;
-
-    // top-level values as read (null when absent or invalid)
-    private Long formatVersion;
-    private UUID bundleId;
-    private String channel;
-    private Long sequence;
-    private Long baseSequence;
-    private Instant createdAt;
-    private Instant expiresAt;
-    private String producerName;
-    private String producerVersion;
-    private ObjectNode selection;
-    private ChannelReset channelReset;
-    private List<Volume> volumes;
-    private List<Entry> entries;
+    /** Every path with a problem at or below it, so a refused value is not also reported as missing. */
+    private final Set<String> dirty = new HashSet<>();
 
     ManifestParser(byte[] bytes) {
         this.bytes = bytes;
     }
 
     ManifestCheck parse() {
-        try (JsonParser parser = MAPPER.createParser(bytes)) {
-            p = parser;
+        Manifest m = null;
+        JsonParser p = null;
+        try {
+            p = ManifestJson.parser(bytes);
+            RawManifest raw = null;
             if (p.nextToken() == null) {
-                error("(document)", "empty manifest");
-                throw new Stop();
+                error(DOCUMENT, "empty manifest");
+            } else {
+                raw = ManifestJson.read(p, this::error);
+                if (p.nextToken() != null) {
+                    error(DOCUMENT, "data after the manifest object");
+                }
             }
-            readTop();
-            if (p.nextToken() != null) {
-                error("(document)", "data after the manifest object");
+            if (raw != null) {
+                Long version = range("formatVersion", raw.formatVersion(), 0, Integer.MAX_VALUE);
+                if (version != null && version != Manifest.FORMAT_VERSION) {
+                    // a newer format may have other fields: the version is the only useful thing to report
+                    return new ManifestCheck(null, List.of(new BundleFormatException("formatVersion",
+                            "unsupported format version " + version + " (this ferry reads version "
+                                    + Manifest.FORMAT_VERSION + ")")));
+                }
+                present("formatVersion", raw.formatVersion());
+                m = build(raw);
             }
         } catch (Stop stop) {
             // errors already recorded
-        } catch (JsonProcessingException e) {
-            error(pathOfParser(), "malformed JSON: " + e.getOriginalMessage());
+        } catch (JacksonException e) {
+            stopOrMalformed(e, p);
         } catch (IOException e) {
-            error("(document)", "unreadable: " + e.getMessage());
-        }
-        if (formatVersion != null && formatVersion != Manifest.FORMAT_VERSION) {
-            // a newer format may have other fields: the version is the only useful thing to report
-            return new ManifestCheck(null, List.of(new BundleFormatException("formatVersion",
-                    "unsupported format version " + formatVersion + " (this ferry reads version "
-                            + Manifest.FORMAT_VERSION + ")")));
-        }
-        if (errors.isEmpty()) {
-            crossCheck();
-        }
-        Manifest m = null;
-        if (errors.isEmpty()) {
-            try {
-                m = new Manifest(Manifest.FORMAT_VERSION, bundleId, channel, sequence, baseSequence, createdAt,
-                        expiresAt, new Producer(producerName, producerVersion), selection, volumes, entries,
-                        channelReset);
-            } catch (IllegalArgumentException e) {
-                error("(document)", e.getMessage());
-            }
+            error(DOCUMENT, "unreadable: " + e.getMessage());
+        } finally {
+            close(p);
         }
         if (m != null && !Arrays.equals(ManifestCodec.write(m), bytes)) {
-            error("(document)", "manifest is not in canonical form (key order, whitespace, escapes or number spelling)");
+            errors.add(new BundleFormatException(DOCUMENT,
+                    "manifest is not in canonical form (key order, whitespace, escapes or number spelling)"));
             m = null;
         }
         return new ManifestCheck(errors.isEmpty() ? m : null, errors);
     }
 
-    private void readTop() throws IOException {
-        Map<String, ValueReader> f = new LinkedHashMap<>();
-        f.put("formatVersion", path -> formatVersion = readLong(path, 0, Integer.MAX_VALUE));
-        f.put("bundleId", path -> bundleId = readUuid(path));
-        f.put("channel", path -> channel = readMatching(path, FieldRules.CHANNEL, "a channel name ([a-z0-9][a-z0-9._-]{0,63})"));
-        f.put("sequence", path -> sequence = readLong(path, 1, Long.MAX_VALUE));
-        f.put("baseSequence", path -> baseSequence = readLong(path, 1, Long.MAX_VALUE));
-        f.put("createdAt", path -> createdAt = readTime(path));
-        f.put("expiresAt", path -> expiresAt = readTime(path));
-        f.put("channelReset", this::readChannelReset);
-        f.put("producer", this::readProducer);
-        f.put("selection", this::readSelection);
-        f.put("volumes", path -> volumes = readVolumes(path));
-        f.put("entries", path -> entries = readEntries(path));
-        readObject("", f, Set.of("formatVersion", "bundleId", "channel", "sequence", "createdAt", "producer",
-                "selection", "volumes", "entries"));
-    }
-
-    private void readChannelReset(String path) throws IOException {
-        Long[] from = new Long[1];
-        UUID[] id = new UUID[1];
-        Map<String, ValueReader> f = new HashMap<>();
-        f.put("fromSequence", q -> from[0] = readLong(q, 1, Long.MAX_VALUE));
-        f.put("fromBundleId", q -> id[0] = readUuid(q));
-        int before = errors.size();
-        readObject(path, f, Set.of("fromSequence", "fromBundleId"));
-        if (errors.size() == before && from[0] != null && id[0] != null) {
-            channelReset = new ChannelReset(from[0], id[0]);
+    /** A read stopped by Jackson: either the problem limit (wrapped) or JSON that cannot be read on. */
+    private void stopOrMalformed(JacksonException e, JsonParser p) {
+        JsonProcessingException malformed = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof Stop) {
+                return;
+            }
+            // syntax, a duplicate key or a parser limit (StreamReadException, StreamConstraintsException)
+            if (t instanceof JsonProcessingException s && !(t instanceof DatabindException) && malformed == null) {
+                malformed = s;
+            }
+        }
+        if (malformed == null) {
+            // neither bad syntax nor a refused value: a defect in the raw records, not the operator's input
+            throw new IllegalStateException("manifest binding failed: " + e.getMessage(), e);
+        }
+        try {
+            String path = p == null ? "" : ManifestJson.pathOf(p);
+            error(path.isEmpty() ? DOCUMENT : path, "malformed JSON: " + malformed.getOriginalMessage());
+        } catch (Stop stop) {
+            // the limit line is already recorded
         }
     }
 
-    private void readProducer(String path) throws IOException {
-        Map<String, ValueReader> f = new HashMap<>();
-        f.put("name", q -> producerName = readShortText(q));
-        f.put("version", q -> producerVersion = readShortText(q));
-        readObject(path, f, Set.of("name", "version"));
+    private static void close(JsonParser p) {
+        if (p != null) {
+            try {
+                p.close();
+            } catch (IOException e) {
+                // reading from a byte array: nothing to release
+            }
+        }
     }
 
-    private void readSelection(String path) throws IOException {
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            wrongType(path, "an object");
-            return;
+    /** Applies ferry's rules to the bound values; the manifest, or null when there were problems. */
+    private Manifest build(RawManifest r) {
+        UUID bundleId = uuid("bundleId", r.bundleId());
+        String channel = matching("channel", r.channel(), FieldRules.CHANNEL,
+                "a channel name ([a-z0-9][a-z0-9._-]{0,63})");
+        Long sequence = range("sequence", r.sequence(), 1, Long.MAX_VALUE);
+        Long baseSequence = range("baseSequence", r.baseSequence(), 1, Long.MAX_VALUE);
+        Instant createdAt = time("createdAt", r.createdAt());
+        Instant expiresAt = time("expiresAt", r.expiresAt());
+        ChannelReset channelReset = channelReset("channelReset", r.channelReset());
+        Producer producer = producer("producer", r.producer());
+        ObjectNode selection = selection("selection", r.selection());
+        List<Volume> volumes = volumes("volumes", r.volumes());
+        List<Entry> entries = entries("entries", r.entries());
+        present("bundleId", r.bundleId());
+        present("channel", r.channel());
+        present("sequence", r.sequence());
+        present("createdAt", r.createdAt());
+        present("producer", r.producer());
+        present("selection", r.selection());
+        present("volumes", r.volumes());
+        present("entries", r.entries());
+        if (!errors.isEmpty()) {
+            return null;
         }
-        JsonNode n = p.readValueAsTree();
+        crossCheck(sequence, baseSequence, createdAt, expiresAt, channelReset, volumes, entries);
+        if (!errors.isEmpty()) {
+            return null;
+        }
+        try {
+            return new Manifest(Manifest.FORMAT_VERSION, bundleId, channel, sequence, baseSequence, createdAt,
+                    expiresAt, producer, selection, volumes, entries, channelReset);
+        } catch (IllegalArgumentException e) {
+            error(DOCUMENT, e.getMessage());
+            return null;
+        }
+    }
+
+    private ChannelReset channelReset(String path, RawChannelReset r) {
+        if (r == null) {
+            return null;
+        }
+        Long from = range(path + ".fromSequence", r.fromSequence(), 1, Long.MAX_VALUE);
+        UUID id = uuid(path + ".fromBundleId", r.fromBundleId());
+        present(path + ".fromSequence", r.fromSequence());
+        present(path + ".fromBundleId", r.fromBundleId());
+        return dirty.contains(path) ? null : new ChannelReset(from, id);
+    }
+
+    private Producer producer(String path, RawProducer r) {
+        if (r == null) {
+            return null;
+        }
+        String name = shortText(path + ".name", r.name());
+        String version = shortText(path + ".version", r.version());
+        present(path + ".name", r.name());
+        present(path + ".version", r.version());
+        return dirty.contains(path) ? null : new Producer(name, version);
+    }
+
+    private ObjectNode selection(String path, ObjectNode n) {
+        if (n == null) {
+            return null;
+        }
         try {
             CanonicalJson.checkSelection(n);
-            selection = (ObjectNode) n;
+            return n;
         } catch (IllegalArgumentException e) {
             error(path, e.getMessage());
+            return null;
         }
     }
 
-    private List<Volume> readVolumes(String path) throws IOException {
-        List<Volume> out = new ArrayList<>();
-        boolean ok = readArray(path, Limits.MAX_VOLUMES, q -> {
-            String[] name = new String[1];
-            String[] sha = new String[1];
-            long[] size = {-1};
-            Map<String, ValueReader> f = new HashMap<>();
-            f.put("name", r -> name[0] = readString(r));
-            f.put("size", r -> size[0] = orMinus(readLong(r, 1024, Long.MAX_VALUE)));
-            f.put("sha256", r -> sha[0] = readSha(r, 64));
-            int before = errors.size();
-            readObject(q, f, Set.of("name", "size", "sha256"));
-            if (size[0] >= 0 && size[0] % 512 != 0) {
+    private List<Volume> volumes(String path, List<RawVolume> raw) {
+        if (raw == null) {
+            return null;
+        }
+        List<Volume> out = new ArrayList<>(raw.size());
+        for (int i = 0; i < raw.size(); i++) {
+            RawVolume v = raw.get(i);
+            String q = path + "[" + i + "]";
+            if (v == null) {
+                continue; // refused, already reported
+            }
+            Long size = range(q + ".size", v.size(), 1024, Long.MAX_VALUE);
+            String sha = sha(q + ".sha256", v.sha256(), 64);
+            if (size != null && size % 512 != 0) {
                 error(q + ".size", "volume size must be a multiple of 512");
             }
-            if (name[0] != null && !name[0].equals(BundleLayout.volumeName(Math.min(out.size() + 1, Limits.MAX_VOLUMES)))) {
-                error(q + ".name", "expected '" + BundleLayout.volumeName(out.size() + 1) + "'");
+            String expected = BundleLayout.volumeName(i + 1);
+            if (v.name() != null && !v.name().equals(expected)) {
+                error(q + ".name", "expected '" + expected + "'");
             }
-            if (errors.size() == before) {
-                out.add(new Volume(name[0], size[0], sha[0]));
-            } else {
-                out.add(null);
+            present(q + ".name", v.name());
+            present(q + ".size", v.size());
+            present(q + ".sha256", v.sha256());
+            if (!dirty.contains(path)) {
+                out.add(new Volume(v.name(), size, sha));
             }
-        });
-        return ok && !out.contains(null) ? out : null;
-    }
-
-    private List<Entry> readEntries(String path) throws IOException {
-        List<Entry> out = new ArrayList<>();
-        boolean ok = readArray(path, Limits.MAX_ENTRIES, q -> {
-            String[] str = new String[4]; // path, sha256, sha1, mediaType
-            long[] size = {-1};
-            List<Segment> segments = new ArrayList<>();
-            Map<String, String> source = new HashMap<>();
-            Map<String, ValueReader> f = new HashMap<>();
-            f.put("path", r -> {
-                String s = readString(r);
-                if (s != null) {
-                    String problem = EntryPaths.problem(s);
-                    if (problem != null) {
-                        error(r, problem + " ('" + EntryPaths.printable(s) + "')");
-                    } else {
-                        str[0] = s;
-                    }
-                }
-            });
-            f.put("size", r -> size[0] = orMinus(readLong(r, 0, Long.MAX_VALUE)));
-            f.put("sha256", r -> str[1] = readSha(r, 64));
-            f.put("sha1", r -> str[2] = readSha(r, 40));
-            f.put("mediaType", r -> str[3] = readMatching(r, FieldRules.MEDIA_TYPE, "a lower-case media type type/subtype"));
-            f.put("segments", r -> {
-                if (!readArray(r, Limits.MAX_VOLUMES, s -> {
-                    Segment seg = readSegment(s);
-                    if (seg != null) {
-                        segments.add(seg);
-                    }
-                })) {
-                    segments.add(null);
-                }
-            });
-            f.put("source", r -> readSource(r, source));
-            int before = errors.size();
-            readObject(q, f, Set.of("path", "size", "sha256", "sha1", "mediaType", "segments", "source"));
-            if (errors.size() == before) {
-                long total = 0;
-                for (Segment s : segments) {
-                    total += s.length(); // each length <= volume size, count <= 99999: no overflow
-                }
-                if (total != size[0]) {
-                    error(q + ".segments", "segment lengths add up to " + total + " but size is " + size[0]);
-                }
-            }
-            if (errors.size() == before) {
-                out.add(new Entry(str[0], size[0], str[1], str[2], str[3], segments, source));
-            } else {
-                out.add(null);
-            }
-        });
-        return ok && !out.contains(null) ? out : null;
-    }
-
-    private Segment readSegment(String path) throws IOException {
-        String[] volume = new String[1];
-        long[] offset = {-1};
-        long[] length = {-1};
-        Map<String, ValueReader> f = new HashMap<>();
-        f.put("volume", r -> {
-            String s = readString(r);
-            if (s != null && BundleLayout.volumeIndex(s) < 0) {
-                error(r, "not a volume name");
-            } else {
-                volume[0] = s;
-            }
-        });
-        f.put("offset", r -> {
-            offset[0] = orMinus(readLong(r, 512, Long.MAX_VALUE));
-            if (offset[0] > 0 && offset[0] % 512 != 0) {
-                error(r, "offset must be a multiple of 512");
-                offset[0] = -1;
-            }
-        });
-        f.put("length", r -> length[0] = orMinus(readLong(r, 1, Long.MAX_VALUE)));
-        int before = errors.size();
-        readObject(path, f, Set.of("volume", "offset", "length"));
-        return errors.size() == before ? new Segment(volume[0], offset[0], length[0]) : null;
-    }
-
-    private void readSource(String path, Map<String, String> into) throws IOException {
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            wrongType(path, "an object");
-            return;
         }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
-            String q = path + "." + key;
-            p.nextToken();
-            if (into.size() >= Limits.MAX_SOURCE_IDS) {
+        return dirty.contains(path) ? null : out;
+    }
+
+    private List<Entry> entries(String path, List<RawEntry> raw) {
+        if (raw == null) {
+            return null;
+        }
+        List<Entry> out = new ArrayList<>(raw.size());
+        for (int i = 0; i < raw.size(); i++) {
+            RawEntry e = raw.get(i);
+            raw.set(i, null); // the raw entry is garbage once checked: keep one copy of a large manifest in memory
+            String q = path + "[" + i + "]";
+            if (e == null) {
+                continue; // refused, already reported
+            }
+            String entryPath = e.path();
+            if (entryPath != null) {
+                String problem = EntryPaths.problem(entryPath);
+                if (problem != null) {
+                    error(q + ".path", problem + " ('" + EntryPaths.printable(entryPath) + "')");
+                }
+            }
+            Long size = range(q + ".size", e.size(), 0, Long.MAX_VALUE);
+            sha(q + ".sha256", e.sha256(), 64);
+            sha(q + ".sha1", e.sha1(), 40);
+            matching(q + ".mediaType", e.mediaType(), FieldRules.MEDIA_TYPE, "a lower-case media type type/subtype");
+            List<Segment> segments = segments(q + ".segments", e.segments());
+            Map<String, String> source = source(q + ".source", e.source());
+            present(q + ".path", e.path());
+            present(q + ".size", e.size());
+            present(q + ".sha256", e.sha256());
+            present(q + ".sha1", e.sha1());
+            present(q + ".mediaType", e.mediaType());
+            present(q + ".segments", e.segments());
+            present(q + ".source", e.source());
+            if (dirty.contains(q)) {
+                continue;
+            }
+            long total = 0;
+            for (Segment s : segments) {
+                total += s.length(); // each length < 2^63, at most 99999 of them: see the overflow check
+                if (total < 0) {
+                    break;
+                }
+            }
+            if (total != size) {
+                error(q + ".segments", total < 0 ? "segment lengths add up to more than " + Long.MAX_VALUE
+                        : "segment lengths add up to " + total + " but size is " + size);
+                continue;
+            }
+            if (!dirty.contains(path)) {
+                out.add(new Entry(entryPath, size, e.sha256(), e.sha1(), e.mediaType(), segments, source));
+            }
+        }
+        return dirty.contains(path) ? null : out;
+    }
+
+    private List<Segment> segments(String path, List<RawSegment> raw) {
+        if (raw == null) {
+            return null;
+        }
+        List<Segment> out = new ArrayList<>(raw.size());
+        for (int j = 0; j < raw.size(); j++) {
+            RawSegment s = raw.get(j);
+            String q = path + "[" + j + "]";
+            if (s == null) {
+                continue;
+            }
+            if (s.volume() != null && BundleLayout.volumeIndex(s.volume()) < 0) {
+                error(q + ".volume", "not a volume name");
+            }
+            Long offset = range(q + ".offset", s.offset(), 512, Long.MAX_VALUE);
+            if (offset != null && offset % 512 != 0) {
+                error(q + ".offset", "offset must be a multiple of 512");
+            }
+            Long length = range(q + ".length", s.length(), 1, Long.MAX_VALUE);
+            present(q + ".volume", s.volume());
+            present(q + ".offset", s.offset());
+            present(q + ".length", s.length());
+            if (!dirty.contains(path)) {
+                out.add(new Segment(s.volume(), offset, length));
+            }
+        }
+        return dirty.contains(path) ? null : out;
+    }
+
+    private Map<String, String> source(String path, Map<String, String> raw) {
+        if (raw == null) {
+            return null;
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (var e : raw.entrySet()) {
+            String q = path + "." + e.getKey();
+            if (out.size() >= Limits.MAX_SOURCE_IDS) {
                 error(path, "more than " + Limits.MAX_SOURCE_IDS + " source identifiers");
-                p.skipChildren();
-                continue;
-            }
-            if (!FieldRules.SOURCE_KEY.matcher(key).matches()) {
+            } else if (!FieldRules.SOURCE_KEY.matcher(e.getKey()).matches()) {
                 error(q, "bad source identifier key");
-                p.skipChildren();
-                continue;
-            }
-            String v = readString(q);
-            if (v != null) {
-                String problem = FieldRules.sourceValueProblem(v);
+            } else if (e.getValue() != null) {
+                String problem = FieldRules.sourceValueProblem(e.getValue());
                 if (problem != null) {
                     error(q, problem);
                 } else {
-                    into.put(key, v);
+                    out.put(e.getKey(), e.getValue());
                 }
             }
         }
+        return out;
     }
 
     /** Checks what needs the whole document: order, references, overlaps. */
-    private void crossCheck() {
+    private void crossCheck(long sequence, Long baseSequence, Instant createdAt, Instant expiresAt,
+                            ChannelReset channelReset, List<Volume> volumes, List<Entry> entries) {
         if (baseSequence != null && baseSequence >= sequence) {
             error("baseSequence", "must be less than sequence (" + sequence + ")");
         }
@@ -377,74 +405,17 @@ final class ManifestParser {
         }
     }
 
-    // ---- generic strict readers; each is entered on the value's first token and leaves on its last ----
+    // ---- field shapes; each takes the bound value (null when absent or refused) and reports at path ----
 
-    private void readObject(String path, Map<String, ValueReader> fields, Set<String> required) throws IOException {
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            wrongType(path.isEmpty() ? "(document)" : path, "an object");
-            return;
-        }
-        Set<String> seen = new HashSet<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            String q = path.isEmpty() ? name : path + "." + name;
-            p.nextToken();
-            ValueReader r = fields.get(name);
-            if (r == null) {
-                error(q, "unknown field");
-                p.skipChildren();
-                continue;
-            }
-            seen.add(name);
-            if (p.currentToken() == JsonToken.VALUE_NULL) {
-                error(q, "must not be null (omit optional fields instead)");
-                continue;
-            }
-            r.read(q);
-        }
-        for (String name : fields.keySet()) {
-            if (required.contains(name) && !seen.contains(name)) {
-                error(path.isEmpty() ? name : path + "." + name, "missing required field");
-            }
+    /** Reports a required field that is absent (a refused one is already reported). */
+    private void present(String path, Object value) {
+        if (value == null && !dirty.contains(path)) {
+            error(path, "missing required field");
         }
     }
 
-    /** Reads an array; false when it was not one or was too long (then its elements are not all read). */
-    private boolean readArray(String path, int max, ValueReader element) throws IOException {
-        if (p.currentToken() != JsonToken.START_ARRAY) {
-            wrongType(path, "an array");
-            return false;
-        }
-        int i = 0;
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-            if (i >= max) {
-                error(path, "more than " + max + " elements");
-                p.skipChildren();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    p.skipChildren();
-                }
-                return false;
-            }
-            element.read(path + "[" + i + "]");
-            i++;
-        }
-        return true;
-    }
-
-    private String readString(String path) throws IOException {
-        if (p.currentToken() != JsonToken.VALUE_STRING) {
-            wrongType(path, "a string");
-            return null;
-        }
-        return p.getText();
-    }
-
-    private String readShortText(String path) throws IOException {
-        String s = readString(path);
-        if (s == null) {
-            return null;
-        }
-        String problem = FieldRules.shortTextProblem(s);
+    private String shortText(String path, String s) {
+        String problem = s == null ? null : FieldRules.shortTextProblem(s);
         if (problem != null) {
             error(path, problem);
             return null;
@@ -452,8 +423,7 @@ final class ManifestParser {
         return s;
     }
 
-    private String readMatching(String path, Pattern pattern, String what) throws IOException {
-        String s = readString(path);
+    private String matching(String path, String s, Pattern pattern, String what) {
         if (s != null && !pattern.matcher(s).matches()) {
             error(path, "must be " + what + ", is '" + EntryPaths.printable(s) + "'");
             return null;
@@ -461,8 +431,7 @@ final class ManifestParser {
         return s;
     }
 
-    private String readSha(String path, int hexDigits) throws IOException {
-        String s = readString(path);
+    private String sha(String path, String s, int hexDigits) {
         if (s != null && !Hex.isLower(s, hexDigits)) {
             error(path, "must be " + hexDigits + " lower-case hex digits");
             return null;
@@ -470,25 +439,15 @@ final class ManifestParser {
         return s;
     }
 
-    private Long readLong(String path, long min, long max) throws IOException {
-        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
-            wrongType(path, "an integer");
-            return null;
-        }
-        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            error(path, "integer out of range");
-            return null;
-        }
-        long v = p.getLongValue();
-        if (v < min || v > max) {
+    private Long range(String path, Long v, long min, long max) {
+        if (v != null && (v < min || v > max)) {
             error(path, "must be between " + min + " and " + max + ", is " + v);
             return null;
         }
         return v;
     }
 
-    private UUID readUuid(String path) throws IOException {
-        String s = readString(path);
+    private UUID uuid(String path, String s) {
         if (s == null) {
             return null;
         }
@@ -499,8 +458,7 @@ final class ManifestParser {
         return UUID.fromString(s);
     }
 
-    private Instant readTime(String path) throws IOException {
-        String s = readString(path);
+    private Instant time(String path, String s) {
         if (s == null) {
             return null;
         }
@@ -519,60 +477,22 @@ final class ManifestParser {
         return null;
     }
 
-    private static long orMinus(Long v) {
-        return v == null ? -1 : v;
-    }
-
-    private void wrongType(String path, String expected) throws IOException {
-        error(path, "must be " + expected + ", is " + describe(p.currentToken()));
-        p.skipChildren();
-    }
-
-    private static String describe(JsonToken t) {
-        if (t == null) {
-            return "nothing";
-        }
-        return switch (t) {
-            case START_OBJECT -> "an object";
-            case START_ARRAY -> "an array";
-            case VALUE_STRING -> "a string";
-            case VALUE_NUMBER_INT -> "an integer";
-            case VALUE_NUMBER_FLOAT -> "a floating-point number";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case VALUE_NULL -> "null";
-            default -> t.toString();
-        };
-    }
-
-    private String pathOfParser() {
-        if (p == null) {
-            return "(document)";
-        }
-        var ctx = p.getParsingContext();
-        StringBuilder b = new StringBuilder();
-        List<String> parts = new ArrayList<>();
-        for (var c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
-            if (c.inArray()) {
-                parts.add(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
-            } else if (c.getCurrentName() != null) {
-                parts.add(0, "." + c.getCurrentName());
-            }
-        }
-        for (String s : parts) {
-            b.append(s);
-        }
-        String s = b.toString();
-        if (s.startsWith(".")) {
-            s = s.substring(1);
-        }
-        return s.isEmpty() ? "(document)" : s;
-    }
-
+    /** Records a problem at {@code path} (empty: the document); stops once there are too many. */
     private void error(String path, String message) {
+        if (path.isEmpty()) {
+            path = DOCUMENT;
+        }
         if (errors.size() >= Limits.MAX_REPORTED_FIELD_ERRORS) {
-            errors.add(new BundleFormatException("(document)", "too many problems; stopped reading"));
+            errors.add(new BundleFormatException(DOCUMENT, "too many problems; stopped reading"));
             throw new Stop();
         }
         errors.add(new BundleFormatException(path, message));
+        for (int k = 0; k < path.length(); k++) {
+            char c = path.charAt(k);
+            if (c == '.' || c == '[') {
+                dirty.add(path.substring(0, k));
+            }
+        }
+        dirty.add(path);
     }
 }

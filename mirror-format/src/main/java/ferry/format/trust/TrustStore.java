@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -137,6 +138,34 @@ public final class TrustStore {
         return new TrustStore(keys, readPolicy(dir.resolve(POLICY), keys.size()));
     }
 
+    /**
+     * Reads {@code dir/policy.json} alone, without the keys (for editing it): the same checks as {@link #load}
+     * except that the threshold is only checked to be &ge; 1, since the key count is not known here.
+     *
+     * @throws TrustStoreException if the file is missing, unreadable, larger than 4096 bytes or not a valid policy
+     */
+    public static TrustPolicy readPolicy(Path dir) throws TrustStoreException {
+        return readPolicy(dir.resolve(POLICY), -1);
+    }
+
+    /**
+     * Writes {@code dir/policy.json} as {@link #load} reads it: a pretty-printed JSON object with all three fields.
+     * Atomic: written to {@code policy.json.tmp}, then moved over the old file.
+     *
+     * @throws TrustStoreException if the file cannot be written
+     */
+    public static void writePolicy(Path dir, TrustPolicy policy) throws TrustStoreException {
+        Path target = dir.resolve(POLICY);
+        Path tmp = dir.resolve(POLICY + ".tmp");
+        try {
+            Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(policy));
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new TrustStoreException(target + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a policy file; {@code keyCount} &lt; 0 when the number of keys is not known. */
     private static TrustPolicy readPolicy(Path policy, int keyCount) throws TrustStoreException {
         JsonNode root;
         try (InputStream in = Files.newInputStream(policy)) {
@@ -175,7 +204,10 @@ public final class TrustStore {
             throw new TrustStoreException(policy + ": field 'threshold': must be an integer, is " + t);
         }
         int n = t.intValue();
-        if (n < 1 || n > keyCount) {
+        if (n < 1 || (keyCount >= 0 && n > keyCount)) {
+            if (keyCount < 0) {
+                throw new TrustStoreException(policy + ": field 'threshold': " + n + " must be at least 1");
+            }
             throw new TrustStoreException(policy + ": field 'threshold': " + n + " must be between 1 and the number of "
                     + "trusted keys (" + keyCount + ")");
         }

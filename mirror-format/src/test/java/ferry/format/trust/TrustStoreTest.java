@@ -52,6 +52,28 @@ class TrustStoreTest {
     }
 
     @Test
+    void writePolicyIsWhatLoadReads() throws Exception {
+        TrustStore.writePolicy(dir, new TrustPolicy(2, 7, true));
+        assertEquals(new TrustPolicy(2, 7, true), TrustStore.load(dir).policy());
+        assertEquals(new TrustPolicy(2, 7, true), TrustStore.readPolicy(dir));
+        assertEquals("{\n  \"threshold\" : 2,\n  \"maxSequenceJump\" : 7,\n  \"requireExpiry\" : true\n}",
+                Files.readString(dir.resolve("policy.json")));
+        assertTrue(Files.notExists(dir.resolve("policy.json.tmp")));
+    }
+
+    @Test
+    void readPolicyAppliesTheLoadChecksButTheKeyCount() throws Exception {
+        Files.writeString(dir.resolve("policy.json"), "{\"threshold\": 5}");
+        assertEquals(new TrustPolicy(5, TrustPolicy.DEFAULT_MAX_SEQUENCE_JUMP, false), TrustStore.readPolicy(dir));
+        Files.writeString(dir.resolve("policy.json"), "{\"threshold\": 1, \"surplus\": 1}");
+        TrustStoreException e = assertThrows(TrustStoreException.class, () -> TrustStore.readPolicy(dir));
+        assertTrue(e.getMessage().contains("field 'surplus': unknown field"), e.getMessage());
+        Files.writeString(dir.resolve("policy.json"), "{\"threshold\": 0}");
+        e = assertThrows(TrustStoreException.class, () -> TrustStore.readPolicy(dir));
+        assertTrue(e.getMessage().contains("field 'threshold': 0 must be at least 1"), e.getMessage());
+    }
+
+    @Test
     void refusesBadPolicyFields() throws Exception {
         for (String[] c : new String[][] {
                 {"{\"threshold\": 1, \"maxSequenceJump\": 0}", "field 'maxSequenceJump': must be an integer >= 1"},
