@@ -1,6 +1,7 @@
 package ferry.server;
 
 import org.eclipse.jetty.server.ConnectionLimit;
+import ferry.wsus.server.ServerSyncHandler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -45,6 +46,7 @@ final class JettyServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(16 * 1024);
+        http.setUriCompliance(ServerSyncHandler.URI_COMPLIANCE);
         ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(bindHost);
         connector.setPort(port);

@@ -13,6 +13,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -52,6 +53,15 @@ public final class ServerSyncHandler extends Handler.Abstract {
             Soap.DSS_AUTH_PATH.toLowerCase(Locale.ROOT), Operation.Service.DSS_AUTH,
             Soap.REPORTING_PATH.toLowerCase(Locale.ROOT), Operation.Service.REPORTING,
             Soap.REPORTING_WSDL_PATH.toLowerCase(Locale.ROOT), Operation.Service.REPORTING);
+
+    /**
+     * The URI rules a server mounting this handler must set ({@code HttpConfiguration.setUriCompliance}): Jetty's
+     * defaults, but taking empty path segments, which Jetty otherwise answers with an HTML 400 before any handler
+     * runs. IIS serves {@code //ServerSyncWebService/...} like the single-slash form, and downstream servers
+     * configured with a trailing slash in the upstream address send exactly that.
+     */
+    public static final UriCompliance URI_COMPLIANCE = UriCompliance.DEFAULT.with("IIS paths",
+            UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT);
 
     private final ServerSyncService service;
 
