@@ -322,7 +322,7 @@ final class ServerSyncService {
             String xml = catalog.metadata(id).orElseThrow(
                     // a real server answers an unknown revision with InternalServerError (exchange 000017)
                     () -> new FaultSignal(SoapFault.INTERNAL_SERVER_ERROR, ""));
-            List<UpdateCatalog.CatalogFile> files = catalog.files(id);
+            List<UpdateCatalog.CatalogFile> files = catalog.files(id, xml);
             List<String> digests = files.stream().map(UpdateCatalog.CatalogFile::sha1Base64).distinct().toList();
             boolean compress = xml.length() * 2L > COMPRESS_ABOVE_UTF16_BYTES || !plainXmlSafe(xml);
             updates.add(compress ? new UpdateData(id, null, digests, CabBlob.encode(xml))

@@ -146,13 +146,18 @@ public final class StoreCatalog implements UpdateCatalog {
      */
     @Override
     public List<CatalogFile> files(UpdateIdentity id) {
-        Optional<String> xml = metadata(id);
-        if (xml.isEmpty()) {
+        return metadata(id).map(xml -> files(id, xml)).orElse(List.of());
+    }
+
+    @Override
+    public List<CatalogFile> files(UpdateIdentity id, String metadata) {
+        // a document without this text has no Files element: most (bundles, categories) are not parsed twice
+        if (!metadata.contains("Files")) {
             return List.of();
         }
         UpdateDocument doc;
         try {
-            doc = UpdateDocument.parse(xml.get());
+            doc = UpdateDocument.parse(metadata);
         } catch (MetadataException e) {
             throw new IllegalStateException("stored metadata of " + id + " does not parse: " + e.getMessage(), e);
         }

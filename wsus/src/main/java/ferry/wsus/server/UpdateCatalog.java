@@ -53,6 +53,14 @@ public interface UpdateCatalog {
     List<CatalogFile> files(UpdateIdentity id);
 
     /**
+     * As {@link #files(UpdateIdentity)} for a revision whose metadata the caller has just read with
+     * {@link #metadata(UpdateIdentity)}, so that a catalog deriving files from the metadata need not read it again.
+     */
+    default List<CatalogFile> files(UpdateIdentity id, String metadata) {
+        return files(id);
+    }
+
+    /**
      * How much of the content its metadata names this catalog can serve under {@code /Content/}; decides what
      * GetConfigData says (CatalogOnlySync, LazySync), so that a downstream server is never invited to download
      * files this server cannot serve. The default, {@link ContentCoverage#ALL}, suits catalogs that hold every file.
