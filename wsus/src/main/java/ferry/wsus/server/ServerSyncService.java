@@ -66,26 +66,21 @@ final class ServerSyncService {
     private final long configCounter;
 
     ServerSyncService(UpdateCatalog catalog, ServerSyncSettings settings, CookieAuthority cookies) {
-        this(catalog, settings, cookies, Clock.systemUTC());
-    }
-
-    ServerSyncService(UpdateCatalog catalog, ServerSyncSettings settings, CookieAuthority cookies, Clock clock) {
         this.catalog = catalog;
         this.settings = settings;
         this.cookies = cookies;
-        this.clock = clock;
+        this.clock = Clock.systemUTC();
         this.lastChange = clock.instant().truncatedTo(ChronoUnit.MILLIS).toString();
         this.configCounter = configCounter(settings.languages());
     }
 
     /**
-     * @param version     the SOAP version to answer in (the request's)
+     * @param v           the SOAP version to answer in (the request's)
      * @param contentBase this server's base URL as the caller reached it (e.g. {@code http://host:8530}), used for
      *                    the UssUrl of content files
      * @throws FaultSignal for a request the protocol says to refuse, with its ErrorCode
      */
-    byte[] answer(SoapVersion version, SoapRequest request, String contentBase) throws FaultSignal {
-        SoapVersion v = version;
+    byte[] answer(SoapVersion v, SoapRequest request, String contentBase) throws FaultSignal {
         if (request instanceof SoapRequest.GetAuthConfig) {
             return SoapResponses.getAuthConfig(v, lastChange,
                     List.of(new AuthPlugIn(Soap.PLUGIN_DSS_TARGETING, Soap.DSS_AUTH_SERVICE_URL)));
