@@ -1,6 +1,7 @@
 package ferry.server;
 
 import ferry.wsus.server.BodyBufferingHandler;
+import ferry.wsus.server.ServerSyncHandler;
 import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -57,6 +58,7 @@ final class JettyServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(16 * 1024);
+        http.setUriCompliance(ServerSyncHandler.URI_COMPLIANCE);
         // One count per client address over both ports.
         AddressConnectionLimit perAddress = new AddressConnectionLimit(limits.maxConnectionsPerAddress());
         List<ServerConnector> connectors = new ArrayList<>();

@@ -4,6 +4,7 @@ import ferry.store.Ids;
 import ferry.store.Store;
 import ferry.store.StoreException;
 import ferry.wsus.UpdateIdentity;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -55,6 +56,25 @@ public final class WsusCatalog {
         Set<String> products = guids(productIds, "product");
         Set<String> classifications = guids(classificationIds, "classification");
         return store.read(c -> WsusQueries.latestRevisions(c, config, products, classifications, sinceChangeNumber));
+    }
+
+    /**
+     * The highest change number among the revisions the named bundles brought (0 when they brought none): the
+     * store's change number right after the last of them was imported, since imports run one at a time.
+     *
+     * @param bundleIds bundle ids as in {@link ferry.store.BundleInfo#bundleId()}
+     */
+    public long highestChangeNumber(Collection<String> bundleIds) {
+        if (bundleIds.isEmpty()) {
+            return 0;
+        }
+        List<String> ids = List.copyOf(bundleIds);
+        return store.read(c -> WsusQueries.highestChangeNumber(c, ids));
+    }
+
+    /** True when the store holds at least one update file (a metadata-only store holds none). */
+    public boolean holdsFiles() {
+        return store.read(WsusQueries::holdsFiles);
     }
 
     /** The highest stored revision number of the update, if any. */

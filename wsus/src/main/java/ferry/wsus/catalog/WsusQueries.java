@@ -25,6 +25,23 @@ final class WsusQueries {
         }
     }
 
+    static long highestChangeNumber(Connection c, Collection<String> bundleIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT COALESCE(MAX(change_number), 0) FROM wsus_update_revision WHERE bundle_id = ANY(?)")) {
+            ps.setArray(1, varchars(c, bundleIds));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    static boolean holdsFiles(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM wsus_file LIMIT 1")) {
+            return rs.next();
+        }
+    }
+
     static Integer latestRevisionNumber(Connection c, String updateId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT MAX(revision_number) FROM wsus_update_revision WHERE update_id = ?")) {

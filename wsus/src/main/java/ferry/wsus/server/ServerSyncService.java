@@ -20,8 +20,19 @@ import ferry.wsus.soap.SoapFault;
 import ferry.wsus.soap.SoapRequest;
 import ferry.wsus.soap.SoapResponses;
 
-import java.time.Instant;
+import ferry.wsus.soap.Messages.LanguageData;
+import ferry.wsus.soap.Messages.RollupConfiguration;
+import ferry.wsus.soap.Operation;
+import ferry.wsus.soap.SoapRequestReader;
+import ferry.wsus.soap.SoapVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.zip.CRC32;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -41,55 +52,160 @@ final class ServerSyncService {
 
     private static final Pattern PROTOCOL_VERSION = Pattern.compile("(\\d{1,4})\\.(\\d{1,4})");
 
+    /** This server in GetRollupConfiguration: fixed, so a downstream server's rollup state survives restarts. */
+    static final String SERVER_ID = UUID.nameUUIDFromBytes("ferry upstream server".getBytes(StandardCharsets.UTF_8)).toString();
+    static final String ROLLUP_RESET_GUID = UUID.nameUUIDFromBytes("ferry rollup 1".getBytes(StandardCharsets.UTF_8)).toString();
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerSyncService.class);
+
     private final UpdateCatalog catalog;
     private final ServerSyncSettings settings;
     private final CookieAuthority cookies;
-    private final String lastChange = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    private final Clock clock;
+    private final String lastChange;
+    private final long configCounter;
 
     ServerSyncService(UpdateCatalog catalog, ServerSyncSettings settings, CookieAuthority cookies) {
         this.catalog = catalog;
         this.settings = settings;
         this.cookies = cookies;
+        this.clock = Clock.systemUTC();
+        this.lastChange = clock.instant().truncatedTo(ChronoUnit.MILLIS).toString();
+        this.configCounter = configCounter(settings.languages());
     }
 
     /**
+     * @param v           the SOAP version to answer in (the request's)
      * @param contentBase this server's base URL as the caller reached it (e.g. {@code http://host:8530}), used for
      *                    the UssUrl of content files
+     * @throws FaultSignal for a request the protocol says to refuse, with its ErrorCode
      */
-    byte[] answer(SoapRequest request, String contentBase) throws FaultSignal {
+    byte[] answer(SoapVersion v, SoapRequest request, String contentBase) throws FaultSignal {
         if (request instanceof SoapRequest.GetAuthConfig) {
-            return SoapResponses.getAuthConfig(lastChange,
+            return SoapResponses.getAuthConfig(v, lastChange,
                     List.of(new AuthPlugIn(Soap.PLUGIN_DSS_TARGETING, Soap.DSS_AUTH_SERVICE_URL)));
         }
         if (request instanceof SoapRequest.GetAuthorizationCookie r) {
-            return SoapResponses.getAuthorizationCookie(cookies.issueAuthorization(accountGuid(r.accountGuid())));
+            return SoapResponses.getAuthorizationCookie(v, cookies.issueAuthorization(accountGuid(r.accountGuid())));
         }
         if (request instanceof SoapRequest.GetCookie r) {
-            return SoapResponses.getCookie(getCookie(r));
+            return SoapResponses.getCookie(v, getCookie(r));
         }
         if (request instanceof SoapRequest.GetConfigData r) {
             requireCookie(r.cookie());
-            return SoapResponses.getConfigData(new ConfigData(settings.catalogOnlySync(), settings.lazySync(), false,
-                    settings.maxUpdatesPerRequest(), 0, 0, 0, catalog.anchor(), Soap.PROTOCOL_VERSION,
-                    settings.languages(), settings.maxUpdatesPerRequest()));
+            return SoapResponses.getConfigData(v, configData(r.configAnchor()));
         }
         if (request instanceof SoapRequest.GetRevisionIdList r) {
             requireCookie(r.cookie());
-            return SoapResponses.getRevisionIdList(revisions(r.filter()));
+            return SoapResponses.getRevisionIdList(v, revisions(r.filter()));
         }
         if (request instanceof SoapRequest.GetUpdateData r) {
             requireCookie(r.cookie());
-            return SoapResponses.getUpdateData(updateData(ids(r.updateIds()), contentBase));
+            return SoapResponses.getUpdateData(v, updateData(ids(r.updateIds()), contentBase));
         }
-        SoapRequest.GetUpdateDecryptionData r = (SoapRequest.GetUpdateDecryptionData) request;
-        requireCookie(r.cookie());
-        List<UpdateFileDecryption> out = new ArrayList<>();
-        for (UpdateIdentity id : ids(r.updateIds())) {
-            List<FileDecryption> files = catalog.files(id).stream()
-                    .map(f -> new FileDecryption(f.sha1Base64(), null)).toList();
-            out.add(new UpdateFileDecryption(id, files));
+        if (request instanceof SoapRequest.GetUpdateDecryptionData r) {
+            requireCookie(r.cookie());
+            List<UpdateFileDecryption> out = new ArrayList<>();
+            for (UpdateIdentity id : ids(r.updateIds())) {
+                List<FileDecryption> files = catalog.files(id).stream()
+                        .map(f -> new FileDecryption(f.sha1Base64(), null)).toList();
+                out.add(new UpdateFileDecryption(id, files));
+            }
+            return SoapResponses.getUpdateDecryptionData(v, out);
         }
-        return SoapResponses.getUpdateDecryptionData(out);
+        if (request instanceof SoapRequest.GetDeployments r) {
+            requireCookie(r.cookie());
+            return SoapResponses.getDeployments(v, deployments(r));
+        }
+        if (request instanceof SoapRequest.DownloadFiles r) {
+            requireCookie(r.cookie());
+            downloadFiles(r.fileDigests());
+            return SoapResponses.empty(v, Operation.DOWNLOAD_FILES);
+        }
+        if (request instanceof SoapRequest.Ping) {
+            return SoapResponses.empty(v, Operation.PING);
+        }
+        return reporting(v, (SoapRequest.Reporting) request);
+    }
+
+    /**
+     * ServerSyncConfigData (3.1.4.4). CatalogOnlySync and LazySync follow the operator's settings but never promise
+     * content the catalog lacks: a catalog holding no file says CatalogOnlySync (a downstream server then takes
+     * files from their MUUrl, never from here), one holding only some says LazySync (files are fetched only when
+     * an update is approved for install). The language list is left empty, as the recorded server does (exchange
+     * 000004), when the downstream server sends a config anchor this server issued for the same list.
+     */
+    private ConfigData configData(String configAnchor) {
+        UpdateCatalog.ContentCoverage coverage = catalog.contentCoverage();
+        boolean catalogOnly = settings.catalogOnlySync() || coverage == UpdateCatalog.ContentCoverage.NONE;
+        boolean lazy = settings.lazySync() || coverage != UpdateCatalog.ContentCoverage.ALL;
+        Anchors.Anchor given = Anchors.parse(configAnchor);
+        boolean unchanged = given != null && given.counter() == configCounter;
+        return new ConfigData(catalogOnly, lazy, false, settings.maxUpdatesPerRequest(), 0, 0, 0,
+                Anchors.format(configCounter, clock.instant()), Soap.PROTOCOL_VERSION,
+                unchanged ? List.of() : settings.languages(), settings.maxUpdatesPerRequest());
+    }
+
+    /** A number from 1 to 2^31-1 that changes when the advertised language list does. */
+    private static long configCounter(List<LanguageData> languages) {
+        CRC32 crc = new CRC32();
+        for (LanguageData l : languages) {
+            crc.update((l.languageId() + "|" + l.shortLanguage() + "|" + l.longLanguage() + "|" + l.enabled() + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        return (crc.getValue() & 0x7FFFFFFFL) % 2_147_483_646L + 1;
+    }
+
+    /**
+     * GetDeployments (3.1.4.10): validates the anchors, then answers the deployments of the store, which holds no
+     * approvals yet: an empty answer, which the specification allows, with a deployment anchor in the real form.
+     */
+    private String deployments(SoapRequest.GetDeployments r) throws FaultSignal {
+        if (r.syncAnchor() == null || Anchors.parse(r.syncAnchor()) == null) {
+            throw new FaultSignal(SoapFault.INVALID_PARAMETERS, "syncAnchor");
+        }
+        if (r.deploymentAnchor() != null && !r.deploymentAnchor().isBlank() && Anchors.parse(r.deploymentAnchor()) == null) {
+            throw new FaultSignal(SoapFault.INVALID_PARAMETERS, "deploymentAnchor");
+        }
+        return Anchors.format(1, clock.instant());
+    }
+
+    /**
+     * DownloadFiles (3.1.4.11): 1 to 100 SHA-1 digests. This server has no parent to fetch from, so like a real
+     * one whose parent fails it answers success and downloads nothing (the specification lets it ignore download
+     * failures silently); files arrive only by import.
+     */
+    private void downloadFiles(List<String> digests) throws FaultSignal {
+        if (digests == null || digests.isEmpty() || digests.size() > SoapRequestReader.MAX_DOWNLOAD_DIGESTS) {
+            throw new FaultSignal(SoapFault.INVALID_PARAMETERS, "fileDigestList");
+        }
+        for (String d : digests) {
+            try {
+                if (Base64.getDecoder().decode(d).length != 20) {
+                    throw new FaultSignal(SoapFault.INVALID_PARAMETERS, "fileDigestList");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new FaultSignal(SoapFault.INVALID_PARAMETERS, "fileDigestList");
+            }
+        }
+        LOG.info("DownloadFiles for {} file(s): files reach this server only by import; nothing downloaded",
+                digests.size());
+    }
+
+    /**
+     * The Reporting Web Service (3.1.4.13-17). This server keeps no reports: it asks for no detailed rollup, takes
+     * what a downstream server rolls up and discards it, names no computer as out of step, and says each status
+     * batch was processed. The batch sizes are the Windows values (3.1.4.13, notes 46-49).
+     */
+    private byte[] reporting(SoapVersion v, SoapRequest.Reporting r) {
+        return switch (r.operation()) {
+            case GET_ROLLUP_CONFIGURATION -> SoapResponses.getRollupConfiguration(v, new RollupConfiguration(false,
+                    ROLLUP_RESET_GUID, SERVER_ID, 5000, 1500, 20000, 500));
+            case ROLLUP_DOWNSTREAM_SERVERS -> SoapResponses.empty(v, r.operation());
+            case ROLLUP_COMPUTERS, GET_OUT_OF_SYNC_COMPUTERS -> SoapResponses.emptyResult(v, r.operation());
+            case ROLLUP_COMPUTER_STATUS -> SoapResponses.rollupComputerStatus(v, true);
+            default -> throw new IllegalArgumentException(r.operation() + " is not a reporting operation");
+        };
     }
 
     private static String accountGuid(String guid) throws FaultSignal {
@@ -201,16 +317,27 @@ final class ServerSyncService {
             String xml = catalog.metadata(id).orElseThrow(
                     // a real server answers an unknown revision with InternalServerError (exchange 000017)
                     () -> new FaultSignal(SoapFault.INTERNAL_SERVER_ERROR, ""));
-            List<UpdateCatalog.CatalogFile> files = catalog.files(id);
+            List<UpdateCatalog.CatalogFile> files = catalog.files(id, xml);
             List<String> digests = files.stream().map(UpdateCatalog.CatalogFile::sha1Base64).distinct().toList();
             boolean compress = xml.length() * 2L > COMPRESS_ABOVE_UTF16_BYTES || !plainXmlSafe(xml);
             updates.add(compress ? new UpdateData(id, null, digests, CabBlob.encode(xml))
                     : new UpdateData(id, xml, digests, null));
             for (UpdateCatalog.CatalogFile f : files) {
-                urls.computeIfAbsent(f.sha1Base64(), d -> new UrlData(d, f.muUrl(), ussUrl(contentBase, f)));
+                urls.computeIfAbsent(f.sha1Base64(), d -> urlData(contentBase, f));
             }
         }
         return new ServerUpdateData(updates, new ArrayList<>(urls.values()));
+    }
+
+    /**
+     * ServerSyncUrlData for every file (3.1.4.6.3.5): UssUrl is this server's URL when it holds the file, else
+     * empty; MUUrl is the Microsoft Update URL when the catalog knows it, else this server's URL for a file it
+     * holds (where a catalog-only downstream server can still get it), else empty.
+     */
+    private static UrlData urlData(String contentBase, UpdateCatalog.CatalogFile f) {
+        String uss = f.held() ? ussUrl(contentBase, f) : "";
+        String mu = f.muUrl() != null && !f.muUrl().isEmpty() ? f.muUrl() : uss;
+        return new UrlData(f.sha1Base64(), mu, uss);
     }
 
     private static String ussUrl(String contentBase, UpdateCatalog.CatalogFile f) {

@@ -27,10 +27,11 @@ public record ServerSyncSettings(int maxUpdatesPerRequest, boolean lazySync, boo
         }
     }
 
-    /** 100 updates per request, content served, all languages plus English enabled, 240-minute cookies. */
+    /**
+     * 100 updates per request, content served, the recorded server's language list (39 entries, English
+     * enabled), 240-minute cookies.
+     */
     public static ServerSyncSettings defaults() {
-        return new ServerSyncSettings(100, false, false,
-                List.of(new LanguageData(0, "all", "all", true), new LanguageData(1033, "en", "English", true)),
-                Duration.ofMinutes(240));
+        return new ServerSyncSettings(100, false, false, WsusLanguages.RECORDED, Duration.ofMinutes(240));
     }
 }

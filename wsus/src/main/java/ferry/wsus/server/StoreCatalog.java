@@ -2,18 +2,24 @@ package ferry.wsus.server;
 
 import ferry.store.BundleInfo;
 import ferry.store.Store;
-import ferry.wsus.catalog.FileRecord;
-import ferry.wsus.catalog.WsusCatalog;
 import ferry.wsus.ContentUrls;
 import ferry.wsus.UpdateIdentity;
+import ferry.wsus.catalog.FileRecord;
+import ferry.wsus.catalog.WsusCatalog;
+import ferry.wsus.metadata.MetadataException;
+import ferry.wsus.metadata.UpdateDocument;
+import ferry.wsus.metadata.UpdateFile;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -22,15 +28,16 @@ import java.util.Set;
  * The store as an MS-WSUSSS upstream catalog (3.1.4.5, 3.1.4.6): each update at its latest stored revision, so an
  * older revision imported later is never served in place of a newer one.
  *
- * <p>Anchors are {@code "<change number>,<epoch>"}: the store's change number when the anchor was issued and the
- * time (UTC, {@code yyyy-MM-dd HH:mm:ss.fff}) the store's first bundle was imported. A GetRevisionIdList with an
- * anchor returns the revisions that got a higher change number, i.e. those imported since. An anchor this store
- * cannot have issued (another shape, another epoch, a change number above the current one) is
- * {@link InvalidAnchorException}, which downstream servers see as fault {@code InvalidParameters}. The anchor
- * {@code "0,..."} means "nothing seen yet" and is accepted whatever its epoch.
+ * <p>Anchors ({@link Anchors}) are {@code "<change number>,<epoch>"}: the store's change number when the anchor was
+ * issued and the time (UTC, {@code yyyy-MM-dd HH:mm:ss.fff}) the store's first bundle was imported. An anchor with
+ * this store's epoch and a change number it has reached is read exactly: the revisions that got a higher change
+ * number since. Any other anchor in that form (from a real WSUS a downstream server was moved from, or from a
+ * store rebuilt from scratch) is read by its time, as a real WSUS reads anchors: the revisions of the bundles
+ * imported after that time. Only text that is not an anchor at all is {@link InvalidAnchorException}.
  *
  * <p>Metadata is read from the object named by the revision's {@code metadata_sha256}: the exact UTF-8 text the
- * bundle carried. Thread-safe, as {@link Store} is.
+ * bundle carried. A revision's files are those its metadata names, each marked held when the store has its object
+ * (a metadata-only export carries none). Thread-safe, as {@link Store} is.
  */
 public final class StoreCatalog implements UpdateCatalog {
     private final WsusCatalog catalog;
@@ -58,21 +65,28 @@ public final class StoreCatalog implements UpdateCatalog {
         return out;
     }
 
-    private long changeNumber(String anchor) throws InvalidAnchorException {
+    /** The change number an anchor stands for: its own when this store issued it, else the one at its time. */
+    long changeNumber(String anchor) throws InvalidAnchorException {
         Anchors.Anchor a = Anchors.parse(anchor);
         if (a == null) {
-            throw new InvalidAnchorException("anchor was not issued by this server: " + clip(anchor));
+            throw new InvalidAnchorException("not an anchor: " + clip(anchor));
         }
-        if (a.changeNumber() == 0) {
-            return 0;
+        Instant ours = epoch().truncatedTo(ChronoUnit.MILLIS);
+        if (a.time().equals(ours) && a.counter() <= catalog.currentChangeNumber()) {
+            return a.counter();
         }
-        if (!a.epoch().equals(Anchors.epoch(epoch()))) {
-            throw new InvalidAnchorException("anchor belongs to another store (epoch " + a.epoch() + ")");
+        return changeNumberAt(a.time());
+    }
+
+    /** The store's change number right after the last import at or before {@code time} (0 before the first). */
+    private long changeNumberAt(Instant time) {
+        List<String> before = new ArrayList<>();
+        for (BundleInfo b : store.bundles()) {
+            if (!b.importedAt().truncatedTo(ChronoUnit.MILLIS).isAfter(time)) {
+                before.add(b.bundleId());
+            }
         }
-        if (a.changeNumber() > catalog.currentChangeNumber()) {
-            throw new InvalidAnchorException("anchor is ahead of this store (change " + a.changeNumber() + ")");
-        }
-        return a.changeNumber();
+        return catalog.highestChangeNumber(before);
     }
 
     private Instant epoch() {
@@ -86,6 +100,16 @@ public final class StoreCatalog implements UpdateCatalog {
             epoch = e;
         }
         return e;
+    }
+
+    /**
+     * {@link ContentCoverage#NONE} when the store holds no update file (fed by metadata-only exports), else
+     * {@link ContentCoverage#SOME}: telling whether every file every stored revision names is held would mean
+     * reading all metadata, so a store never claims {@link ContentCoverage#ALL}.
+     */
+    @Override
+    public ContentCoverage contentCoverage() {
+        return catalog.holdsFiles() ? ContentCoverage.SOME : ContentCoverage.NONE;
     }
 
     /**
@@ -114,12 +138,47 @@ public final class StoreCatalog implements UpdateCatalog {
         }
     }
 
+    /**
+     * The files the revision's metadata names, in document order; held when the store has the file's object. The
+     * MU URL is the one recorded with the file, empty when none was (bundles do not carry it today).
+     *
+     * @throws IllegalStateException if the stored metadata no longer parses (the store was damaged)
+     */
     @Override
     public List<CatalogFile> files(UpdateIdentity id) {
-        List<CatalogFile> out = new ArrayList<>();
+        return metadata(id).map(xml -> files(id, xml)).orElse(List.of());
+    }
+
+    @Override
+    public List<CatalogFile> files(UpdateIdentity id, String metadata) {
+        // a document without this text has no Files element: most (bundles, categories) are not parsed twice
+        if (!metadata.contains("Files")) {
+            return List.of();
+        }
+        UpdateDocument doc;
+        try {
+            doc = UpdateDocument.parse(metadata);
+        } catch (MetadataException e) {
+            throw new IllegalStateException("stored metadata of " + id + " does not parse: " + e.getMessage(), e);
+        }
+        if (doc.files().isEmpty()) {
+            return List.of();
+        }
+        Map<String, FileRecord> stored = new HashMap<>();
         for (FileRecord f : catalog.files(id.updateId(), id.revisionNumber())) {
-            out.add(new CatalogFile(ContentUrls.sha1Base64(f.sha1Hex()), f.fileName(), f.size(),
-                    f.muUrl() == null ? "" : f.muUrl()));
+            stored.put(f.sha1Hex(), f);
+        }
+        List<CatalogFile> out = new ArrayList<>();
+        for (UpdateFile f : doc.files()) {
+            FileRecord rec;
+            try {
+                rec = stored.get(ContentUrls.sha1Hex(f.sha1Base64()));
+            } catch (IllegalArgumentException e) {
+                rec = null;
+            }
+            boolean held = rec != null && store.hasObject(rec.sha256());
+            String muUrl = rec != null && rec.muUrl() != null ? rec.muUrl() : "";
+            out.add(new CatalogFile(f.sha1Base64(), f.fileName(), f.size(), muUrl, held));
         }
         return out;
     }

@@ -27,9 +27,11 @@ public interface UpdateCatalog {
      *                           detectoids; false: software and driver updates selected by the filter
      * @param productIds         product category GUIDs (lower case); empty = all products
      * @param classificationIds  classification GUIDs (lower case); empty = all classifications
-     * @param sinceAnchor        an anchor earlier returned by {@link #anchor()}, or null for everything
+     * @param sinceAnchor        an anchor earlier returned by {@link #anchor()}, an anchor in the real form
+     *                           ({@code <counter>,<yyyy-MM-dd HH:mm:ss.fff>}, UTF) from another server, or null for
+     *                           everything
      * @return the matching revisions, each update at its latest revision, sorted
-     * @throws InvalidAnchorException if {@code sinceAnchor} was not issued by this catalog
+     * @throws InvalidAnchorException if {@code sinceAnchor} cannot be read as an anchor
      */
     List<UpdateIdentity> revisions(boolean getConfig, Set<String> productIds, Set<String> classificationIds,
                                    String sinceAnchor) throws InvalidAnchorException;
@@ -44,8 +46,38 @@ public interface UpdateCatalog {
      */
     List<UpdateIdentity> bundledUpdates(UpdateIdentity id);
 
-    /** The update files named by a revision's metadata, for {@code FileDigestList} and {@code fileUrls}. */
+    /**
+     * Every update file named by a revision's metadata, held here or not, for {@code FileDigestList} and
+     * {@code fileUrls}; empty for a revision that names none or that this catalog does not hold.
+     */
     List<CatalogFile> files(UpdateIdentity id);
+
+    /**
+     * As {@link #files(UpdateIdentity)} for a revision whose metadata the caller has just read with
+     * {@link #metadata(UpdateIdentity)}, so that a catalog deriving files from the metadata need not read it again.
+     */
+    default List<CatalogFile> files(UpdateIdentity id, String metadata) {
+        return files(id);
+    }
+
+    /**
+     * How much of the content its metadata names this catalog can serve under {@code /Content/}; decides what
+     * GetConfigData says (CatalogOnlySync, LazySync), so that a downstream server is never invited to download
+     * files this server cannot serve. The default, {@link ContentCoverage#ALL}, suits catalogs that hold every file.
+     */
+    default ContentCoverage contentCoverage() {
+        return ContentCoverage.ALL;
+    }
+
+    /** What {@link #contentCoverage()} reports. */
+    enum ContentCoverage {
+        /** Every file the metadata names is held and served. */
+        ALL,
+        /** Some files are held, others may not be (a store fed by metadata-only or partial exports). */
+        SOME,
+        /** No file is held: a metadata-only catalog. */
+        NONE
+    }
 
     /**
      * One update file.
@@ -54,11 +86,16 @@ public interface UpdateCatalog {
      * @param fileName   the original file name, used for its extension in {@code /Content/XX/SHA1.ext}
      * @param size       size in bytes
      * @param muUrl      where the upstream of this catalog got it (may be empty); advertised as {@code MUUrl}
+     * @param held       true when this server holds the file and serves it under {@code /Content/}
      */
-    record CatalogFile(String sha1Base64, String fileName, long size, String muUrl) {
+    record CatalogFile(String sha1Base64, String fileName, long size, String muUrl, boolean held) {
+        /** A file this server holds. */
+        public CatalogFile(String sha1Base64, String fileName, long size, String muUrl) {
+            this(sha1Base64, fileName, size, muUrl, true);
+        }
     }
 
-    /** Raised when a downstream server sends an anchor this catalog did not issue (fault InvalidParameters). */
+    /** Raised when a downstream server sends an anchor that cannot be read (fault InvalidParameters). */
     final class InvalidAnchorException extends Exception {
         private static final long serialVersionUID = 1L;
 

@@ -140,4 +140,16 @@ public final class Messages {
             files = List.copyOf(files);
         }
     }
+
+    /**
+     * RollupConfiguration (3.1.4.13.3.1).
+     *
+     * @param doDetailedRollup true: the DSS reports its client computers too (RollupComputers, RollupComputerStatus)
+     * @param rollupResetGuid  a GUID; when it changes the DSS reports everything again
+     * @param serverId         a GUID naming this upstream server
+     */
+    public record RollupConfiguration(boolean doDetailedRollup, String rollupResetGuid, String serverId,
+                                      int rollupDownstreamServersMaxBatchSize, int rollupComputersMaxBatchSize,
+                                      int getOutOfSyncComputersMaxBatchSize, int rollupComputerStatusMaxBatchSize) {
+    }
 }

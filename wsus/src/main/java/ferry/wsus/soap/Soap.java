@@ -1,10 +1,12 @@
 package ferry.wsus.soap;
 
-/** Namespaces and fixed values of MS-WSUSSS SOAP 1.1 messages (MS-WSUSSS 2.2.1). */
+/** Namespaces and fixed values of MS-WSUSSS SOAP messages (MS-WSUSSS 2.2.1). */
 public final class Soap {
 
     /** SOAP 1.1 envelope. */
     public static final String NS_ENVELOPE = "http://schemas.xmlsoap.org/soap/envelope/";
+    /** SOAP 1.2 envelope. */
+    public static final String NS_ENVELOPE_12 = "http://www.w3.org/2003/05/soap-envelope";
     public static final String NS_XSI = "http://www.w3.org/2001/XMLSchema-instance";
     public static final String NS_XSD = "http://www.w3.org/2001/XMLSchema";
     /** Server Sync Web Service target namespace and SOAPAction base. */
@@ -22,6 +24,10 @@ public final class Soap {
 
     public static final String SERVER_SYNC_PATH = "/ServerSyncWebService/ServerSyncWebService.asmx";
     public static final String DSS_AUTH_PATH = "/DssAuthWebService/DssAuthWebService.asmx";
+    /** The Reporting Web Service a DSS of protocol 1.3 or later calls after each synchronization (3.1.4.13-17). */
+    public static final String REPORTING_PATH = "/ReportingWebService/ReportingWebService.asmx";
+    /** The same service at the address its WSDL names (MS-WUSP, section 8 of the protocol notes). */
+    public static final String REPORTING_WSDL_PATH = "/ReportingWebService/WebService.asmx";
     /** GetAuthConfig's ServiceUrl: relative to the server root (3.1.4.1.3.3). */
     public static final String DSS_AUTH_SERVICE_URL = "DssAuthWebService/DssAuthWebService.asmx";
 

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
-/** Shared reading of SOAP 1.1 envelopes and the common types of MS-WSUSSS 2.2.4. */
+/** Shared reading of SOAP 1.1 and 1.2 envelopes and the common types of MS-WSUSSS 2.2.4. */
 final class SoapInput {
 
     /** Longest array accepted in any message (real revision lists reach tens of thousands). */
@@ -24,24 +24,45 @@ final class SoapInput {
     }
 
     /**
-     * Opens the envelope and stands on the body's first element. A {@code soap:Fault} there is read and thrown.
+     * Opens a SOAP 1.1 or 1.2 envelope and stands on the body's first element. A Fault there is read and thrown.
      */
     static StaxCursor body(InputStream in, XmlLimits limits) throws XMLStreamException, SoapFormatException,
             SoapFaultException {
+        return open(in, limits, null).cursor();
+    }
+
+    /** An opened envelope: the cursor on the body's first element and the envelope's SOAP version. */
+    record Opened(StaxCursor cursor, SoapVersion version) {
+    }
+
+    /**
+     * Opens the envelope and stands on the body's first element. A Fault there is read and thrown.
+     *
+     * @param expected the version the envelope must have, or null for either
+     * @throws SoapFormatException for another root, another version than {@code expected}, no or an empty Body
+     */
+    static Opened open(InputStream in, XmlLimits limits, SoapVersion expected) throws XMLStreamException,
+            SoapFormatException, SoapFaultException {
         XMLStreamReader reader = SafeXml.reader(in, limits);
         StaxCursor c = new StaxCursor(reader);
         c.root();
-        if (!c.is(Soap.NS_ENVELOPE, "Envelope")) {
-            throw new SoapFormatException("not a SOAP 1.1 envelope: root is {" + c.namespace() + "}" + c.name());
+        SoapVersion version = c.name().equals("Envelope") ? SoapVersion.ofEnvelope(c.namespace()) : null;
+        if (version == null) {
+            throw new SoapFormatException("not a SOAP envelope: root is {" + c.namespace() + "}" + c.name());
         }
+        if (expected != null && version != expected) {
+            throw new SoapFormatException("a " + (version == SoapVersion.SOAP_12 ? "SOAP 1.2" : "SOAP 1.1")
+                    + " envelope sent with the content type of " + (expected == SoapVersion.SOAP_12 ? "SOAP 1.2" : "SOAP 1.1"));
+        }
+        String ns = version.envelopeNamespace();
         while (true) {
             if (!c.nextChild()) {
                 throw new SoapFormatException("SOAP envelope has no Body");
             }
-            if (c.is(Soap.NS_ENVELOPE, "Body")) {
+            if (c.is(ns, "Body")) {
                 break;
             }
-            if (c.is(Soap.NS_ENVELOPE, "Header")) {
+            if (c.is(ns, "Header")) {
                 c.skip();
                 continue;
             }
@@ -50,10 +71,10 @@ final class SoapInput {
         if (!c.nextChild()) {
             throw new SoapFormatException("SOAP Body is empty");
         }
-        if (c.is(Soap.NS_ENVELOPE, "Fault")) {
+        if (c.is(ns, "Fault")) {
             throw new SoapFaultException(fault(c));
         }
-        return c;
+        return new Opened(c, version);
     }
 
     private static SoapFault fault(StaxCursor c) throws XMLStreamException {
@@ -68,8 +89,26 @@ final class SoapInput {
             switch (c.name()) {
                 case "faultcode" -> code = c.text().trim();
                 case "faultstring" -> string = c.text();
-                case "faultactor" -> actor = c.text();
-                case "detail" -> {
+                case "faultactor", "Node" -> actor = c.text();
+                case "Code" -> {
+                    while (c.nextChild()) {
+                        if (c.name().equals("Value") && code == null) {
+                            code = c.text().trim();
+                        } else {
+                            c.skip();
+                        }
+                    }
+                }
+                case "Reason" -> {
+                    while (c.nextChild()) {
+                        if (c.name().equals("Text") && string == null) {
+                            string = c.text();
+                        } else {
+                            c.skip();
+                        }
+                    }
+                }
+                case "detail", "Detail" -> {
                     while (c.nextChild()) {
                         switch (c.name()) {
                             case "ErrorCode" -> errorCode = c.text().trim();

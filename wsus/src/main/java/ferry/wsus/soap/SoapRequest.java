@@ -64,4 +64,50 @@ public sealed interface SoapRequest {
             return Operation.GET_UPDATE_DECRYPTION_DATA;
         }
     }
+
+    /**
+     * GetDeployments (3.1.4.10), asked by a replica DSS.
+     *
+     * @param deploymentAnchor the anchor of the last GetDeployments, or null on the first call
+     * @param syncAnchor       the anchor of the last GetRevisionIdList, or null when absent (a fault)
+     */
+    record GetDeployments(Cookie cookie, String deploymentAnchor, String syncAnchor) implements SoapRequest {
+        public Operation operation() {
+            return Operation.GET_DEPLOYMENTS;
+        }
+    }
+
+    /** DownloadFiles (3.1.4.11); fileDigests (base64 SHA-1, as sent) null when absent. */
+    record DownloadFiles(Cookie cookie, List<String> fileDigests) implements SoapRequest {
+        public DownloadFiles {
+            fileDigests = fileDigests == null ? null : List.copyOf(fileDigests);
+        }
+
+        public Operation operation() {
+            return Operation.DOWNLOAD_FILES;
+        }
+    }
+
+    /** Ping (3.1.4.12): unused by the protocol, ignored by the server. */
+    record Ping() implements SoapRequest {
+        public Operation operation() {
+            return Operation.PING;
+        }
+    }
+
+    /**
+     * A Reporting Web Service call (GetRollupConfiguration, RollupDownstreamServers, RollupComputers,
+     * GetOutOfSyncComputers, RollupComputerStatus; 3.1.4.13-17). Its cookie is the fixed reporting cookie and its
+     * content is not kept, so only the operation and how many items its array held are read.
+     *
+     * @param items the number of elements in the request's array parameter (downstreamServers, computers,
+     *              lastRollupNumbers), 0 when it has none
+     */
+    record Reporting(Operation operation, int items) implements SoapRequest {
+        public Reporting {
+            if (operation.service() != Operation.Service.REPORTING) {
+                throw new IllegalArgumentException(operation + " is not a reporting operation");
+            }
+        }
+    }
 }

@@ -21,12 +21,26 @@ public final class SoapRequestReader {
     }
 
     /**
+     * Reads a SOAP 1.1 or SOAP 1.2 request.
+     *
      * @param body the request body (the caller bounds its size)
      * @throws SoapFormatException for anything but a well-formed request for one of the known operations
      */
     public static SoapRequest read(InputStream body) throws SoapFormatException {
+        return read(body, null);
+    }
+
+    /**
+     * Reads a request in one SOAP version.
+     *
+     * @param body    the request body (the caller bounds its size)
+     * @param version the version the request's Content-Type announced, or null for either
+     * @throws SoapFormatException for anything but a well-formed request of that version for one of the known
+     *                             operations; {@link SoapFormatException#parameter()} is null for an unknown operation
+     */
+    public static SoapRequest read(InputStream body, SoapVersion version) throws SoapFormatException {
         try {
-            StaxCursor c = SoapInput.body(body, XmlLimits.SOAP_REQUEST);
+            StaxCursor c = SoapInput.open(body, XmlLimits.SOAP_REQUEST, version).cursor();
             Operation op = Operation.fromElement(c.namespace(), c.name());
             if (op == null) {
                 throw new SoapFormatException("unknown operation {" + c.namespace() + "}" + c.name());
@@ -48,6 +62,14 @@ public final class SoapRequestReader {
                     Ids ids = cookieAndIds(c);
                     yield new SoapRequest.GetUpdateDecryptionData(ids.cookie, ids.ids);
                 }
+                case GET_DEPLOYMENTS -> deployments(c);
+                case DOWNLOAD_FILES -> downloadFiles(c);
+                case PING -> {
+                    c.skip();
+                    yield new SoapRequest.Ping();
+                }
+                case GET_ROLLUP_CONFIGURATION, ROLLUP_DOWNSTREAM_SERVERS, ROLLUP_COMPUTERS, GET_OUT_OF_SYNC_COMPUTERS,
+                        ROLLUP_COMPUTER_STATUS -> reporting(c, op);
             };
         } catch (XMLStreamException e) {
             throw new SoapFormatException("malformed or refused SOAP request: " + oneLine(e.getMessage()), e);
@@ -189,6 +211,63 @@ public final class SoapRequestReader {
             out.add(new IdAndDelta(SoapInput.guid(id, "filter"), SoapInput.bool(delta, "filter")));
         }
         return out;
+    }
+
+    private static SoapRequest deployments(StaxCursor c) throws XMLStreamException, SoapFormatException {
+        Cookie cookie = null;
+        String deploymentAnchor = null;
+        String syncAnchor = null;
+        while (c.nextChild()) {
+            switch (c.name()) {
+                case "cookie" -> cookie = SoapInput.cookie(c, "cookie");
+                case "deploymentAnchor" -> deploymentAnchor = c.text();
+                case "syncAnchor" -> syncAnchor = c.text();
+                default -> c.skip();
+            }
+        }
+        return new SoapRequest.GetDeployments(cookie, deploymentAnchor, syncAnchor);
+    }
+
+    /** Most digests one DownloadFiles may name (3.1.4.11.2.1); more are refused while reading. */
+    public static final int MAX_DOWNLOAD_DIGESTS = 100;
+
+    private static SoapRequest downloadFiles(StaxCursor c) throws XMLStreamException, SoapFormatException {
+        Cookie cookie = null;
+        List<String> digests = null;
+        while (c.nextChild()) {
+            switch (c.name()) {
+                case "cookie" -> cookie = SoapInput.cookie(c, "cookie");
+                case "fileDigestList" -> {
+                    digests = new ArrayList<>();
+                    while (c.nextChild()) {
+                        if (digests.size() >= MAX_DOWNLOAD_DIGESTS) {
+                            throw new SoapFormatException("fileDigestList holds more than " + MAX_DOWNLOAD_DIGESTS
+                                    + " digests", "fileDigestList", null);
+                        }
+                        digests.add(c.text().trim());
+                    }
+                }
+                default -> c.skip();
+            }
+        }
+        return new SoapRequest.DownloadFiles(cookie, digests);
+    }
+
+    /** Reads nothing the server keeps: counts the items of the array parameter, skips everything else. */
+    private static SoapRequest reporting(StaxCursor c, Operation op) throws XMLStreamException {
+        int items = 0;
+        while (c.nextChild()) {
+            switch (c.name()) {
+                case "downstreamServers", "computers", "lastRollupNumbers" -> {
+                    while (c.nextChild()) {
+                        items++;
+                        c.skip();
+                    }
+                }
+                default -> c.skip();
+            }
+        }
+        return new SoapRequest.Reporting(op, items);
     }
 
     private record Ids(Cookie cookie, List<UpdateIdentity> ids) {

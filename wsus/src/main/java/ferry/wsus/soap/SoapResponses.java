@@ -7,6 +7,7 @@ import ferry.wsus.soap.Messages.Cookie;
 import ferry.wsus.soap.Messages.FileDecryption;
 import ferry.wsus.soap.Messages.LanguageData;
 import ferry.wsus.soap.Messages.RevisionIdList;
+import ferry.wsus.soap.Messages.RollupConfiguration;
 import ferry.wsus.soap.Messages.ServerUpdateData;
 import ferry.wsus.soap.Messages.UpdateData;
 import ferry.wsus.soap.Messages.UpdateFileDecryption;
@@ -15,18 +16,26 @@ import ferry.wsus.soap.Messages.UrlData;
 import java.util.Base64;
 import java.util.List;
 
-/** Response bodies an upstream server sends (MS-WSUSSS 3.1.4), in the shapes a Windows Server 2025 WSUS uses. */
+/**
+ * Response bodies an upstream server sends (MS-WSUSSS 3.1.4), in the shapes a Windows Server 2025 WSUS uses, in
+ * SOAP 1.1 or SOAP 1.2 (the methods without a {@link SoapVersion} write SOAP 1.1).
+ */
 public final class SoapResponses {
 
     private SoapResponses() {
+    }
+
+    /** As {@link #getAuthConfig(SoapVersion, String, List)} in SOAP 1.1. */
+    public static byte[] getAuthConfig(String lastChange, List<AuthPlugIn> plugIns) {
+        return getAuthConfig(SoapVersion.SOAP_11, lastChange, plugIns);
     }
 
     /**
      * GetAuthConfigResponse (3.1.4.1): LastChange, then AuthInfo with the plug-ins. Each carries an empty
      * Parameter element as real servers send it (the spec says to leave it out; receivers ignore it either way).
      */
-    public static byte[] getAuthConfig(String lastChange, List<AuthPlugIn> plugIns) {
-        SoapWriter w = result(Operation.GET_AUTH_CONFIG).element("LastChange", lastChange).start("AuthInfo");
+    public static byte[] getAuthConfig(SoapVersion v, String lastChange, List<AuthPlugIn> plugIns) {
+        SoapWriter w = result(v, Operation.GET_AUTH_CONFIG).element("LastChange", lastChange).start("AuthInfo");
         for (AuthPlugIn p : plugIns) {
             w.start("AuthPlugInInfo").element("PlugInID", p.plugInId()).element("ServiceUrl", p.serviceUrl())
                     .empty("Parameter").end();
@@ -34,21 +43,36 @@ public final class SoapResponses {
         return w.end().end().end().finish();
     }
 
-    /** GetAuthorizationCookieResponse (3.1.4.2). */
+    /** As {@link #getAuthorizationCookie(SoapVersion, AuthorizationCookie)} in SOAP 1.1. */
     public static byte[] getAuthorizationCookie(AuthorizationCookie cookie) {
-        return result(Operation.GET_AUTHORIZATION_COOKIE).element("PlugInId", cookie.plugInId())
+        return getAuthorizationCookie(SoapVersion.SOAP_11, cookie);
+    }
+
+    /** GetAuthorizationCookieResponse (3.1.4.2). */
+    public static byte[] getAuthorizationCookie(SoapVersion v, AuthorizationCookie cookie) {
+        return result(v, Operation.GET_AUTHORIZATION_COOKIE).element("PlugInId", cookie.plugInId())
                 .element("CookieData", cookie.cookieData()).end().end().finish();
     }
 
-    /** GetCookieResponse (3.1.4.3). */
+    /** As {@link #getCookie(SoapVersion, Cookie)} in SOAP 1.1. */
     public static byte[] getCookie(Cookie cookie) {
-        return result(Operation.GET_COOKIE).element("Expiration", cookie.expiration())
+        return getCookie(SoapVersion.SOAP_11, cookie);
+    }
+
+    /** GetCookieResponse (3.1.4.3). */
+    public static byte[] getCookie(SoapVersion v, Cookie cookie) {
+        return result(v, Operation.GET_COOKIE).element("Expiration", cookie.expiration())
                 .element("EncryptedData", cookie.encryptedData()).end().end().finish();
     }
 
-    /** GetConfigDataResponse (3.1.4.4), fields in schema order. */
+    /** As {@link #getConfigData(SoapVersion, ConfigData)} in SOAP 1.1. */
     public static byte[] getConfigData(ConfigData c) {
-        SoapWriter w = result(Operation.GET_CONFIG_DATA)
+        return getConfigData(SoapVersion.SOAP_11, c);
+    }
+
+    /** GetConfigDataResponse (3.1.4.4), fields in schema order. */
+    public static byte[] getConfigData(SoapVersion v, ConfigData c) {
+        SoapWriter w = result(v, Operation.GET_CONFIG_DATA)
                 .element("CatalogOnlySync", c.catalogOnlySync())
                 .element("LazySync", c.lazySync())
                 .element("ServerHostsPsfFiles", c.serverHostsPsfFiles())
@@ -73,18 +97,28 @@ public final class SoapResponses {
                 .end().end().finish();
     }
 
-    /** GetRevisionIdListResponse (3.1.4.5): Anchor, then NewRevisions (empty element when none). */
+    /** As {@link #getRevisionIdList(SoapVersion, RevisionIdList)} in SOAP 1.1. */
     public static byte[] getRevisionIdList(RevisionIdList list) {
-        return result(Operation.GET_REVISION_ID_LIST).element("Anchor", list.anchor())
+        return getRevisionIdList(SoapVersion.SOAP_11, list);
+    }
+
+    /** GetRevisionIdListResponse (3.1.4.5): Anchor, then NewRevisions (empty element when none). */
+    public static byte[] getRevisionIdList(SoapVersion v, RevisionIdList list) {
+        return result(v, Operation.GET_REVISION_ID_LIST).element("Anchor", list.anchor())
                 .identities("NewRevisions", list.newRevisions()).end().end().finish();
+    }
+
+    /** As {@link #getUpdateData(SoapVersion, ServerUpdateData)} in SOAP 1.1. */
+    public static byte[] getUpdateData(ServerUpdateData data) {
+        return getUpdateData(SoapVersion.SOAP_11, data);
     }
 
     /**
      * GetUpdateDataResponse (3.1.4.6): per update Id, XmlUpdateBlob, FileDigestList (only when there are files),
-     * XmlUpdateBlobCompressed; then fileUrls with FileDigest, MUUrl (left out when unknown), UssUrl.
+     * XmlUpdateBlobCompressed; then fileUrls with FileDigest, MUUrl and UssUrl, each present (empty when unknown).
      */
-    public static byte[] getUpdateData(ServerUpdateData data) {
-        SoapWriter w = result(Operation.GET_UPDATE_DATA).start("updates");
+    public static byte[] getUpdateData(SoapVersion v, ServerUpdateData data) {
+        SoapWriter w = result(v, Operation.GET_UPDATE_DATA).start("updates");
         for (UpdateData u : data.updates()) {
             w.start("ServerSyncUpdateData").identity("Id", u.id());
             w.element("XmlUpdateBlob", u.xmlUpdateBlob());
@@ -107,7 +141,7 @@ public final class SoapResponses {
             w.start("fileUrls");
             for (UrlData url : data.fileUrls()) {
                 w.start("ServerSyncUrlData").element("FileDigest", url.fileDigest())
-                        .element("MUUrl", emptyToNull(url.muUrl())).element("UssUrl", url.ussUrl() == null ? "" : url.ussUrl())
+                        .element("MUUrl", url.muUrl() == null ? "" : url.muUrl()).element("UssUrl", url.ussUrl() == null ? "" : url.ussUrl())
                         .end();
             }
             w.end();
@@ -115,9 +149,14 @@ public final class SoapResponses {
         return w.end().end().finish();
     }
 
-    /** GetUpdateDecryptionDataResponse (3.1.4.18). */
+    /** As {@link #getUpdateDecryptionData(SoapVersion, List)} in SOAP 1.1. */
     public static byte[] getUpdateDecryptionData(List<UpdateFileDecryption> data) {
-        SoapWriter w = result(Operation.GET_UPDATE_DECRYPTION_DATA).start("UpdateFileDecryptionData");
+        return getUpdateDecryptionData(SoapVersion.SOAP_11, data);
+    }
+
+    /** GetUpdateDecryptionDataResponse (3.1.4.18). */
+    public static byte[] getUpdateDecryptionData(SoapVersion v, List<UpdateFileDecryption> data) {
+        SoapWriter w = result(v, Operation.GET_UPDATE_DECRYPTION_DATA).start("UpdateFileDecryptionData");
         for (UpdateFileDecryption u : data) {
             w.start("ServerSyncUpdateFileDecryption").identity("UpdateId", u.updateId()).start("FileDecryptionData");
             for (FileDecryption f : u.files()) {
@@ -129,13 +168,35 @@ public final class SoapResponses {
         return w.end().end().end().finish();
     }
 
-    /** A SOAP 1.1 fault with the MS-WSUSSS detail (2.2.9.1); sent with HTTP status 500. */
+    /** As {@link #fault(SoapVersion, SoapFault)} in SOAP 1.1. */
     public static byte[] fault(SoapFault f) {
-        SoapWriter w = new SoapWriter(true).prefixed("Fault")
-                .element("faultcode", f.faultCode()).element("faultstring", f.faultString())
-                .element("faultactor", f.faultActor())
-                .start("detail")
-                .element("ErrorCode", f.errorCode())
+        return fault(SoapVersion.SOAP_11, f);
+    }
+
+    /**
+     * A fault with the MS-WSUSSS detail, sent with HTTP status 500. SOAP 1.1 (2.2.9.1): faultcode, faultstring,
+     * faultactor and an unqualified {@code detail}. SOAP 1.2 (2.2.9.2): Code/Value ({@code soap:Sender} for
+     * {@code soap:Client}, {@code soap:Receiver} for {@code soap:Server}), Reason/Text, Node, and a {@code Detail}
+     * element with no namespace, as the specification requires (distinct from the SOAP 1.2 Detail).
+     */
+    public static byte[] fault(SoapVersion v, SoapFault f) {
+        SoapWriter w = new SoapWriter(v, true).prefixed("Fault");
+        if (v == SoapVersion.SOAP_11) {
+            w.element("faultcode", f.faultCode()).element("faultstring", f.faultString())
+                    .element("faultactor", f.faultActor())
+                    .start("detail");
+        } else {
+            String code = "soap:Client".equals(f.faultCode()) ? "soap:Sender"
+                    : "soap:Server".equals(f.faultCode()) ? "soap:Receiver" : f.faultCode();
+            w.prefixed("Code").prefixedElement("Value", code).end()
+                    .prefixed("Reason").prefixed("Text").attribute("xml", "http://www.w3.org/XML/1998/namespace", "lang", "en")
+                    .text(f.faultString()).end().end();
+            if (f.faultActor() != null) {
+                w.prefixedElement("Node", f.faultActor());
+            }
+            w.start("Detail");
+        }
+        w.element("ErrorCode", f.errorCode())
                 .element("Message", f.message() == null ? "" : f.message())
                 .element("ID", f.id())
                 .element("Method", f.method())
@@ -143,11 +204,48 @@ public final class SoapResponses {
         return w.end().finish();
     }
 
-    private static SoapWriter result(Operation op) {
-        return new SoapWriter(true).operation(op.responseElement(), op.namespace()).start(op.resultElement());
+    /**
+     * GetDeploymentsResponse (3.1.4.10): Anchor, then Groups, Deployments, DeadDeployments, HiddenUpdates and
+     * AcceptedEulas, each present and, in this server, empty: the store holds no approvals yet.
+     */
+    public static byte[] getDeployments(SoapVersion v, String anchor) {
+        return result(v, Operation.GET_DEPLOYMENTS).element("Anchor", anchor).empty("Groups").empty("Deployments")
+                .empty("DeadDeployments").empty("HiddenUpdates").empty("AcceptedEulas").end().end().finish();
     }
 
-    private static String emptyToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
+    /** A response element with no content: DownloadFilesResponse (3.1.4.11), PingResponse, RollupDownstreamServersResponse (3.1.4.14). */
+    public static byte[] empty(SoapVersion v, Operation op) {
+        return new SoapWriter(v, true).operation(op.responseElement(), op.namespace()).end().finish();
+    }
+
+    /** GetRollupConfigurationResponse (3.1.4.13), fields in schema order. */
+    public static byte[] getRollupConfiguration(SoapVersion v, RollupConfiguration c) {
+        return result(v, Operation.GET_ROLLUP_CONFIGURATION)
+                .element("DoDetailedRollup", c.doDetailedRollup())
+                .element("RollupResetGuid", c.rollupResetGuid())
+                .element("ServerId", c.serverId())
+                .element("RollupDownstreamServersMaxBatchSize", c.rollupDownstreamServersMaxBatchSize())
+                .element("RollupComputersMaxBatchSize", c.rollupComputersMaxBatchSize())
+                .element("GetOutOfSyncComputersMaxBatchSize", c.getOutOfSyncComputersMaxBatchSize())
+                .element("RollupComputerStatusMaxBatchSize", c.rollupComputerStatusMaxBatchSize())
+                .end().end().finish();
+    }
+
+    /**
+     * The response of RollupComputers (3.1.4.15, an empty ArrayOfChangedComputer) or GetOutOfSyncComputers
+     * (3.1.4.16, an empty ArrayOfString: no computer is out of step, so none is asked for).
+     */
+    public static byte[] emptyResult(SoapVersion v, Operation op) {
+        return new SoapWriter(v, true).operation(op.responseElement(), op.namespace()).empty(op.resultElement())
+                .end().finish();
+    }
+
+    /** RollupComputerStatusResponse (3.1.4.17): whether the status was received and processed. */
+    public static byte[] rollupComputerStatus(SoapVersion v, boolean processed) {
+        return result(v, Operation.ROLLUP_COMPUTER_STATUS).text(Boolean.toString(processed)).end().end().finish();
+    }
+
+    private static SoapWriter result(SoapVersion v, Operation op) {
+        return new SoapWriter(v, true).operation(op.responseElement(), op.namespace()).start(op.resultElement());
     }
 }

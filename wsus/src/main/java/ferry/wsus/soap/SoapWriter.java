@@ -9,7 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.List;
 
 /**
- * Builds one SOAP 1.1 message in the shape real WSUS servers use: UTF-8 declaration, {@code soap:Envelope}
+ * Builds one SOAP 1.1 or 1.2 message in the shape real WSUS servers use: UTF-8 declaration, {@code soap:Envelope}
  * (declaring xsi and xsd on responses), {@code soap:Body}, and the operation element with its namespace as the
  * default namespace so children are written unprefixed.
  */
@@ -17,18 +17,25 @@ final class SoapWriter {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
     private final XMLStreamWriter w;
+    private final SoapVersion version;
 
     SoapWriter(boolean declareSchemaNamespaces) {
+        this(SoapVersion.SOAP_11, declareSchemaNamespaces);
+    }
+
+    SoapWriter(SoapVersion version, boolean declareSchemaNamespaces) {
+        this.version = version;
+        String ns = version.envelopeNamespace();
         try {
             w = SafeXml.writer(out);
             w.writeStartDocument("utf-8", "1.0");
-            w.writeStartElement("soap", "Envelope", Soap.NS_ENVELOPE);
-            w.writeNamespace("soap", Soap.NS_ENVELOPE);
+            w.writeStartElement("soap", "Envelope", ns);
+            w.writeNamespace("soap", ns);
             if (declareSchemaNamespaces) {
                 w.writeNamespace("xsi", Soap.NS_XSI);
                 w.writeNamespace("xsd", Soap.NS_XSD);
             }
-            w.writeStartElement("soap", "Body", Soap.NS_ENVELOPE);
+            w.writeStartElement("soap", "Body", ns);
         } catch (XMLStreamException e) {
             throw new IllegalStateException(e);
         }
@@ -45,9 +52,27 @@ final class SoapWriter {
         return this;
     }
 
+    /** Starts an element of the envelope's namespace ({@code soap:} prefix). */
     SoapWriter prefixed(String localName) {
         try {
-            w.writeStartElement("soap", localName, Soap.NS_ENVELOPE);
+            w.writeStartElement("soap", localName, version.envelopeNamespace());
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    /** {@code <soap:name>text</soap:name>} in the envelope's namespace. */
+    SoapWriter prefixedElement(String localName, String text) {
+        prefixed(localName);
+        text(text);
+        return end();
+    }
+
+    /** An attribute on the element just started. */
+    SoapWriter attribute(String prefix, String namespace, String localName, String value) {
+        try {
+            w.writeAttribute(prefix, namespace, localName, value);
         } catch (XMLStreamException e) {
             throw new IllegalStateException(e);
         }

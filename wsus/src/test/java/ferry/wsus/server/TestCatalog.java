@@ -19,6 +19,17 @@ final class TestCatalog implements UpdateCatalog {
 
     private final Map<UpdateIdentity, UpdateDocument> docs = new TreeMap<>();
     private final Map<UpdateIdentity, List<CatalogFile>> files = new ConcurrentHashMap<>();
+    private volatile ContentCoverage coverage = ContentCoverage.ALL;
+
+    TestCatalog coverage(ContentCoverage c) {
+        coverage = c;
+        return this;
+    }
+
+    @Override
+    public ContentCoverage contentCoverage() {
+        return coverage;
+    }
 
     TestCatalog add(String xml) throws Exception {
         UpdateDocument doc = UpdateDocument.parse(xml);
@@ -32,6 +43,12 @@ final class TestCatalog implements UpdateCatalog {
 
     TestCatalog file(UpdateIdentity id, CatalogFile file) {
         files.computeIfAbsent(id, k -> new ArrayList<>()).add(file);
+        return this;
+    }
+
+    /** Replaces the files of a revision. */
+    TestCatalog files(UpdateIdentity id, List<CatalogFile> list) {
+        files.put(id, new ArrayList<>(list));
         return this;
     }
 

@@ -12,7 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * request, or {@link SoapFormatException} with a message; anything else (NullPointerException,
  * IllegalStateException, OutOfMemoryError, StackOverflowError, ...) is a finding. Seeds:
  * {@code SoapRequestFuzzTestInputs/request/}, the request bodies recorded from a real WSUS
- * ({@code wsus-real/exchanges/}).
+ * ({@code wsus-real/exchanges/}), and {@code ferry-*.xml}: the request shapes without a recording (SOAP 1.2
+ * envelopes, GetDeployments, DownloadFiles, Ping and the Reporting Web Service operations), written from
+ * MS-WSUSSS 3.1.4.10-17.
  */
 class SoapRequestFuzzTest {
 
