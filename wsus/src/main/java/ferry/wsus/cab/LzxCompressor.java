@@ -1,0 +1,451 @@
+package ferry.wsus.cab;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * LZX compression as a Microsoft Cabinet folder carries it ([MS-CAB] 2.3 typeCompress LZX; bitstream as in
+ * [MS-PATCH] 2 "LZXD", without its delta/reference-data extensions), with the 2 MiB window that real WSUS servers
+ * use for {@code XmlUpdateBlobCompressed} (MS-WSUSSS 3.1.4.6.3.3; recorded cabinets have typeCompress 0x1503).
+ *
+ * <p>The output is one compressed chunk per 32 KiB of input, each ending on a 16-bit boundary ([MS-PATCH] 2.2.1:
+ * the bitstream is padded with up to 15 zero bits after every 32 KiB), so chunk {@code i} becomes CFDATA block
+ * {@code i}. The stream starts with the 1-bit E8-translation header, written as 0 (no translation; [MS-PATCH]
+ * 2.2.2 "Header"). Each chunk holds exactly one block ([MS-PATCH] 2.3): a verbatim block (type 1) from an LZ77
+ * parse with hash chains and one-step lazy matching, or an uncompressed block (type 3) when that is smaller, so
+ * incompressible input grows by a few bytes per chunk only. Aligned-offset blocks (type 2) are not produced.
+ * Matches never cross a chunk boundary: decoders (libmspack's among them) decode each chunk to exactly its
+ * output size.
+ */
+final class LzxCompressor {
+
+    /** Window size exponent: 2^21 bytes. */
+    static final int WINDOW_BITS = 21;
+    /** Uncompressed bytes per chunk (and per CFDATA block). */
+    static final int CHUNK_SIZE = 32768;
+
+    private static final int WINDOW_SIZE = 1 << WINDOW_BITS;
+    /** [MS-PATCH] 2.1: 50 position slots for a 2^21 window. */
+    private static final int POSITION_SLOTS = 50;
+    private static final int MAIN_TREE_SIZE = 256 + 8 * POSITION_SLOTS;
+    private static final int LENGTH_TREE_SIZE = 249;
+    private static final int PRETREE_SIZE = 20;
+    private static final int MAX_CODE_LENGTH = 16;
+    /** Pretree lengths travel in 4 bits. */
+    private static final int MAX_PRETREE_LENGTH = 15;
+    private static final int MAX_MATCH = 257;
+    /** Shortest match the parser emits (the format allows 2; a 2-byte match rarely beats two literals). */
+    private static final int MIN_PARSE_MATCH = 3;
+    /** [MS-PATCH] 2.1: the largest match offset is the window size minus 3. */
+    private static final int MAX_OFFSET = WINDOW_SIZE - 3;
+    private static final int BLOCK_VERBATIM = 1;
+    private static final int BLOCK_UNCOMPRESSED = 3;
+
+    private static final int HASH_BITS = 16;
+    /** Chain candidates examined per position: the speed/ratio trade-off (bench/lzx.sh). */
+    private static final int MAX_CHAIN = 48;
+    /** A match this long is taken at once, without looking for a better one one byte later. */
+    private static final int NICE_LENGTH = 96;
+
+    /** Position slot bases and footer bit counts ([MS-PATCH] 2.1, the position slot table). */
+    private static final int[] POSITION_BASE = new int[POSITION_SLOTS];
+    private static final int[] FOOTER_BITS = new int[POSITION_SLOTS];
+
+    static {
+        for (int s = 0; s < POSITION_SLOTS; s++) {
+            FOOTER_BITS[s] = s < 4 ? 0 : s < 36 ? s / 2 - 1 : 17;
+            POSITION_BASE[s] = s == 0 ? 0 : POSITION_BASE[s - 1] + (1 << FOOTER_BITS[s - 1]);
+        }
+    }
+
+    private final byte[] data;
+    private final int[] head = new int[1 << HASH_BITS];
+    private final int[] prev;
+    private final int chainMask;
+    private int insertedUpTo;
+
+    // repeated offsets R0..R2 ([MS-PATCH] 2.3.2.2: all start at 1)
+    private int r0 = 1;
+    private int r1 = 1;
+    private int r2 = 1;
+    // the previous block's tree lengths, against which the next trees are delta-coded (all 0 at the start)
+    private int[] mainPrevious = new int[MAIN_TREE_SIZE];
+    private int[] lengthPrevious = new int[LENGTH_TREE_SIZE];
+
+    // tokens of the chunk being encoded
+    private int tokenCount;
+    private int[] tokenMain = new int[CHUNK_SIZE];
+    private int[] tokenLength = new int[CHUNK_SIZE];
+    private int[] tokenFooter = new int[CHUNK_SIZE];
+
+    private LzxCompressor(byte[] data) {
+        this.data = data;
+        int chain = Integer.highestOneBit(Math.max(1, Math.min(data.length, WINDOW_SIZE)) - 1) << 1;
+        chain = Math.max(chain, 1);
+        this.prev = new int[chain];
+        this.chainMask = chain - 1;
+        java.util.Arrays.fill(head, -1);
+    }
+
+    /**
+     * Compresses {@code data} into LZX chunks.
+     *
+     * @return one chunk per started 32 KiB of input (one chunk holding only the stream header for empty input);
+     *         each chunk at most 32 KiB + 24 bytes
+     */
+    static List<byte[]> compress(byte[] data) {
+        return new LzxCompressor(data).run();
+    }
+
+    private List<byte[]> run() {
+        List<byte[]> chunks = new ArrayList<>();
+        if (data.length == 0) {
+            LzxBitWriter w = new LzxBitWriter(2);
+            w.bits(0, 1); // E8 translation header: off
+            w.align();
+            chunks.add(w.toByteArray());
+            return chunks;
+        }
+        for (int start = 0; start < data.length; start += CHUNK_SIZE) {
+            int end = Math.min(data.length, start + CHUNK_SIZE);
+            int savedR0 = r0;
+            int savedR1 = r1;
+            int savedR2 = r2;
+            parse(start, end);
+
+            LzxBitWriter verbatim = new LzxBitWriter((end - start) / 2);
+            if (start == 0) {
+                verbatim.bits(0, 1);
+            }
+            int[][] trees = writeVerbatim(verbatim, end - start);
+            verbatim.align();
+
+            LzxBitWriter stored = new LzxBitWriter(end - start + 24);
+            if (start == 0) {
+                stored.bits(0, 1);
+            }
+            writeUncompressed(stored, start, end, savedR0, savedR1, savedR2);
+            stored.align();
+
+            if (stored.bitLength() < verbatim.bitLength()) {
+                r0 = savedR0;
+                r1 = savedR1;
+                r2 = savedR2;
+                chunks.add(stored.toByteArray());
+            } else {
+                mainPrevious = trees[0];
+                lengthPrevious = trees[1];
+                chunks.add(verbatim.toByteArray());
+            }
+        }
+        return chunks;
+    }
+
+    // ---- LZ77 parse -------------------------------------------------------------------------------------
+
+    private void parse(int start, int end) {
+        tokenCount = 0;
+        int pos = start;
+        long cur = best(pos, end);
+        while (pos < end) {
+            int len = length(cur);
+            if (len == 0) {
+                literal(pos);
+                pos++;
+                cur = best(pos, end);
+                continue;
+            }
+            if (len < NICE_LENGTH && pos + 1 < end) {
+                long next = best(pos + 1, end);
+                if (gain(next) > gain(cur)) {
+                    literal(pos);
+                    pos++;
+                    cur = next;
+                    continue;
+                }
+            }
+            match(len, offset(cur));
+            pos += len;
+            cur = best(pos, end);
+        }
+    }
+
+    /**
+     * The best match at {@code pos} not extending past {@code end}: a repeated offset (R0..R2) or the best
+     * hash-chain candidate, whichever saves more estimated bits. Packed as length (high) and offset (low 32);
+     * 0 when none is worth taking.
+     */
+    private long best(int pos, int end) {
+        insertUpTo(pos);
+        int limit = Math.min(MAX_MATCH, end - pos);
+        if (limit < MIN_PARSE_MATCH) {
+            return 0;
+        }
+        long bestPacked = 0;
+        int bestGain = 0;
+        int[] repeats = {r0, r1, r2};
+        for (int r : repeats) {
+            if (r <= pos) {
+                int len = matchLength(pos - r, pos, limit);
+                if (len >= MIN_PARSE_MATCH) {
+                    int g = gain(len, r);
+                    if (g > bestGain) {
+                        bestGain = g;
+                        bestPacked = pack(len, r);
+                    }
+                }
+            }
+        }
+        if (pos + 2 >= data.length) {
+            return bestPacked;
+        }
+        int candidate = head[hash(pos)];
+        int chain = MAX_CHAIN;
+        int bestLen = MIN_PARSE_MATCH - 1;
+        while (candidate >= 0 && chain-- > 0) {
+            int distance = pos - candidate;
+            if (distance > MAX_OFFSET || distance > chainMask) {
+                break;
+            }
+            if (data[candidate + bestLen] == data[pos + bestLen] && data[candidate] == data[pos]) {
+                int len = matchLength(candidate, pos, limit);
+                if (len > bestLen) {
+                    bestLen = len;
+                    int g = gain(len, distance);
+                    if (g > bestGain) {
+                        bestGain = g;
+                        bestPacked = pack(len, distance);
+                    }
+                    if (len >= limit) {
+                        break;
+                    }
+                }
+            }
+            candidate = prev[candidate & chainMask];
+        }
+        return bestPacked;
+    }
+
+    private int matchLength(int from, int pos, int limit) {
+        int n = 0;
+        while (n < limit && data[from + n] == data[pos + n]) {
+            n++;
+        }
+        return n;
+    }
+
+    private void insertUpTo(int pos) {
+        int last = Math.min(pos, data.length - 2);
+        for (int p = insertedUpTo; p < last; p++) {
+            int h = hash(p);
+            prev[p & chainMask] = head[h];
+            head[h] = p;
+        }
+        insertedUpTo = Math.max(insertedUpTo, last);
+    }
+
+    private int hash(int p) {
+        int v = (data[p] & 0xFF) << 16 | (data[p + 1] & 0xFF) << 8 | data[p + 2] & 0xFF;
+        return v * 0x9E3779B1 >>> 32 - HASH_BITS;
+    }
+
+    private int gain(long packed) {
+        return length(packed) == 0 ? 0 : gain(length(packed), offset(packed));
+    }
+
+    /**
+     * Rough bits saved by a match over literals: about 6 bits per byte of the (mostly UTF-16) text, minus the
+     * main element and, for a new offset, its footer bits.
+     */
+    private int gain(int len, int offset) {
+        boolean repeat = offset == r0 || offset == r1 || offset == r2;
+        return repeat ? len * 6 - 8 : len * 6 - 10 - FOOTER_BITS[slot(offset + 2)];
+    }
+
+    private static long pack(int len, int offset) {
+        return (long) len << 32 | offset & 0xFFFFFFFFL;
+    }
+
+    private static int length(long packed) {
+        return (int) (packed >>> 32);
+    }
+
+    private static int offset(long packed) {
+        return (int) packed;
+    }
+
+    // ---- tokens -----------------------------------------------------------------------------------------
+
+    private void literal(int pos) {
+        tokenMain[tokenCount] = data[pos] & 0xFF;
+        tokenLength[tokenCount] = -1;
+        tokenFooter[tokenCount] = 0;
+        tokenCount++;
+    }
+
+    /**
+     * A match as [MS-PATCH] 2.3.2.2 encodes it: the formatted offset is 0..2 for R0..R2, else offset + 2; the
+     * main element is 256 + slot * 8 + min(length - 2, 7); lengths over 8 add a length-tree element.
+     */
+    private void match(int len, int offset) {
+        int formatted;
+        if (offset == r0) {
+            formatted = 0;
+        } else if (offset == r1) {
+            formatted = 1;
+            r1 = r0;
+            r0 = offset;
+        } else if (offset == r2) {
+            formatted = 2;
+            r2 = r0;
+            r0 = offset;
+        } else {
+            formatted = offset + 2;
+            r2 = r1;
+            r1 = r0;
+            r0 = offset;
+        }
+        int slot = slot(formatted);
+        int header = Math.min(len - 2, 7);
+        tokenMain[tokenCount] = 256 + slot * 8 + header;
+        tokenLength[tokenCount] = header == 7 ? len - 9 : -1;
+        tokenFooter[tokenCount] = formatted - POSITION_BASE[slot];
+        tokenCount++;
+    }
+
+    private static int slot(int formatted) {
+        int lo = 0;
+        int hi = POSITION_SLOTS - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (POSITION_BASE[mid] <= formatted) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    // ---- blocks -----------------------------------------------------------------------------------------
+
+    /** Block header ([MS-PATCH] 2.3.1): 3-bit type, then the 24-bit uncompressed size, high byte first. */
+    private static void blockHeader(LzxBitWriter w, int type, int size) {
+        w.bits(type, 3);
+        w.bits(size >>> 16 & 0xFF, 8);
+        w.bits(size >>> 8 & 0xFF, 8);
+        w.bits(size & 0xFF, 8);
+    }
+
+    /**
+     * Verbatim block ([MS-PATCH] 2.3.2.2): the main tree's first 256 lengths and its remaining lengths, then the
+     * length tree's lengths, each through its own pretree; then the tokens.
+     *
+     * @return the main and length tree lengths used
+     */
+    private int[][] writeVerbatim(LzxBitWriter w, int size) {
+        int[] mainFreq = new int[MAIN_TREE_SIZE];
+        int[] lengthFreq = new int[LENGTH_TREE_SIZE];
+        for (int i = 0; i < tokenCount; i++) {
+            mainFreq[tokenMain[i]]++;
+            if (tokenLength[i] >= 0) {
+                lengthFreq[tokenLength[i]]++;
+            }
+        }
+        int[] mainLengths = LzxHuffman.lengths(mainFreq, MAX_CODE_LENGTH);
+        int[] lengthLengths = LzxHuffman.lengths(lengthFreq, MAX_CODE_LENGTH);
+        int[] mainCodes = LzxHuffman.codes(mainLengths);
+        int[] lengthCodes = LzxHuffman.codes(lengthLengths);
+
+        blockHeader(w, BLOCK_VERBATIM, size);
+        writeTreeLengths(w, mainLengths, mainPrevious, 0, 256);
+        writeTreeLengths(w, mainLengths, mainPrevious, 256, MAIN_TREE_SIZE);
+        writeTreeLengths(w, lengthLengths, lengthPrevious, 0, LENGTH_TREE_SIZE);
+        for (int i = 0; i < tokenCount; i++) {
+            int m = tokenMain[i];
+            w.bits(mainCodes[m], mainLengths[m]);
+            if (m >= 256) {
+                int l = tokenLength[i];
+                if (l >= 0) {
+                    w.bits(lengthCodes[l], lengthLengths[l]);
+                }
+                w.bits(tokenFooter[i], FOOTER_BITS[(m - 256) >>> 3]);
+            }
+        }
+        return new int[][] {mainLengths, lengthLengths};
+    }
+
+    /**
+     * Uncompressed block ([MS-PATCH] 2.3.2.1): header, 1..16 bits of padding to a 16-bit boundary, R0..R2 as
+     * 32-bit little-endian values, the bytes, and one padding byte when their count is odd.
+     */
+    private void writeUncompressed(LzxBitWriter w, int start, int end, int rep0, int rep1, int rep2) {
+        blockHeader(w, BLOCK_UNCOMPRESSED, end - start);
+        if (w.aligned()) {
+            w.bits(0, 16);
+        } else {
+            w.align();
+        }
+        w.int32le(rep0);
+        w.int32le(rep1);
+        w.int32le(rep2);
+        w.bytes(data, start, end - start);
+        if ((end - start) % 2 != 0) {
+            w.bytes(new byte[1], 0, 1);
+        }
+    }
+
+    /**
+     * Tree lengths {@code [from, to)} through a pretree ([MS-PATCH] 2.2.2, 2.3.2.2): 20 pretree lengths of 4 bits,
+     * then per element a pretree code 0..16 meaning (previous - new) mod 17, or 17 (4 + 4-bit count zeros) or 18
+     * (20 + 5-bit count zeros). Code 19 (a run of one value) is not used.
+     */
+    private static void writeTreeLengths(LzxBitWriter w, int[] lengths, int[] previous, int from, int to) {
+        int[] codes = new int[to - from];
+        int[] extra = new int[to - from];
+        int n = 0;
+        int[] freq = new int[PRETREE_SIZE];
+        int i = from;
+        while (i < to) {
+            if (lengths[i] == 0) {
+                int run = 1;
+                while (i + run < to && lengths[i + run] == 0 && run < 51) {
+                    run++;
+                }
+                if (run >= 20) {
+                    codes[n] = 18;
+                    extra[n++] = run - 20;
+                    freq[18]++;
+                    i += run;
+                    continue;
+                }
+                if (run >= 4) {
+                    codes[n] = 17;
+                    extra[n++] = run - 4;
+                    freq[17]++;
+                    i += run;
+                    continue;
+                }
+            }
+            int delta = Math.floorMod(previous[i] - lengths[i], 17);
+            codes[n] = delta;
+            extra[n++] = 0;
+            freq[delta]++;
+            i++;
+        }
+        int[] preLengths = LzxHuffman.lengths(freq, MAX_PRETREE_LENGTH);
+        int[] preCodes = LzxHuffman.codes(preLengths);
+        for (int s = 0; s < PRETREE_SIZE; s++) {
+            w.bits(preLengths[s], 4);
+        }
+        for (int k = 0; k < n; k++) {
+            int c = codes[k];
+            w.bits(preCodes[c], preLengths[c]);
+            if (c == 17) {
+                w.bits(extra[k], 4);
+            } else if (c == 18) {
+                w.bits(extra[k], 5);
+            }
+        }
+    }
+}
