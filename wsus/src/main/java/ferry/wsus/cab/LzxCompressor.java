@@ -41,7 +41,8 @@ final class LzxCompressor {
     private static final int BLOCK_VERBATIM = 1;
     private static final int BLOCK_UNCOMPRESSED = 3;
 
-    private static final int HASH_BITS = 16;
+    /** Hash table size exponent for the largest inputs; small inputs use a smaller table (cheaper to clear). */
+    private static final int MAX_HASH_BITS = 16;
     /** Chain candidates examined per position: the speed/ratio trade-off (bench/lzx.sh). */
     private static final int MAX_CHAIN = 48;
     /** A match this long is taken at once, without looking for a better one one byte later. */
@@ -59,7 +60,8 @@ final class LzxCompressor {
     }
 
     private final byte[] data;
-    private final int[] head = new int[1 << HASH_BITS];
+    private final int hashShift;
+    private final int[] head;
     private final int[] prev;
     private final int chainMask;
     private int insertedUpTo;
@@ -74,9 +76,9 @@ final class LzxCompressor {
 
     // tokens of the chunk being encoded
     private int tokenCount;
-    private int[] tokenMain = new int[CHUNK_SIZE];
-    private int[] tokenLength = new int[CHUNK_SIZE];
-    private int[] tokenFooter = new int[CHUNK_SIZE];
+    private final int[] tokenMain;
+    private final int[] tokenLength;
+    private final int[] tokenFooter;
 
     private LzxCompressor(byte[] data) {
         this.data = data;
@@ -84,7 +86,14 @@ final class LzxCompressor {
         chain = Math.max(chain, 1);
         this.prev = new int[chain];
         this.chainMask = chain - 1;
+        int hashBits = Math.max(10, Math.min(MAX_HASH_BITS, 32 - Integer.numberOfLeadingZeros(data.length)));
+        this.hashShift = 32 - hashBits;
+        this.head = new int[1 << hashBits];
         java.util.Arrays.fill(head, -1);
+        int tokens = Math.max(1, Math.min(CHUNK_SIZE, data.length));
+        tokenMain = new int[tokens];
+        tokenLength = new int[tokens];
+        tokenFooter = new int[tokens];
     }
 
     /**
@@ -246,7 +255,7 @@ final class LzxCompressor {
 
     private int hash(int p) {
         int v = (data[p] & 0xFF) << 16 | (data[p + 1] & 0xFF) << 8 | data[p + 2] & 0xFF;
-        return v * 0x9E3779B1 >>> 32 - HASH_BITS;
+        return v * 0x9E3779B1 >>> hashShift;
     }
 
     private int gain(long packed) {
@@ -313,18 +322,21 @@ final class LzxCompressor {
         tokenCount++;
     }
 
-    private static int slot(int formatted) {
-        int lo = 0;
-        int hi = POSITION_SLOTS - 1;
-        while (lo < hi) {
-            int mid = (lo + hi + 1) >>> 1;
-            if (POSITION_BASE[mid] <= formatted) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
+    /**
+     * The position slot of a formatted offset: slots 4..35 come in pairs per power of two (the top two bits of
+     * the offset select the slot); from slot 36 on every slot spans 2^17.
+     */
+    static int slot(int formatted) {
+        if (formatted < 4) {
+            return formatted;
         }
-        return lo;
+        int top = 31 - Integer.numberOfLeadingZeros(formatted);
+        int slot = 2 * top + (formatted >>> top - 1 & 1);
+        return slot < 36 ? slot : 36 + (formatted - POSITION_BASE[36] >>> 17);
+    }
+
+    static int positionBase(int slot) {
+        return POSITION_BASE[slot];
     }
 
     // ---- blocks -----------------------------------------------------------------------------------------

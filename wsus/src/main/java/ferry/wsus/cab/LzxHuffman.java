@@ -78,18 +78,18 @@ final class LzxHuffman {
     /** Plain Huffman construction (two-queue method over symbols sorted by frequency). */
     private static int[] unlimited(int[] freq) {
         int n = freq.length;
-        int[] symbols = new int[n];
+        long[] keyed = new long[n];
         int used = 0;
         for (int s = 0; s < n; s++) {
             if (freq[s] > 0) {
-                symbols[used++] = s;
+                keyed[used++] = (long) freq[s] << 32 | s;
             }
         }
-        Integer[] order = new Integer[used];
+        Arrays.sort(keyed, 0, used); // by frequency, then by symbol
+        int[] order = new int[used];
         for (int i = 0; i < used; i++) {
-            order[i] = symbols[i];
+            order[i] = (int) keyed[i];
         }
-        Arrays.sort(order, (a, b) -> freq[a] != freq[b] ? Integer.compare(freq[a], freq[b]) : Integer.compare(a, b));
         // nodes 0..used-1 are leaves (in sorted order), used.. are internal
         long[] weight = new long[2 * used];
         int[] parent = new int[2 * used];

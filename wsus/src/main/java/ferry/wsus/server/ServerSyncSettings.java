@@ -13,9 +13,14 @@ import java.util.List;
  * @param catalogOnlySync       CatalogOnlySync (true: this server serves no /Content/)
  * @param languages             LanguageUpdateList entries, the "all" entry (id 0) first
  * @param cookieLifetime        lifetime of GetCookie cookies (real servers: 240 minutes)
+ * @param plainBlobsOnly        GetUpdateData sends every document as plain {@code XmlUpdateBlob}, never as an LZX
+ *                              cabinet in {@code XmlUpdateBlobCompressed} (for a downstream server that cannot read
+ *                              ferry's cabinets); a document holding characters XML 1.0 cannot carry still travels
+ *                              as a cabinet, the only lossless form. Default false: documents over 5,120 UTF-16
+ *                              bytes travel compressed, as real servers send them.
  */
 public record ServerSyncSettings(int maxUpdatesPerRequest, boolean lazySync, boolean catalogOnlySync,
-                                 List<LanguageData> languages, Duration cookieLifetime) {
+                                 List<LanguageData> languages, Duration cookieLifetime, boolean plainBlobsOnly) {
 
     public ServerSyncSettings {
         if (maxUpdatesPerRequest < 1 || maxUpdatesPerRequest > 100) {
@@ -27,10 +32,19 @@ public record ServerSyncSettings(int maxUpdatesPerRequest, boolean lazySync, boo
         }
     }
 
-    /** 100 updates per request, content served, all languages plus English enabled, 240-minute cookies. */
+    /**
+     * 100 updates per request, content served, all languages plus English enabled, 240-minute cookies, large
+     * documents compressed.
+     */
     public static ServerSyncSettings defaults() {
         return new ServerSyncSettings(100, false, false,
                 List.of(new LanguageData(0, "all", "all", true), new LanguageData(1033, "en", "English", true)),
-                Duration.ofMinutes(240));
+                Duration.ofMinutes(240), false);
+    }
+
+    /** These settings with {@link #plainBlobsOnly()} set as given. */
+    public ServerSyncSettings withPlainBlobsOnly(boolean plainOnly) {
+        return new ServerSyncSettings(maxUpdatesPerRequest, lazySync, catalogOnlySync, languages, cookieLifetime,
+                plainOnly);
     }
 }

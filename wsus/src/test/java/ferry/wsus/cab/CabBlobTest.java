@@ -45,7 +45,7 @@ class CabBlobTest {
     }
 
     @Test
-    void multiBlockMszipWithAwkwardCharactersRoundTrips() throws Exception {
+    void multiBlockLzxWithAwkwardCharactersRoundTrips() throws Exception {
         StringBuilder sb = new StringBuilder();
         Random random = new Random(42);
         while (sb.length() < 200_000) {
@@ -152,11 +152,16 @@ class CabBlobTest {
     }
 
     @Test
-    void corruptedMszipIsRefused() {
+    void corruptedLzxIsRefused() throws Exception {
         byte[] cab = CabBlob.encode("<a>" + "x".repeat(5000) + "</a>");
-        byte[] bad = cab.clone();
-        bad[65 + 8] = 'Z'; // break the CK signature
-        assertThrows(CabException.class, () -> CabBlob.decode(bad));
+        int block = CabLayout.inspect(cab).firstBlockOffset();
+        byte[] flipped = cab.clone();
+        flipped[block + 8 + 20] ^= 0x10; // the stored checksum no longer matches
+        assertThrows(CabException.class, () -> CabBlob.decode(flipped));
+        byte[] badType = cab.clone();
+        badType[block + 8 + 1] &= (byte) ~0x70; // block type 0, invalid; checksum made to match
+        le32(badType, block, CabChecksum.compute(badType, block));
+        assertThrows(CabException.class, () -> CabBlob.decode(badType));
     }
 
     private static void assertRefused(byte[] cab, String messagePart) {
