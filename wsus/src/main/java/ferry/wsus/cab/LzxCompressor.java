@@ -41,8 +41,11 @@ final class LzxCompressor {
     private static final int BLOCK_VERBATIM = 1;
     private static final int BLOCK_UNCOMPRESSED = 3;
 
-    /** Hash table size exponent for the largest inputs; small inputs use a smaller table (cheaper to clear). */
-    private static final int MAX_HASH_BITS = 16;
+    /**
+     * Hash table size exponent for the largest inputs (about two positions per bucket, so chains of random data
+     * stay short); small inputs use a smaller table, cheaper to clear.
+     */
+    private static final int MAX_HASH_BITS = 20;
     /** Chain candidates examined per position: the speed/ratio trade-off (bench/lzx.sh). */
     private static final int MAX_CHAIN = 48;
     /** A match this long is taken at once, without looking for a better one one byte later. */
@@ -86,7 +89,7 @@ final class LzxCompressor {
         chain = Math.max(chain, 1);
         this.prev = new int[chain];
         this.chainMask = chain - 1;
-        int hashBits = Math.max(10, Math.min(MAX_HASH_BITS, 32 - Integer.numberOfLeadingZeros(data.length)));
+        int hashBits = Math.max(10, Math.min(MAX_HASH_BITS, 32 - Integer.numberOfLeadingZeros(data.length) - 1));
         this.hashShift = 32 - hashBits;
         this.head = new int[1 << hashBits];
         java.util.Arrays.fill(head, -1);
