@@ -30,7 +30,7 @@ final class CabWriter {
             throw new IllegalArgumentException("member of " + data.length + " bytes exceeds "
                     + CabLayout.MAX_UNCOMPRESSED);
         }
-        List<byte[]> chunks = LzxCompressor.compress(data);
+        List<byte[]> chunks = LzxCompressor.compress(data).chunks();
         byte[] name = (memberName + "\0").getBytes(StandardCharsets.US_ASCII);
         int coffFiles = CabLayout.HEADER_SIZE + CabLayout.FOLDER_SIZE;
         int coffCabStart = coffFiles + CabLayout.FILE_FIXED_SIZE + name.length;

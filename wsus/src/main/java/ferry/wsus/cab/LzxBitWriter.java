@@ -60,6 +60,14 @@ final class LzxBitWriter {
         bytes(b, 0, 4);
     }
 
+    /** Length in bytes written so far; the stream must be {@link #aligned()}. */
+    int byteLength() {
+        if (!aligned()) {
+            throw new IllegalStateException("bitstream is not aligned to 16 bits");
+        }
+        return size;
+    }
+
     /** Length in bits written so far. */
     long bitLength() {
         return size * 8L + pendingBits;

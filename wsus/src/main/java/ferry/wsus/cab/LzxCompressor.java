@@ -11,11 +11,13 @@ import java.util.List;
  * <p>The output is one compressed chunk per 32 KiB of input, each ending on a 16-bit boundary ([MS-PATCH] 2.2.1:
  * the bitstream is padded with up to 15 zero bits after every 32 KiB), so chunk {@code i} becomes CFDATA block
  * {@code i}. The stream starts with the 1-bit E8-translation header, written as 0 (no translation; [MS-PATCH]
- * 2.2.2 "Header"). Each chunk holds exactly one block ([MS-PATCH] 2.3): a verbatim block (type 1) from an LZ77
- * parse with hash chains and one-step lazy matching, or an uncompressed block (type 3) when that is smaller, so
- * incompressible input grows by a few bytes per chunk only. Aligned-offset blocks (type 2) are not produced.
+ * 2.2.2 "Header"). Every 128 KiB of input (four chunks; the last group shorter) is parsed by LZ77 with hash
+ * chains, the three repeated offsets and one-step lazy matching, then written as whichever is smallest: one
+ * verbatim block (type 1) or one aligned offset block (type 2) spanning the group's chunks, or one uncompressed
+ * block (type 3) per chunk, so incompressible input grows by a few bytes per chunk only ([MS-PATCH] 2.3).
  * Matches never cross a chunk boundary: decoders (libmspack's among them) decode each chunk to exactly its
- * output size.
+ * output size. Each uncompressed block starts its chunk, so its header is never already 16-bit aligned and
+ * the 1..16 padding bits are unambiguous.
  */
 final class LzxCompressor {
 
@@ -38,7 +40,16 @@ final class LzxCompressor {
     private static final int MIN_PARSE_MATCH = 3;
     /** [MS-PATCH] 2.1: the largest match offset is the window size minus 3. */
     private static final int MAX_OFFSET = WINDOW_SIZE - 3;
+    private static final int ALIGNED_TREE_SIZE = 8;
+    /** Aligned offset tree lengths travel in 3 bits. */
+    private static final int MAX_ALIGNED_LENGTH = 7;
     private static final int BLOCK_VERBATIM = 1;
+    private static final int BLOCK_ALIGNED = 2;
+    /**
+     * Uncompressed bytes per block: one set of trees serves this many chunks (a block may span chunks,
+     * [MS-PATCH] 2.3.1); smaller blocks adapt their trees more often, larger ones send them less often.
+     */
+    private static final int BLOCK_SIZE = 4 * CHUNK_SIZE;
     private static final int BLOCK_UNCOMPRESSED = 3;
 
     /**
@@ -82,6 +93,7 @@ final class LzxCompressor {
     private final int[] tokenMain;
     private final int[] tokenLength;
     private final int[] tokenFooter;
+    private final List<Integer> blockTypes = new ArrayList<>();
 
     private LzxCompressor(byte[] data) {
         this.data = data;
@@ -93,20 +105,26 @@ final class LzxCompressor {
         this.hashShift = 32 - hashBits;
         this.head = new int[1 << hashBits];
         java.util.Arrays.fill(head, -1);
-        int tokens = Math.max(1, Math.min(CHUNK_SIZE, data.length));
+        int tokens = Math.max(1, Math.min(BLOCK_SIZE, data.length));
         tokenMain = new int[tokens];
         tokenLength = new int[tokens];
         tokenFooter = new int[tokens];
     }
 
     /**
-     * Compresses {@code data} into LZX chunks.
+     * The compressed stream.
      *
-     * @return one chunk per started 32 KiB of input (one chunk holding only the stream header for empty input);
-     *         each chunk at most 32 KiB + 24 bytes
+     * @param chunks     one per started 32 KiB of input (one holding only the stream header for empty input),
+     *                   each at most 32 KiB + 24 bytes
+     * @param blockTypes the type of each block written, in order (1 verbatim, 2 aligned offset, 3 uncompressed)
      */
-    static List<byte[]> compress(byte[] data) {
-        return new LzxCompressor(data).run();
+    record Compressed(List<byte[]> chunks, List<Integer> blockTypes) {
+    }
+
+    /** Compresses {@code data} into LZX chunks. */
+    static Compressed compress(byte[] data) {
+        LzxCompressor c = new LzxCompressor(data);
+        return new Compressed(c.run(), List.copyOf(c.blockTypes));
     }
 
     private List<byte[]> run() {
@@ -118,45 +136,46 @@ final class LzxCompressor {
             chunks.add(w.toByteArray());
             return chunks;
         }
-        for (int start = 0; start < data.length; start += CHUNK_SIZE) {
-            int end = Math.min(data.length, start + CHUNK_SIZE);
+        for (int start = 0; start < data.length; start += BLOCK_SIZE) {
+            int end = Math.min(data.length, start + BLOCK_SIZE);
             int savedR0 = r0;
             int savedR1 = r1;
             int savedR2 = r2;
-            parse(start, end);
-
-            LzxBitWriter verbatim = new LzxBitWriter((end - start) / 2);
-            if (start == 0) {
-                verbatim.bits(0, 1);
+            int[] chunkEnds = new int[(end - start + CHUNK_SIZE - 1) / CHUNK_SIZE];
+            tokenCount = 0;
+            for (int c = 0; c < chunkEnds.length; c++) {
+                parse(start + c * CHUNK_SIZE, Math.min(end, start + (c + 1) * CHUNK_SIZE));
+                chunkEnds[c] = tokenCount;
             }
-            int[][] trees = writeVerbatim(verbatim, end - start);
-            verbatim.align();
-
-            LzxBitWriter stored = new LzxBitWriter(end - start + 24);
-            if (start == 0) {
-                stored.bits(0, 1);
-            }
-            writeUncompressed(stored, start, end, savedR0, savedR1, savedR2);
-            stored.align();
-
-            if (stored.bitLength() < verbatim.bitLength()) {
+            boolean first = start == 0;
+            Encoded verbatim = writeCompressed(first, end - start, chunkEnds, false);
+            Encoded aligned = writeCompressed(first, end - start, chunkEnds, true);
+            Encoded compressed = aligned.bits < verbatim.bits ? aligned : verbatim;
+            Encoded stored = writeStored(first, start, end, savedR0, savedR1, savedR2);
+            if (stored.bits < compressed.bits) {
                 r0 = savedR0;
                 r1 = savedR1;
                 r2 = savedR2;
-                chunks.add(stored.toByteArray());
+                chunks.addAll(stored.chunks);
+                stored.chunks.forEach(chunk -> blockTypes.add(BLOCK_UNCOMPRESSED));
             } else {
-                mainPrevious = trees[0];
-                lengthPrevious = trees[1];
-                chunks.add(verbatim.toByteArray());
+                blockTypes.add(compressed == aligned ? BLOCK_ALIGNED : BLOCK_VERBATIM);
+                mainPrevious = compressed.mainLengths;
+                lengthPrevious = compressed.lengthLengths;
+                chunks.addAll(compressed.chunks);
             }
         }
         return chunks;
     }
 
+    /** One way of writing a block's chunks, its size in bits, and the tree lengths it transmitted. */
+    private record Encoded(List<byte[]> chunks, long bits, int[] mainLengths, int[] lengthLengths) {
+    }
+
     // ---- LZ77 parse -------------------------------------------------------------------------------------
 
+    /** Appends the tokens of one chunk {@code [start, end)}; matches stay inside it. */
     private void parse(int start, int end) {
-        tokenCount = 0;
         int pos = start;
         long cur = best(pos, end);
         while (pos < end) {
@@ -353,61 +372,114 @@ final class LzxCompressor {
     }
 
     /**
-     * Verbatim block ([MS-PATCH] 2.3.2.2): the main tree's first 256 lengths and its remaining lengths, then the
-     * length tree's lengths, each through its own pretree; then the tokens.
-     *
-     * @return the main and length tree lengths used
+     * A verbatim block ([MS-PATCH] 2.3.2.2) or an aligned offset block (2.3.2.3) holding all tokens parsed for the
+     * block: header; for an aligned offset block the aligned offset tree's 8 lengths of 3 bits; the main tree's
+     * first 256 lengths and its remaining lengths, then the length tree's lengths, each through its own pretree;
+     * then the tokens, padded to 16 bits at each chunk end. In an aligned offset block a footer of 3 bits or more
+     * sends its low 3 bits through the aligned offset tree (UTF-16 text makes offsets even, so that saves bits).
      */
-    private int[][] writeVerbatim(LzxBitWriter w, int size) {
+    private Encoded writeCompressed(boolean first, int size, int[] chunkEnds, boolean alignedBlock) {
         int[] mainFreq = new int[MAIN_TREE_SIZE];
         int[] lengthFreq = new int[LENGTH_TREE_SIZE];
+        int[] alignedFreq = new int[ALIGNED_TREE_SIZE];
         for (int i = 0; i < tokenCount; i++) {
-            mainFreq[tokenMain[i]]++;
+            int m = tokenMain[i];
+            mainFreq[m]++;
             if (tokenLength[i] >= 0) {
                 lengthFreq[tokenLength[i]]++;
+            }
+            if (m >= 256 && FOOTER_BITS[(m - 256) >>> 3] >= 3) {
+                alignedFreq[tokenFooter[i] & 7]++;
             }
         }
         int[] mainLengths = LzxHuffman.lengths(mainFreq, MAX_CODE_LENGTH);
         int[] lengthLengths = LzxHuffman.lengths(lengthFreq, MAX_CODE_LENGTH);
+        int[] alignedLengths = LzxHuffman.lengths(alignedFreq, MAX_ALIGNED_LENGTH);
         int[] mainCodes = LzxHuffman.codes(mainLengths);
         int[] lengthCodes = LzxHuffman.codes(lengthLengths);
+        int[] alignedCodes = LzxHuffman.codes(alignedLengths);
 
-        blockHeader(w, BLOCK_VERBATIM, size);
+        LzxBitWriter w = new LzxBitWriter(size / 4);
+        if (first) {
+            w.bits(0, 1); // E8 translation header: off
+        }
+        blockHeader(w, alignedBlock ? BLOCK_ALIGNED : BLOCK_VERBATIM, size);
+        if (alignedBlock) {
+            for (int s = 0; s < ALIGNED_TREE_SIZE; s++) {
+                w.bits(alignedLengths[s], 3);
+            }
+        }
         writeTreeLengths(w, mainLengths, mainPrevious, 0, 256);
         writeTreeLengths(w, mainLengths, mainPrevious, 256, MAIN_TREE_SIZE);
         writeTreeLengths(w, lengthLengths, lengthPrevious, 0, LENGTH_TREE_SIZE);
-        for (int i = 0; i < tokenCount; i++) {
-            int m = tokenMain[i];
-            w.bits(mainCodes[m], mainLengths[m]);
-            if (m >= 256) {
+        int[] marks = new int[chunkEnds.length];
+        int i = 0;
+        for (int c = 0; c < chunkEnds.length; c++) {
+            for (; i < chunkEnds[c]; i++) {
+                int m = tokenMain[i];
+                w.bits(mainCodes[m], mainLengths[m]);
+                if (m < 256) {
+                    continue;
+                }
                 int l = tokenLength[i];
                 if (l >= 0) {
                     w.bits(lengthCodes[l], lengthLengths[l]);
                 }
-                w.bits(tokenFooter[i], FOOTER_BITS[(m - 256) >>> 3]);
+                int footerBits = FOOTER_BITS[(m - 256) >>> 3];
+                int footer = tokenFooter[i];
+                if (alignedBlock && footerBits >= 3) {
+                    w.bits(footer >>> 3, footerBits - 3);
+                    w.bits(alignedCodes[footer & 7], alignedLengths[footer & 7]);
+                } else {
+                    w.bits(footer, footerBits);
+                }
             }
+            w.align(); // [MS-PATCH] 2.2.1: realign after each 32 KiB of output
+            marks[c] = w.byteLength();
         }
-        return new int[][] {mainLengths, lengthLengths};
+        return new Encoded(split(w.toByteArray(), marks), w.bitLength(), mainLengths, lengthLengths);
     }
 
     /**
-     * Uncompressed block ([MS-PATCH] 2.3.2.1): header, 1..16 bits of padding to a 16-bit boundary, R0..R2 as
-     * 32-bit little-endian values, the bytes, and one padding byte when their count is odd.
+     * One uncompressed block ([MS-PATCH] 2.3.2.1) per chunk: header, 1..16 bits of padding to a 16-bit boundary,
+     * R0..R2 as 32-bit little-endian values (unchanged by such a block), the bytes, and one padding byte when
+     * their count is odd.
      */
-    private void writeUncompressed(LzxBitWriter w, int start, int end, int rep0, int rep1, int rep2) {
-        blockHeader(w, BLOCK_UNCOMPRESSED, end - start);
-        if (w.aligned()) {
-            w.bits(0, 16);
-        } else {
-            w.align();
+    private Encoded writeStored(boolean first, int start, int end, int rep0, int rep1, int rep2) {
+        LzxBitWriter w = new LzxBitWriter(end - start + 32);
+        if (first) {
+            w.bits(0, 1); // E8 translation header: off
         }
-        w.int32le(rep0);
-        w.int32le(rep1);
-        w.int32le(rep2);
-        w.bytes(data, start, end - start);
-        if ((end - start) % 2 != 0) {
-            w.bytes(new byte[1], 0, 1);
+        int[] marks = new int[(end - start + CHUNK_SIZE - 1) / CHUNK_SIZE];
+        for (int c = 0; c < marks.length; c++) {
+            int from = start + c * CHUNK_SIZE;
+            int to = Math.min(end, from + CHUNK_SIZE);
+            blockHeader(w, BLOCK_UNCOMPRESSED, to - from);
+            if (w.aligned()) {
+                w.bits(0, 16);
+            } else {
+                w.align();
+            }
+            w.int32le(rep0);
+            w.int32le(rep1);
+            w.int32le(rep2);
+            w.bytes(data, from, to - from);
+            if ((to - from) % 2 != 0) {
+                w.bytes(new byte[1], 0, 1);
+            }
+            marks[c] = w.byteLength();
         }
+        return new Encoded(split(w.toByteArray(), marks), w.bitLength(), null, null);
+    }
+
+    private static List<byte[]> split(byte[] stream, int[] marks) {
+        List<byte[]> out = new ArrayList<>(marks.length);
+        int from = 0;
+        for (int mark : marks) {
+            out.add(java.util.Arrays.copyOfRange(stream, from, mark));
+            from = mark;
+        }
+        return out;
     }
 
     /**

@@ -40,6 +40,11 @@ class LzxCabinetTest {
             assertEquals(xml, CabBlob.decode(cab), name);
             assertArrayEquals(xml.getBytes(StandardCharsets.UTF_16LE), Cabextract.extract(cab, tmp), name);
         }
+        // the 69,570-byte document: three chunks in one aligned offset block (UTF-16 makes offsets even)
+        byte[] big = Fixtures.doc("a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe-r200").getBytes(StandardCharsets.UTF_16LE);
+        LzxCompressor.Compressed compressed = LzxCompressor.compress(big);
+        assertEquals(3, compressed.chunks().size());
+        assertEquals(java.util.List.of(2), compressed.blockTypes());
     }
 
     @Test
@@ -59,6 +64,7 @@ class LzxCabinetTest {
         new Random(1).nextBytes(data);
         byte[] cab = roundTrip(data, "incompressible");
         int chunks = (data.length + 32767) / 32768;
+        assertEquals(java.util.Collections.nCopies(chunks, 3), LzxCompressor.compress(data).blockTypes());
         // uncompressed blocks: 27-bit header, padding, R0..R2 (12 bytes), the bytes; plus the cabinet's headers
         assertTrue(cab.length <= data.length + chunks * (8 + 18) + 65, "cabinet of " + cab.length + " bytes");
     }
@@ -108,14 +114,18 @@ class LzxCabinetTest {
     @Test
     void seededRandomInputsOfManySizes() throws Exception {
         Random random = new Random(20261129);
+        java.util.Set<Integer> blockTypes = new java.util.TreeSet<>();
         for (int i = 0; i < 120; i++) {
             int size = switch (i % 4) {
                 case 0 -> random.nextInt(300);
-                case 1 -> 32768 * (1 + random.nextInt(4)) + random.nextInt(5) - 2;
+                case 1 -> 32768 * (1 + random.nextInt(8)) + random.nextInt(5) - 2;
                 default -> random.nextInt(300_000);
             };
-            roundTrip(mixed(size, random), "case " + i + ", " + size + " bytes");
+            byte[] data = mixed(size, random, i % 2 == 0);
+            roundTrip(data, "case " + i + ", " + size + " bytes");
+            blockTypes.addAll(LzxCompressor.compress(data).blockTypes());
         }
+        assertEquals(java.util.Set.of(1, 2, 3), blockTypes, "verbatim, aligned offset and uncompressed blocks all tried");
     }
 
     @Test
@@ -130,9 +140,10 @@ class LzxCabinetTest {
 
     /**
      * Text, random runs and copies of earlier stretches at near, far and repeated distances, so literals, new
-     * offsets, the three repeated offsets, long matches and matches at chunk ends all occur.
+     * offsets, the three repeated offsets, long matches and matches at chunk ends all occur; with even distances
+     * (as UTF-16 text has) aligned offset blocks win.
      */
-    static byte[] mixed(int size, Random random) {
+    static byte[] mixed(int size, Random random, boolean evenDistances) {
         byte[] out = new byte[size];
         int pos = 0;
         int[] recent = {1, 2, 3};
@@ -149,6 +160,9 @@ class LzxCabinetTest {
             } else {
                 int distance = kind == 2 ? recent[random.nextInt(3)] : 1 + random.nextInt(pos);
                 distance = Math.min(distance, pos);
+                if (evenDistances && distance > 1) {
+                    distance &= ~1; // as in UTF-16 text, where aligned offset blocks pay off
+                }
                 for (int k = 0; k < len; k++) {
                     out[pos + k] = out[pos + k - distance];
                 }
