@@ -88,7 +88,7 @@ final class LzxCompressor {
     private int[] mainPrevious = new int[MAIN_TREE_SIZE];
     private int[] lengthPrevious = new int[LENGTH_TREE_SIZE];
 
-    // tokens of the chunk being encoded
+    // tokens of the block being encoded (up to four chunks)
     private int tokenCount;
     private final int[] tokenMain;
     private final int[] tokenLength;
