@@ -37,23 +37,33 @@ public final class CabBlob {
      * @throws CabException if the cabinet is refused or does not decompress to its declared size
      */
     public static String decode(byte[] cab) throws CabException {
+        return utf16le(decodeBytes(cab));
+    }
+
+    /**
+     * Encodes text as real servers do: a cabinet with one folder compressed with LZX (2 MiB window) and one member
+     * {@value #MEMBER_NAME} holding UTF-16LE without a byte-order mark. Deterministic: the same text always gives
+     * the same bytes.
+     *
+     * @throws IllegalArgumentException if the text exceeds 32 Mi chars (64 MiB of UTF-16)
+     */
+    public static byte[] encode(String xml) {
+        return CabWriter.lzx(MEMBER_NAME, xml.getBytes(StandardCharsets.UTF_16LE));
+    }
+
+    /**
+     * The member's bytes of a validated blob cabinet, not interpreted as text.
+     *
+     * @throws CabException as {@link #decode(byte[])}
+     */
+    static byte[] decodeBytes(byte[] cab) throws CabException {
         CabLayout layout = CabLayout.inspect(cab);
         byte[] member = decompress(cab, layout);
         if (member.length != layout.uncompressedSize()) {
             throw new CabException("cabinet member decompressed to " + member.length + " bytes, declared "
                     + layout.uncompressedSize());
         }
-        return utf16le(member);
-    }
-
-    /**
-     * Encodes text as an MSZIP cabinet with one member {@value #MEMBER_NAME} holding UTF-16LE without a
-     * byte-order mark. Deterministic: the same text always gives the same bytes.
-     *
-     * @throws IllegalArgumentException if the text exceeds 32 Mi chars (64 MiB of UTF-16)
-     */
-    public static byte[] encode(String xml) {
-        return MszipWriter.write(MEMBER_NAME, xml.getBytes(StandardCharsets.UTF_16LE));
+        return member;
     }
 
     private static byte[] decompress(byte[] original, CabLayout layout) throws CabException {

@@ -319,7 +319,8 @@ final class ServerSyncService {
                     () -> new FaultSignal(SoapFault.INTERNAL_SERVER_ERROR, ""));
             List<UpdateCatalog.CatalogFile> files = catalog.files(id, xml);
             List<String> digests = files.stream().map(UpdateCatalog.CatalogFile::sha1Base64).distinct().toList();
-            boolean compress = xml.length() * 2L > COMPRESS_ABOVE_UTF16_BYTES || !plainXmlSafe(xml);
+            boolean compress = !plainXmlSafe(xml)
+                    || !settings.plainBlobsOnly() && xml.length() * 2L > COMPRESS_ABOVE_UTF16_BYTES;
             updates.add(compress ? new UpdateData(id, null, digests, CabBlob.encode(xml))
                     : new UpdateData(id, xml, digests, null));
             for (UpdateCatalog.CatalogFile f : files) {

@@ -13,9 +13,14 @@ import java.util.List;
  * @param catalogOnlySync       CatalogOnlySync (true: this server serves no /Content/)
  * @param languages             LanguageUpdateList entries, the "all" entry (id 0) first
  * @param cookieLifetime        lifetime of GetCookie cookies (real servers: 240 minutes)
+ * @param plainBlobsOnly        GetUpdateData sends every document as plain {@code XmlUpdateBlob}, never as an LZX
+ *                              cabinet in {@code XmlUpdateBlobCompressed} (for a downstream server that cannot read
+ *                              ferry's cabinets); a document holding characters XML 1.0 cannot carry still travels
+ *                              as a cabinet, the only lossless form. Default false: documents over 5,120 UTF-16
+ *                              bytes travel compressed, as real servers send them.
  */
 public record ServerSyncSettings(int maxUpdatesPerRequest, boolean lazySync, boolean catalogOnlySync,
-                                 List<LanguageData> languages, Duration cookieLifetime) {
+                                 List<LanguageData> languages, Duration cookieLifetime, boolean plainBlobsOnly) {
 
     public ServerSyncSettings {
         if (maxUpdatesPerRequest < 1 || maxUpdatesPerRequest > 100) {
@@ -29,9 +34,15 @@ public record ServerSyncSettings(int maxUpdatesPerRequest, boolean lazySync, boo
 
     /**
      * 100 updates per request, content served, the recorded server's language list (39 entries, English
-     * enabled), 240-minute cookies.
+     * enabled), 240-minute cookies, large documents compressed.
      */
     public static ServerSyncSettings defaults() {
-        return new ServerSyncSettings(100, false, false, WsusLanguages.RECORDED, Duration.ofMinutes(240));
+        return new ServerSyncSettings(100, false, false, WsusLanguages.RECORDED, Duration.ofMinutes(240), false);
+    }
+
+    /** These settings with {@link #plainBlobsOnly()} set as given. */
+    public ServerSyncSettings withPlainBlobsOnly(boolean plainOnly) {
+        return new ServerSyncSettings(maxUpdatesPerRequest, lazySync, catalogOnlySync, languages, cookieLifetime,
+                plainOnly);
     }
 }

@@ -37,7 +37,7 @@ class CabBlobTest {
             String xml = Fixtures.doc(name);
             byte[] cab = CabBlob.encode(xml);
             CabLayout layout = CabLayout.inspect(cab);
-            assertEquals(CabLayout.MSZIP, layout.compression());
+            assertEquals(CabLayout.LZX, layout.compression());
             assertEquals("blob", layout.fileName());
             assertEquals(xml.length() * 2, layout.uncompressedSize());
             assertEquals(xml, CabBlob.decode(cab), name);
@@ -45,7 +45,7 @@ class CabBlobTest {
     }
 
     @Test
-    void multiBlockMszipWithAwkwardCharactersRoundTrips() throws Exception {
+    void multiBlockLzxWithAwkwardCharactersRoundTrips() throws Exception {
         StringBuilder sb = new StringBuilder();
         Random random = new Random(42);
         while (sb.length() < 200_000) {
@@ -121,9 +121,9 @@ class CabBlobTest {
 
     @Test
     void oddLengthOrInvalidUtf16IsRefused() {
-        byte[] odd = MszipWriter.write("blob", new byte[] {'<', 0, 'a'});
+        byte[] odd = CabWriter.lzx("blob", new byte[] {'<', 0, 'a'});
         assertRefused(odd, "odd length");
-        byte[] loneSurrogate = MszipWriter.write("blob", new byte[] {0x00, (byte) 0xD8, 'a', 0});
+        byte[] loneSurrogate = CabWriter.lzx("blob", new byte[] {0x00, (byte) 0xD8, 'a', 0});
         assertRefused(loneSurrogate, "UTF-16");
     }
 
@@ -152,11 +152,16 @@ class CabBlobTest {
     }
 
     @Test
-    void corruptedMszipIsRefused() {
+    void corruptedLzxIsRefused() throws Exception {
         byte[] cab = CabBlob.encode("<a>" + "x".repeat(5000) + "</a>");
-        byte[] bad = cab.clone();
-        bad[65 + 8] = 'Z'; // break the CK signature
-        assertThrows(CabException.class, () -> CabBlob.decode(bad));
+        int block = CabLayout.inspect(cab).firstBlockOffset();
+        byte[] flipped = cab.clone();
+        flipped[block + 8 + 20] ^= 0x10; // the stored checksum no longer matches
+        assertThrows(CabException.class, () -> CabBlob.decode(flipped));
+        byte[] badType = cab.clone();
+        badType[block + 8 + 1] &= (byte) ~0x70; // block type 0, invalid; checksum made to match
+        le32(badType, block, CabChecksum.compute(badType, block));
+        assertThrows(CabException.class, () -> CabBlob.decode(badType));
     }
 
     private static void assertRefused(byte[] cab, String messagePart) {
