@@ -32,10 +32,21 @@ class AddressConnectionLimitTest {
     void anAddressMakingManyShortConnectionsInTurnIsAlwaysServed() throws Exception {
         try (JettyServer server = start()) {
             for (int i = 0; i < 5 * LIMIT; i++) {
-                try (Socket s = connect(server)) {
-                    assertEquals("HTTP/1.1 200 OK", statusLine(s, true), "connection " + (i + 1));
-                    assertTrue(s.getInputStream().readAllBytes().length > 0);
+                // Jetty learns of a close a moment after the client sees it, so a connection opened at once may
+                // still find the earlier ones counted: the place must come back soon, not never (the old bug).
+                String status = null;
+                for (int attempt = 0; attempt < 100 && status == null; attempt++) {
+                    try (Socket s = connect(server)) {
+                        status = statusLine(s, true);
+                        if (status != null) {
+                            assertTrue(s.getInputStream().readAllBytes().length > 0);
+                        }
+                    }
+                    if (status == null) {
+                        Thread.sleep(20);
+                    }
                 }
+                assertEquals("HTTP/1.1 200 OK", status, "connection " + (i + 1) + " within 2 s");
             }
         }
     }
@@ -50,10 +61,15 @@ class AddressConnectionLimitTest {
                     assertNull(statusLine(c, false), "over the limit of " + LIMIT);
                 }
             }
-            Thread.sleep(300); // the server sees b's close
-            try (Socket d = connect(server)) {
-                assertEquals("HTTP/1.1 200 OK", statusLine(d, false), "b's place was given back");
+            // The server learns of b's close a moment later: its place must come back within 2 s.
+            String status = null;
+            for (int attempt = 0; attempt < 100 && status == null; attempt++) {
+                Thread.sleep(20);
+                try (Socket d = connect(server)) {
+                    status = statusLine(d, false);
+                }
             }
+            assertEquals("HTTP/1.1 200 OK", status, "b's place was given back");
         }
     }
 

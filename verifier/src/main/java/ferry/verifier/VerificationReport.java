@@ -1,8 +1,6 @@
 package ferry.verifier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 
@@ -81,50 +79,43 @@ public final class VerificationReport {
      * {@code problems} [{code, location, message}]. Times are ISO 8601 UTC strings.
      */
     public String toJson() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("ok", ok());
-        root.put("bundle", bundle);
-        root.put("verifiedAt", verifiedAt.toString());
-        root.put("scope", volumesRequested.isEmpty() ? "full" : "volumes");
-        ArrayNode req = root.putArray("volumesRequested");
-        volumesRequested.forEach(req::add);
-        ObjectNode s = root.putObject("summary");
-        s.put("bundleId", summary.bundleId() == null ? null : summary.bundleId().toString());
-        s.put("channel", summary.channel());
-        s.put("sequence", summary.sequence());
-        s.put("baseSequence", summary.baseSequence());
-        s.put("createdAt", summary.createdAt() == null ? null : summary.createdAt().toString());
-        s.put("expiresAt", summary.expiresAt() == null ? null : summary.expiresAt().toString());
-        s.put("producer", summary.producer());
-        ArrayNode signers = s.putArray("signers");
-        for (Signer g : summary.signers()) {
-            ObjectNode o = signers.addObject();
-            o.put("fingerprint", g.fingerprint());
-            o.put("userId", g.userId());
-            o.put("file", g.file());
-            o.put("signedAt", g.signedAt() == null ? null : g.signedAt().toString());
-        }
-        s.put("threshold", summary.threshold());
-        s.put("volumes", summary.volumes());
-        s.put("volumesChecked", summary.volumesChecked());
-        s.put("entries", summary.entries());
-        s.put("entriesChecked", summary.entriesChecked());
-        s.put("entryBytes", summary.entryBytes());
-        s.put("volumeBytes", summary.volumeBytes());
-        s.put("bytesRead", summary.bytesRead());
-        root.put("problemCount", problemCount);
-        ArrayNode ps = root.putArray("problems");
-        for (Problem p : problems) {
-            ObjectNode o = ps.addObject();
-            o.put("code", p.code().name());
-            o.put("location", p.location());
-            o.put("message", p.message());
-        }
+        Summary m = summary;
+        List<SignerJson> signers = m.signers().stream().map(g -> new SignerJson(g.fingerprint(), g.userId(), g.file(),
+                text(g.signedAt()))).toList();
+        SummaryJson s = new SummaryJson(m.bundleId() == null ? null : m.bundleId().toString(), m.channel(), m.sequence(),
+                m.baseSequence(), text(m.createdAt()), text(m.expiresAt()), m.producer(), signers, m.threshold(),
+                m.volumes(), m.volumesChecked(), m.entries(), m.entriesChecked(), m.entryBytes(), m.volumeBytes(),
+                m.bytesRead());
+        List<ProblemJson> ps = problems.stream().map(p -> new ProblemJson(p.code().name(), p.location(), p.message()))
+                .toList();
+        ReportJson root = new ReportJson(ok(), bundle, verifiedAt.toString(),
+                volumesRequested.isEmpty() ? "full" : "volumes", volumesRequested, s, problemCount, ps);
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    // The JSON shapes, field order as documented above.
+    record ReportJson(boolean ok, String bundle, String verifiedAt, String scope, List<String> volumesRequested,
+                              SummaryJson summary, int problemCount, List<ProblemJson> problems) {
+    }
+
+    record SummaryJson(String bundleId, String channel, Long sequence, Long baseSequence, String createdAt,
+                               String expiresAt, String producer, List<SignerJson> signers, int threshold, int volumes,
+                               int volumesChecked, int entries, int entriesChecked, long entryBytes, long volumeBytes,
+                               long bytesRead) {
+    }
+
+    record SignerJson(String fingerprint, String userId, String file, String signedAt) {
+    }
+
+    record ProblemJson(String code, String location, String message) {
+    }
+
+    private static String text(Instant t) {
+        return t == null ? null : t.toString();
     }
 
     /** A human summary that fits one screen (at most about 30 lines), ending with a newline. */

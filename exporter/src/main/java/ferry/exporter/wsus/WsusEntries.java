@@ -1,5 +1,7 @@
 package ferry.exporter.wsus;
 
+import ferry.wsus.ContentTypes;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,7 +41,7 @@ final class WsusEntries {
      * carried: that throws {@link ExportConfigException}.
      */
     static PlannedEntry content(ExpectedFile f, Path cached) {
-        return new PlannedEntry(f.entryPath(), MediaTypes.forExtension(f.extension()),
+        return new PlannedEntry(f.entryPath(), ContentTypes.forExtension(f.extension()),
                 Map.of("kind", "wsus-content", "sha1", f.file().sha1Base64(), "fileName", f.file().fileName(),
                         "updateId", f.owner().updateId(),
                         "revisionNumber", Integer.toString(f.owner().revisionNumber())),

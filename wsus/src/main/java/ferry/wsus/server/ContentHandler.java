@@ -1,5 +1,7 @@
 package ferry.wsus.server;
 
+import ferry.wsus.ContentTypes;
+
 import ferry.wsus.ContentUrls;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;

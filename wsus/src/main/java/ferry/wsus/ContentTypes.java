@@ -1,4 +1,4 @@
-package ferry.wsus.server;
+package ferry.wsus;
 
 import java.util.Locale;
 import java.util.Map;
@@ -6,9 +6,10 @@ import java.util.Map;
 /**
  * Media types for update content by extension. Unified Update Platform files (.wim, .msu, .esd, .psf) must be
  * served with a type, or Windows clients fail (brief: "UUP content ... proper MIME types"); anything unknown is
- * {@code application/octet-stream}.
+ * {@code application/octet-stream}. One table for the bundle entries the exporter writes and the {@code /Content/}
+ * responses the server sends.
  */
-final class ContentTypes {
+public final class ContentTypes {
 
     private static final Map<String, String> TYPES = Map.of(
             "cab", "application/vnd.ms-cab-compressed",
@@ -25,7 +26,8 @@ final class ContentTypes {
     private ContentTypes() {
     }
 
-    static String forExtension(String extension) {
+    /** The media type for a file name extension without the dot, in either case, e.g. {@code cab}. */
+    public static String forExtension(String extension) {
         return TYPES.getOrDefault(extension.toLowerCase(Locale.ROOT), "application/octet-stream");
     }
 }
