@@ -1,5 +1,6 @@
 package ferry.cli;
 
+import ferry.server.AccessLog;
 import ferry.server.Listeners;
 import ferry.server.ServeException;
 import ferry.server.ServerLimits;
@@ -46,6 +47,10 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8530", description = "HTTP port (default: ${DEFAULT-VALUE}, the WSUS HTTP port).")
     int port;
+
+    @Option(names = "--access-log", paramLabel = "FILE",
+            description = "Log every request in the NCSA combined format, appended to FILE; - for standard output.")
+    String accessLog;
 
     @Option(names = "--no-http", description = "Serve HTTPS only (needs --tls-port).")
     boolean noHttp;
@@ -164,7 +169,9 @@ public final class ServeCommand implements Callable<Integer> {
         ServerLimits limits = limits();
         StoreServer server;
         try {
-            server = StoreServer.start(store, listeners(), limits);
+            AccessLog log = accessLog == null ? AccessLog.none()
+                    : "-".equals(accessLog) ? AccessLog.to(System.out) : AccessLog.toFile(Path.of(accessLog));
+            server = StoreServer.start(store, listeners(), limits, log);
         } catch (ServeException | StoreLockedException e) {
             throw new CliException(Errors.exitCode(e), e.getMessage(), e);
         }

@@ -40,16 +40,19 @@ final class JettyServer implements AutoCloseable {
 
     /** Plain HTTP on one port; see {@link #start(Listeners, ServerLimits, List)}. */
     static JettyServer start(String bindHost, int port, ServerLimits limits, List<Handler> handlers) throws Exception {
-        return start(Listeners.http(bindHost, port), limits, handlers);
+        return start(Listeners.http(bindHost, port), limits, handlers, new ServerTraffic(), AccessLog.none());
     }
 
     /**
      * Starts listening.
      *
-     * @param handlers Jetty handlers returning false for requests they do not serve
-     * @throws Exception if Jetty cannot start (port in use, address not local, unusable TLS key, ...)
+     * @param handlers  Jetty handlers returning false for requests they do not serve
+     * @param traffic   counts every request (for the status page)
+     * @param accessLog where each request is logged, if anywhere
+     * @throws Exception if Jetty cannot start (port in use, address not local, unusable TLS key, log not writable, ...)
      */
-    static JettyServer start(Listeners listen, ServerLimits limits, List<Handler> handlers) throws Exception {
+    static JettyServer start(Listeners listen, ServerLimits limits, List<Handler> handlers, ServerTraffic traffic,
+                             AccessLog accessLog) throws Exception {
         Objects.requireNonNull(limits, "limits");
         QueuedThreadPool threads = new QueuedThreadPool(limits.maxThreads(), 4);
         threads.setName("ferry-serve");
@@ -91,8 +94,12 @@ final class JettyServer implements AutoCloseable {
             jetty.addConnector(c);
         }
         jetty.addBean(new ConnectionLimit(limits.maxConnections(), connectors.toArray(new ServerConnector[0])));
-        jetty.setHandler(new BodyBufferingHandler(limits.maxRequestBodyBytes(), limits.requestBodyTimeout(),
+        traffic.handler().setHandler(new BodyBufferingHandler(limits.maxRequestBodyBytes(), limits.requestBodyTimeout(),
                 new Handler.Sequence(List.copyOf(handlers))));
+        jetty.setHandler(traffic.handler());
+        if (accessLog.requestLog() != null) {
+            jetty.setRequestLog(accessLog.requestLog());
+        }
         jetty.setStopTimeout(5_000);
         try {
             jetty.start();

@@ -17,10 +17,12 @@ import java.nio.ByteBuffer;
  */
 final class StatusHandler extends Handler.Abstract {
     private final Store store;
+    private final ServerTraffic traffic;
 
-    StatusHandler(Store store) {
+    StatusHandler(Store store, ServerTraffic traffic) {
         super(InvocationType.BLOCKING);
         this.store = store;
+        this.traffic = traffic;
     }
 
     @Override
@@ -36,7 +38,7 @@ final class StatusHandler extends Handler.Abstract {
             Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
             return true;
         }
-        StoreStatus status = StoreStatus.of(store);
+        StoreStatus status = StoreStatus.of(store, traffic.snapshot());
         byte[] body = html ? StatusHtml.render(status) : StatusJson.render(status);
         response.setStatus(HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE,

@@ -45,6 +45,16 @@ final class StatusHtml {
         }
         h.append("</table>\n");
 
+        ServerTraffic.Traffic t = s.traffic();
+        h.append("<h2>Served since ").append(esc(t.since().toString())).append("</h2>\n<table>\n");
+        row(h, "requests", t.requests());
+        row(h, "2xx responses", t.responses2xx());
+        row(h, "4xx responses", t.responses4xx());
+        row(h, "5xx responses", t.responses5xx());
+        h.append("<tr><th>bytes sent</th><td class=\"n\">").append(t.bytesWritten()).append(" (")
+                .append(esc(human(t.bytesWritten()))).append(")</td></tr>\n");
+        h.append("</table>\n");
+
         h.append("<h2>Channels</h2>\n");
         if (s.channels().isEmpty()) {
             h.append("<p>Nothing imported yet.</p>\n");

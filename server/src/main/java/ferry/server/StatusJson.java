@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * {@code /status.json}: {@code generatedAt}, {@code counts} {bundles, channels}, {@code sources} {<source type>:
  * {<figure>: value}} (e.g. {@code wsus} {updates, revisions, files, fileBytes, changeNumber, updatesSoftware, ...}),
- * {@code channels} [{name, lastSequence, lastBundleId}] and {@code bundles} [{bundleId, channel, sequence,
+ * {@code traffic} {since, requests, responses2xx, responses4xx, responses5xx, bytesRead, bytesWritten} (since this
+ * server started), {@code channels} [{name, lastSequence, lastBundleId}] and {@code bundles} [{bundleId, channel, sequence,
  * baseSequence, createdAt, importedAt, producer, manifestSha256, signers [fingerprint], revisionCount,
  * newRevisionCount, fileCount, newFileCount}], oldest import first. Times are ISO-8601 UTC, sizes bytes.
  */
@@ -37,8 +38,12 @@ final class StatusJson {
                   int newRevisionCount, int fileCount, int newFileCount) {
     }
 
-    record Status(String generatedAt, Counts counts, Map<String, Map<String, Long>> sources, List<Channel> channels,
-                  List<Bundle> bundles) {
+    record Traffic(String since, long requests, long responses2xx, long responses4xx, long responses5xx,
+                   long bytesRead, long bytesWritten) {
+    }
+
+    record Status(String generatedAt, Counts counts, Map<String, Map<String, Long>> sources, Traffic traffic,
+                  List<Channel> channels, List<Bundle> bundles) {
     }
 
     static byte[] render(StoreStatus s) {
@@ -56,8 +61,10 @@ final class StatusJson {
                 b.sequenceNumber(), b.baseSequence(), b.createdAt().toString(), b.importedAt().toString(), b.producer(),
                 b.manifestSha256(), b.signerFingerprints(), b.revisionCount(), b.newRevisionCount(), b.fileCount(),
                 b.newFileCount())).toList();
+        ServerTraffic.Traffic t = s.traffic();
         Status status = new Status(s.generatedAt().toString(), new Counts(s.counts().bundles(), s.counts().channels()),
-                sources, channels, bundles);
+                sources, new Traffic(t.since().toString(), t.requests(), t.responses2xx(), t.responses4xx(),
+                t.responses5xx(), t.bytesRead(), t.bytesWritten()), channels, bundles);
         try {
             return JSON.writeValueAsString(status).getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {

@@ -69,6 +69,18 @@ public final class StoreServer implements AutoCloseable {
      */
     public static StoreServer start(Path storeDir, Listeners listen, ServerLimits limits)
             throws StoreLockedException, ServeException {
+        return start(storeDir, listen, limits, AccessLog.none());
+    }
+
+    /**
+     * {@link #start(Path, Listeners, ServerLimits)} writing an access log.
+     *
+     * @throws StoreLockedException if another run has the store open
+     * @throws ServeException       if the store cannot be opened, an address and port cannot be bound, or the log
+     *                              cannot be written
+     */
+    public static StoreServer start(Path storeDir, Listeners listen, ServerLimits limits, AccessLog accessLog)
+            throws StoreLockedException, ServeException {
         Store store;
         try {
             store = Store.open(storeDir, CATALOGS);
@@ -78,7 +90,7 @@ public final class StoreServer implements AutoCloseable {
             throw new ServeException("cannot serve store " + storeDir + ": " + e.getMessage(), e);
         }
         try {
-            return new StoreServer(listen(store, listen, ServerSyncSettings.defaults(), limits), store);
+            return new StoreServer(listen(store, listen, ServerSyncSettings.defaults(), limits, accessLog), store);
         } catch (ServeException | RuntimeException e) {
             store.close();
             throw e;
@@ -113,18 +125,19 @@ public final class StoreServer implements AutoCloseable {
     public static StoreServer start(Store store, Listeners listen, ServerSyncSettings settings, ServerLimits limits)
             throws ServeException {
         Objects.requireNonNull(store, "store");
-        return new StoreServer(listen(store, listen, settings, limits), null);
+        return new StoreServer(listen(store, listen, settings, limits, AccessLog.none()), null);
     }
 
     private static JettyServer listen(Store store, Listeners listen, ServerSyncSettings settings,
-                                     ServerLimits limits) throws ServeException {
+                                     ServerLimits limits, AccessLog accessLog) throws ServeException {
+        ServerTraffic traffic = new ServerTraffic();
         try {
             List<Handler> handlers = new ArrayList<>();
             for (SourceServing source : sources(settings)) {
                 handlers.addAll(source.handlers(store));
             }
-            handlers.add(new StatusHandler(store));
-            return JettyServer.start(listen, limits, handlers);
+            handlers.add(new StatusHandler(store, traffic));
+            return JettyServer.start(listen, limits, handlers, traffic, accessLog);
         } catch (Exception e) {
             throw new ServeException("cannot serve on " + listen.bindHost() + " port "
                     + (listen.httpPort() >= 0 ? listen.httpPort() + (listen.httpsPort() >= 0 ? " and " : "") : "")

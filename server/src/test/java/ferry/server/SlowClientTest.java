@@ -69,7 +69,7 @@ class SlowClientTest {
         server = JettyServer.start("127.0.0.1", 0, limits, List.of(
                 new ServerSyncHandler(new StoreCatalog(new WsusCatalog(store)), ServerSyncSettings.defaults()),
                 new ContentHandler(sha1 -> sha1.equals(hex) ? Optional.of(file) : Optional.empty()),
-                new StatusHandler(store)));
+                new StatusHandler(store, new ServerTraffic())));
     }
 
     @AfterAll

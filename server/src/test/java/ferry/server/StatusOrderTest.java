@@ -27,7 +27,8 @@ class StatusOrderTest {
                 new SourceCatalog.Count("fileBytes", 2048), new SourceCatalog.Count("updatesCategory", 3),
                 new SourceCatalog.Count("updatesSoftware", 5), new SourceCatalog.Count("categoriesCompany", 1));
         StoreStatus s = new StoreStatus(Instant.EPOCH,
-                new StoreCounts(1, 1, List.of(new StoreCounts.Source("wsus", figures))), List.of(), List.of());
+                new StoreCounts(1, 1, List.of(new StoreCounts.Source("wsus", figures))), List.of(), List.of(),
+                new ServerTraffic.Traffic(Instant.EPOCH, 3, 2, 1, 0, 10, 4096));
         String html = new String(StatusHtml.render(s), StandardCharsets.UTF_8);
         List<Integer> at = new ArrayList<>();
         for (String label : List.of("wsus updates<", "wsus file bytes<", "wsus updates category<",
