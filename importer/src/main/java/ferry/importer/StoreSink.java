@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -41,6 +40,12 @@ final class StoreSink implements EntrySink, AutoCloseable {
     private final Store store;
     private final PendingImport pending;
     private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
+    // Chunk buffers go round between the threads instead of being allocated per chunk: the gate hands over 1 MiB
+    // pieces, which G1 allocates as humongous objects in a small heap, so a fresh array per piece meant a GC cycle
+    // every few MiB (docs/benchmarks.md, import). The queue, the piece being written and one being filled: never
+    // more in use at once.
+    static final int POOLED_BUFFER_BYTES = 1 << 20;
+    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(QUEUE_CHUNKS + 2);
     private final Thread worker;
     private final List<String> sha1Mismatches = new ArrayList<>();
     private volatile Throwable failure;
@@ -73,7 +78,9 @@ final class StoreSink implements EntrySink, AutoCloseable {
             @Override
             public void write(byte[] buf, int off, int len) throws IOException {
                 checkFailure();
-                put(new Chunk(null, Arrays.copyOfRange(buf, off, off + len), len, null));
+                byte[] data = len <= POOLED_BUFFER_BYTES ? buffer() : new byte[len];
+                System.arraycopy(buf, off, data, 0, len);
+                put(new Chunk(null, data, len, null));
             }
 
             @Override
@@ -135,6 +142,23 @@ final class StoreSink implements EntrySink, AutoCloseable {
         Throwable f = failure;
         if (f != null) {
             throw new IOException("the store failed: " + f.getMessage(), f);
+        }
+    }
+
+    /**
+     * A buffer the writer gave back, or a new one. Never waits for one: the bounded queue already limits how many
+     * are in flight, and a buffer the writer did not give back (an entry it skipped after a failure) must not stall
+     * the gate.
+     */
+    private byte[] buffer() {
+        byte[] b = free.poll();
+        return b != null ? b : new byte[POOLED_BUFFER_BYTES];
+    }
+
+    /** Gives a chunk's buffer back to the pool, if it has room (other sizes are left to the collector). */
+    private void recycle(Chunk c) {
+        if (c != null && c.data() != null && c.data().length == POOLED_BUFFER_BYTES) {
+            free.offer(c.data());
         }
     }
 
@@ -215,6 +239,8 @@ final class StoreSink implements EntrySink, AutoCloseable {
                 if (ended) {
                     return -1;
                 }
+                recycle(current);
+                current = null;
                 Chunk c = take();
                 if (c.matched() != null) {
                     ended = true;
@@ -235,8 +261,11 @@ final class StoreSink implements EntrySink, AutoCloseable {
         }
 
         void drainToEnd() throws InterruptedException {
+            recycle(current);
+            current = null;
             while (!ended) {
                 Chunk c = queue.take();
+                recycle(c);
                 if (c.matched() != null) {
                     ended = true;
                     unmatched = !c.matched();
