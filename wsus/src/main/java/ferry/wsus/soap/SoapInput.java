@@ -14,8 +14,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
-/** Shared reading of SOAP 1.1 and 1.2 envelopes and the common types of MS-WSUSSS 2.2.4. */
-final class SoapInput {
+/**
+ * Shared reading of SOAP 1.1 and 1.2 envelopes and the common types of MS-WSUSSS 2.2.4 (also used by the MS-WUSP
+ * readers of {@code ferry.wsus.wusp}, whose messages share the envelope, cookie and identity shapes).
+ */
+public final class SoapInput {
 
     /** Longest array accepted in any message (real revision lists reach tens of thousands). */
     static final int MAX_ITEMS = 1_000_000;
@@ -32,7 +35,7 @@ final class SoapInput {
     }
 
     /** An opened envelope: the cursor on the body's first element and the envelope's SOAP version. */
-    record Opened(StaxCursor cursor, SoapVersion version) {
+    public record Opened(StaxCursor cursor, SoapVersion version) {
     }
 
     /**
@@ -41,7 +44,7 @@ final class SoapInput {
      * @param expected the version the envelope must have, or null for either
      * @throws SoapFormatException for another root, another version than {@code expected}, no or an empty Body
      */
-    static Opened open(InputStream in, XmlLimits limits, SoapVersion expected) throws XMLStreamException,
+    public static Opened open(InputStream in, XmlLimits limits, SoapVersion expected) throws XMLStreamException,
             SoapFormatException, SoapFaultException {
         XMLStreamReader reader = SafeXml.reader(in, limits);
         StaxCursor c = new StaxCursor(reader);
@@ -134,7 +137,8 @@ final class SoapInput {
         }
     }
 
-    static Cookie cookie(StaxCursor c, String parameter) throws XMLStreamException, SoapFormatException {
+    /** Reads a Cookie (MS-WSUSSS 2.2.4.1, MS-WUSP 2.2.2.2.2) standing on it; @throws SoapFormatException without Expiration */
+    public static Cookie cookie(StaxCursor c, String parameter) throws XMLStreamException, SoapFormatException {
         String expiration = null;
         String data = null;
         while (c.nextChild()) {
@@ -150,7 +154,8 @@ final class SoapInput {
         return new Cookie(expiration, data);
     }
 
-    static UpdateIdentity identity(StaxCursor c, String parameter) throws XMLStreamException, SoapFormatException {
+    /** Reads an UpdateIdentity of child elements; @throws SoapFormatException if either part is missing or malformed */
+    public static UpdateIdentity identity(StaxCursor c, String parameter) throws XMLStreamException, SoapFormatException {
         String id = null;
         String rev = null;
         while (c.nextChild()) {
@@ -171,7 +176,7 @@ final class SoapInput {
     }
 
     /** Reads an array of UpdateIdentity elements (element names of the items are not checked). */
-    static List<UpdateIdentity> identities(StaxCursor c, String parameter) throws XMLStreamException, SoapFormatException {
+    public static List<UpdateIdentity> identities(StaxCursor c, String parameter) throws XMLStreamException, SoapFormatException {
         List<UpdateIdentity> ids = new ArrayList<>();
         while (c.nextChild()) {
             if (ids.size() >= MAX_ITEMS) {
@@ -182,7 +187,8 @@ final class SoapInput {
         return ids;
     }
 
-    static String guid(String value, String parameter) throws SoapFormatException {
+    /** A GUID in lower case; @throws SoapFormatException naming {@code parameter} for anything else */
+    public static String guid(String value, String parameter) throws SoapFormatException {
         if (value.length() != 36) {
             throw new SoapFormatException(parameter + ": not a GUID: " + clip(value), parameter, null);
         }
@@ -193,7 +199,8 @@ final class SoapInput {
         }
     }
 
-    static boolean bool(String value, String parameter) throws SoapFormatException {
+    /** xs:boolean ({@code true}, {@code false}, {@code 1}, {@code 0}); @throws SoapFormatException otherwise */
+    public static boolean bool(String value, String parameter) throws SoapFormatException {
         return switch (value.trim()) {
             case "true", "1" -> true;
             case "false", "0" -> false;
@@ -201,7 +208,8 @@ final class SoapInput {
         };
     }
 
-    static int integer(String value, String parameter) throws SoapFormatException {
+    /** xs:int; @throws SoapFormatException naming {@code parameter} otherwise */
+    public static int integer(String value, String parameter) throws SoapFormatException {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
@@ -209,7 +217,8 @@ final class SoapInput {
         }
     }
 
-    static String clip(String s) {
+    /** {@code s} cut short for an error message. */
+    public static String clip(String s) {
         return s.length() > 60 ? s.substring(0, 60) + "..." : s;
     }
 }
