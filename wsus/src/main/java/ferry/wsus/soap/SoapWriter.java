@@ -11,19 +11,20 @@ import java.util.List;
 /**
  * Builds one SOAP 1.1 or 1.2 message in the shape real WSUS servers use: UTF-8 declaration, {@code soap:Envelope}
  * (declaring xsi and xsd on responses), {@code soap:Body}, and the operation element with its namespace as the
- * default namespace so children are written unprefixed.
+ * default namespace so children are written unprefixed. Shared by the MS-WSUSSS messages here and the MS-WUSP
+ * messages of {@code ferry.wsus.wusp}. Not thread-safe; one message per instance.
  */
-final class SoapWriter {
+public final class SoapWriter {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
     private final XMLStreamWriter w;
     private final SoapVersion version;
 
-    SoapWriter(boolean declareSchemaNamespaces) {
+    public SoapWriter(boolean declareSchemaNamespaces) {
         this(SoapVersion.SOAP_11, declareSchemaNamespaces);
     }
 
-    SoapWriter(SoapVersion version, boolean declareSchemaNamespaces) {
+    public SoapWriter(SoapVersion version, boolean declareSchemaNamespaces) {
         this.version = version;
         String ns = version.envelopeNamespace();
         try {
@@ -42,7 +43,7 @@ final class SoapWriter {
     }
 
     /** Starts the body's single element in {@code namespace} (declared as default namespace). */
-    SoapWriter operation(String localName, String namespace) {
+    public SoapWriter operation(String localName, String namespace) {
         try {
             w.writeStartElement("", localName, namespace);
             w.writeDefaultNamespace(namespace);
@@ -53,7 +54,7 @@ final class SoapWriter {
     }
 
     /** Starts an element of the envelope's namespace ({@code soap:} prefix). */
-    SoapWriter prefixed(String localName) {
+    public SoapWriter prefixed(String localName) {
         try {
             w.writeStartElement("soap", localName, version.envelopeNamespace());
         } catch (XMLStreamException e) {
@@ -63,14 +64,14 @@ final class SoapWriter {
     }
 
     /** {@code <soap:name>text</soap:name>} in the envelope's namespace. */
-    SoapWriter prefixedElement(String localName, String text) {
+    public SoapWriter prefixedElement(String localName, String text) {
         prefixed(localName);
         text(text);
         return end();
     }
 
     /** An attribute on the element just started. */
-    SoapWriter attribute(String prefix, String namespace, String localName, String value) {
+    public SoapWriter attribute(String prefix, String namespace, String localName, String value) {
         try {
             w.writeAttribute(prefix, namespace, localName, value);
         } catch (XMLStreamException e) {
@@ -79,7 +80,7 @@ final class SoapWriter {
         return this;
     }
 
-    SoapWriter start(String localName) {
+    public SoapWriter start(String localName) {
         try {
             w.writeStartElement(localName);
         } catch (XMLStreamException e) {
@@ -88,7 +89,7 @@ final class SoapWriter {
         return this;
     }
 
-    SoapWriter end() {
+    public SoapWriter end() {
         try {
             w.writeEndElement();
         } catch (XMLStreamException e) {
@@ -97,7 +98,7 @@ final class SoapWriter {
         return this;
     }
 
-    SoapWriter empty(String localName) {
+    public SoapWriter empty(String localName) {
         try {
             w.writeEmptyElement(localName);
         } catch (XMLStreamException e) {
@@ -107,7 +108,7 @@ final class SoapWriter {
     }
 
     /** {@code <name>text</name>}; null text writes nothing, empty text an empty element. */
-    SoapWriter element(String localName, String text) {
+    public SoapWriter element(String localName, String text) {
         if (text == null) {
             return this;
         }
@@ -119,19 +120,19 @@ final class SoapWriter {
         return end();
     }
 
-    SoapWriter element(String localName, boolean value) {
+    public SoapWriter element(String localName, boolean value) {
         return element(localName, Boolean.toString(value));
     }
 
-    SoapWriter element(String localName, int value) {
+    public SoapWriter element(String localName, int value) {
         return element(localName, Integer.toString(value));
     }
 
-    SoapWriter identity(String localName, UpdateIdentity id) {
+    public SoapWriter identity(String localName, UpdateIdentity id) {
         return start(localName).element("UpdateID", id.updateId()).element("RevisionNumber", id.revisionNumber()).end();
     }
 
-    SoapWriter identities(String arrayName, List<UpdateIdentity> ids) {
+    public SoapWriter identities(String arrayName, List<UpdateIdentity> ids) {
         if (ids.isEmpty()) {
             return empty(arrayName);
         }
@@ -148,7 +149,7 @@ final class SoapWriter {
      *
      * @throws IllegalArgumentException for characters XML 1.0 cannot carry
      */
-    SoapWriter text(String text) {
+    public SoapWriter text(String text) {
         try {
             int from = 0;
             for (int i = 0; i < text.length(); i++) {
@@ -174,7 +175,7 @@ final class SoapWriter {
     }
 
     /** Closes everything and returns the UTF-8 bytes. */
-    byte[] finish() {
+    public byte[] finish() {
         try {
             w.writeEndDocument();
             w.flush();
