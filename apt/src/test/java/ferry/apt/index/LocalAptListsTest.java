@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ferry.apt.deb822.ControlFileReader;
 import ferry.apt.deb822.Paragraph;
+import ferry.apt.select.Closure;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * Real data: the signed Release and the Packages index this machine's own apt fetched (under
  * {@code /var/lib/apt/lists}, present on every Debian machine that ran {@code apt-get update}, as CI does before it
  * installs anything). The Packages index's SHA-256 must match the Release's entry, and every one of its tens of
- * thousands of entries must parse. Debian's own suites only; skipped where apt has no lists.
+ * thousands of entries must parse, and the dependency closure of {@code apt} over the amd64 index must be complete. Debian's own suites only; skipped where apt has no lists.
  */
 class LocalAptListsTest {
     private static final Path LISTS = Path.of("/var/lib/apt/lists");
@@ -53,7 +55,10 @@ class LocalAptListsTest {
                     String path = file.substring(prefix.length()).replace('_', '/').replaceAll("\\.lz4$", "");
                     ReleaseFile.IndexFile listed = release.index(path).orElseThrow(
                             () -> new AssertionError(path + " is not in " + name));
-                    checkIndex(packages, listed);
+                    List<PackageEntry> entries = checkIndex(packages, listed);
+                    if (path.equals("main/binary-amd64/Packages")) {
+                        closureOfApt(entries);
+                    }
                     indexes++;
                 }
             }
@@ -61,9 +66,18 @@ class LocalAptListsTest {
         assumeTrue(indexes > 0, "apt has fetched no Packages index");
     }
 
-    private static void checkIndex(Path file, ReleaseFile.IndexFile listed) throws Exception {
+    /** The closure of apt over Debian's own amd64 index is complete and holds what apt is known to need. */
+    private static void closureOfApt(List<PackageEntry> universe) {
+        Closure.Result r = new Closure(universe, "amd64").resolve(List.of("apt"), false);
+        assertEquals(List.of(), r.unsatisfied());
+        List<String> names = r.packages().stream().map(PackageEntry::name).toList();
+        assertTrue(names.containsAll(List.of("apt", "libc6", "libapt-pkg6.0", "debian-archive-keyring")), names.toString());
+        assertTrue(names.size() > 10 && names.size() < 100, names.size() + " packages");
+    }
+
+    private static List<PackageEntry> checkIndex(Path file, ReleaseFile.IndexFile listed) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        int entries = 0;
+        List<PackageEntry> entries = new ArrayList<>();
         try (InputStream raw = Files.newInputStream(file);
              InputStream plain = file.toString().endsWith(".lz4") ? new FramedLZ4CompressorInputStream(raw) : raw;
              DigestInputStream hashed = new DigestInputStream(plain, sha);
@@ -71,13 +85,13 @@ class LocalAptListsTest {
                      file.getFileName().toString())) {
             Paragraph p;
             while ((p = r.next()) != null) {
-                PackageEntry.of(p);
-                entries++;
+                entries.add(PackageEntry.of(p));
             }
             hashed.transferTo(OutputStreamNull.INSTANCE);
         }
         assertEquals(listed.sha256(), HexFormat.of().formatHex(sha.digest()), file + " against the Release");
-        assertTrue(entries > 100, file + ": " + entries + " entries");
+        assertTrue(entries.size() > 100, file + ": " + entries.size() + " entries");
+        return entries;
     }
 
     private static final class OutputStreamNull extends java.io.OutputStream {
