@@ -97,6 +97,18 @@ class ReleaseVerifierTest {
                 Files.readAllBytes(detached), UpstreamKeyring.load(keyring), NOW));
     }
 
+    /** What ferry's publisher will sign (mirror-format's ClearSigned, a key of ferry's own) passes here too. */
+    @Test
+    void ferrysOwnClearsignedRelease() throws Exception {
+        ferry.format.pgp.GeneratedKey key = ferry.format.pgp.KeyGenerator.generateEd25519("Site <site@example.invalid>", null);
+        String signed = ferry.format.pgp.ClearSigned.sign(ferry.format.pgp.SigningKey.parse(key.armoredSecretKey(), null),
+                RELEASE);
+        UpstreamKeyring site = UpstreamKeyring.parse(key.armoredPublicKey().getBytes(StandardCharsets.US_ASCII), "site");
+        ReleaseVerifier.Verified v = ReleaseVerifier.verifyInRelease(signed.getBytes(StandardCharsets.UTF_8), site, NOW);
+        assertEquals(RELEASE.replace("blanks   \n", "blanks   \n"), v.text());
+        assertEquals(List.of(key.fingerprint()), v.signerFingerprints());
+    }
+
     @Test
     void malformedInput() {
         assertThrows(ReleaseSignatureException.class, () -> ReleaseVerifier.verifyInRelease(
