@@ -1,0 +1,66 @@
+package ferry.apt.publish;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
+
+/**
+ * One index of a published suite (e.g. {@code main/binary-amd64/Packages}) in the three forms apt may fetch: plain,
+ * {@code .gz} and {@code .xz}, each with the SHA-256 and size the Release file lists.
+ */
+public final class IndexFiles {
+
+    /** One form of an index: its path below {@code dists/<suite>/}, bytes, lower-case hex SHA-256. */
+    public record IndexFile(String path, byte[] bytes, String sha256) {
+        public long size() {
+            return bytes.length;
+        }
+    }
+
+    private IndexFiles() {
+    }
+
+    /**
+     * @param path  the plain index's path below {@code dists/<suite>/}, e.g. {@code main/binary-amd64/Packages}
+     * @param plain the plain index's bytes
+     * @return the plain, gzip and xz forms, by path, in that order
+     */
+    public static Map<String, IndexFile> of(String path, byte[] plain) {
+        Map<String, IndexFile> out = new LinkedHashMap<>();
+        out.put(path, file(path, plain));
+        try {
+            ByteArrayOutputStream gz = new ByteArrayOutputStream();
+            try (OutputStream o = new GZIPOutputStream(gz)) {
+                o.write(plain);
+            }
+            out.put(path + ".gz", file(path + ".gz", gz.toByteArray()));
+            ByteArrayOutputStream xz = new ByteArrayOutputStream();
+            try (OutputStream o = new XZCompressorOutputStream(xz)) {
+                o.write(plain);
+            }
+            out.put(path + ".xz", file(path + ".xz", xz.toByteArray()));
+        } catch (IOException e) {
+            throw new IllegalStateException("compressing in memory failed", e);
+        }
+        return out;
+    }
+
+    private static IndexFile file(String path, byte[] bytes) {
+        return new IndexFile(path, bytes, sha256(bytes));
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
