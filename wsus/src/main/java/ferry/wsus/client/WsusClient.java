@@ -35,11 +35,7 @@ public final class WsusClient {
     public WsusClient(URI upstream, WsusClientOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.base = normalise(upstream);
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(options.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.http = options.httpClient(HttpClient.Redirect.NEVER);
         this.transport = new SoapTransport(base, http, options);
     }
 

@@ -33,6 +33,10 @@ final class ReplayServer {
     /** How many of the next cookie-bearing calls answer InvalidCookie (exchange 000019). */
     final AtomicInteger invalidCookies = new AtomicInteger();
     volatile int forcedStatus;
+    /** How many of the next calls answer {@link #failStatus} with {@link #failRetryAfter} (if set). */
+    final AtomicInteger failNext = new AtomicInteger();
+    volatile int failStatus = 503;
+    volatile String failRetryAfter;
 
     private final Server server = new Server();
     private final ServerConnector connector = new ServerConnector(server);
@@ -48,6 +52,14 @@ final class ReplayServer {
                 String body = Content.Source.asString(request, StandardCharsets.UTF_8);
                 String op = action.replace("\"", "").replaceAll(".*/", "");
                 calls.add(op + " " + request.getHttpURI().getPath());
+                if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    response.setStatus(failStatus);
+                    if (failRetryAfter != null) {
+                        response.getHeaders().put(HttpHeader.RETRY_AFTER, failRetryAfter);
+                    }
+                    response.write(true, ByteBuffer.wrap("busy".getBytes(StandardCharsets.US_ASCII)), callback);
+                    return true;
+                }
                 if (forcedStatus != 0) {
                     Response.writeError(request, response, callback, forcedStatus);
                     return true;
