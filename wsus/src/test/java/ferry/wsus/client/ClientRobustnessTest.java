@@ -91,6 +91,17 @@ class ClientRobustnessTest {
     }
 
     @Test
+    void expiredCookieIsRenewedThroughTheWholeAuthChainOnce() throws Exception {
+        ServerSyncSession s = new WsusClient(replay.uri(), options(RetryPolicy.NONE)).open();
+        replay.calls.clear();
+        replay.cookieFault = "CookieExpired";
+        replay.invalidCookies.set(1);
+        assertEquals(30, s.getRevisionIdList(true, RevisionFilter.everything()).newRevisions().size());
+        assertEquals(List.of("GetRevisionIdList", "GetAuthConfig", "GetAuthorizationCookie", "GetCookie", "GetRevisionIdList"),
+                replay.calls.stream().map(c -> c.split(" ")[0]).toList());
+    }
+
+    @Test
     void resetConnectionsAreRetried() throws Exception {
         try (MisbehavingFront front = new MisbehavingFront(replay.uri(),
                 n -> n <= 2 ? MisbehavingFront.Act.RESET : MisbehavingFront.Act.FORWARD)) {

@@ -33,6 +33,8 @@ final class ReplayServer {
     /** How many of the next cookie-bearing calls answer InvalidCookie (exchange 000019). */
     final AtomicInteger invalidCookies = new AtomicInteger();
     volatile int forcedStatus;
+    /** The ErrorCode the cookie fault of {@link #invalidCookies} carries. */
+    volatile String cookieFault = "InvalidCookie";
     /** How many of the next calls answer {@link #failStatus} with {@link #failRetryAfter} (if set). */
     final AtomicInteger failNext = new AtomicInteger();
     volatile int failStatus = 503;
@@ -70,6 +72,10 @@ final class ReplayServer {
                     return true;
                 }
                 byte[] out = Fixtures.bytes("exchanges/" + exchange + "/response.body");
+                if (exchange.equals("000019")) {
+                    out = new String(out, StandardCharsets.UTF_8).replace("InvalidCookie", cookieFault)
+                            .getBytes(StandardCharsets.UTF_8);
+                }
                 int status = Fixtures.text("exchanges/" + exchange + "/meta.json").contains("\"status\": 500") ? 500 : 200;
                 response.setStatus(status);
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/xml; charset=utf-8");
