@@ -168,6 +168,11 @@ public final class ExportJob {
         }
 
         @Override
+        public Path keepDir() {
+            return stateDir.resolve(source.name());
+        }
+
+        @Override
         public FetchedFiles fetch(URI upstream, List<RemoteFile> files) throws ExportException {
             FileStage stage = new FileStage(new FileCache(o.effectiveCacheDir().toAbsolutePath().normalize(),
                     stateDir), new Downloader(o.clientOptions(),

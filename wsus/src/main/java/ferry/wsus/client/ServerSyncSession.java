@@ -50,9 +50,16 @@ public final class ServerSyncSession {
         this.client = client;
     }
 
-    void start() throws WsusException {
+    void start(String configAnchor) throws WsusException {
         setCookie(client.authorize(null));
-        config = client.configData(cookie, null);
+        config = client.configData(cookie, configAnchor);
+    }
+
+    /** GetConfigData again without an anchor: the whole answer, languages included. */
+    public ConfigData reloadConfig() throws WsusException {
+        config = withCookie(Operation.GET_CONFIG_DATA, c -> SoapRequests.getConfigData(c, null),
+                SoapResponseReader::getConfigData);
+        return config;
     }
 
     /**
