@@ -136,8 +136,9 @@ class ExportJobTest {
         assertTrue(Files.isRegularFile(tmp.resolve("state/state.json")));
         assertTrue(Files.isRegularFile(tmp.resolve("state/cache").resolve(x64.sha1Hex().substring(38)).resolve(x64.sha1Hex())));
         try (var s = Files.list(tmp.resolve("state"))) {
-            assertEquals(Set.of("state.json", "lock", "cache"),
-                    s.map(p -> p.getFileName().toString()).collect(Collectors.toSet()), "no work directory left");
+            assertEquals(Set.of("state.json", "lock", "cache", "wsus"),
+                    s.map(p -> p.getFileName().toString()).collect(Collectors.toSet()),
+                    "no work directory left (wsus/ holds the upstream's category documents)");
         }
     }
 
