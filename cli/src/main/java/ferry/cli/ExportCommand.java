@@ -232,6 +232,9 @@ public final class ExportCommand implements Callable<Integer> {
         if (retries < 0 || retries > 9) {
             throw new CliException(ExitCodes.USAGE, "--retries must be 0 to 9: " + retries);
         }
+        if (downloadThreads < 1 || downloadThreads > 64) {
+            throw new CliException(ExitCodes.USAGE, "--download-threads must be 1 to 64: " + downloadThreads);
+        }
         Duration connect = duration("--connect-timeout", connectTimeout);
         Duration read = duration("--read-timeout", readTimeout);
         ProxyConfig proxies;

@@ -92,6 +92,13 @@ class CliChainTest {
         JsonNode b1;
         try (StoreServer a = serveA(storeA, port)) {
             assertEquals("https", a.uri().getScheme());
+            Result untrusted = ferry("export", "--upstream", a.uri().toString(), "--product", "Contoso Widget",
+                    "--state", dir.resolve("state-x").toString(), "--key", key.toString(), "--out",
+                    dir.resolve("x").toString(), "--quiet", "--retries", "0");
+            assertEquals(ExitCodes.UPSTREAM, untrusted.code, "A's certificate is not trusted without --upstream-ca: "
+                    + untrusted.err);
+            assertEquals(1, untrusted.err.strip().lines().count(), untrusted.err);
+            assertFalse(Files.exists(dir.resolve("x")));
             b1 = export(a.uri().toString(), "b", "b1", "--upstream-ca", cert.toString());
         }
         importInto(storeB, "b1");
