@@ -102,6 +102,49 @@ class ClientRobustnessTest {
     }
 
     @Test
+    void cookieAboutToExpireIsRenewedBeforeTheCall() throws Exception {
+        WsusClient client = new WsusClient(replay.uri(), options(RetryPolicy.NONE));
+        ServerSyncSession s = new ServerSyncSession(client);
+        // the recorded cookie (exchange 000003) expires at 2026-10-04T20:33:26.65Z, four hours after it was issued
+        MutableClock clock = new MutableClock(Instant.parse("2026-10-04T16:33:30Z"));
+        s.useClock(clock);
+        s.start(null);
+        replay.calls.clear();
+        s.getRevisionIdList(true, RevisionFilter.everything());
+        assertEquals(List.of("GetRevisionIdList"), replay.calls.stream().map(c -> c.split(" ")[0]).toList(),
+                "hours before expiry: no renewal");
+
+        replay.calls.clear();
+        clock.now = Instant.parse("2026-10-04T20:32:50Z");
+        s.getRevisionIdList(true, RevisionFilter.everything());
+        assertEquals(List.of("GetAuthConfig", "GetAuthorizationCookie", "GetCookie", "GetRevisionIdList"),
+                replay.calls.stream().map(c -> c.split(" ")[0]).toList(), "within a minute of expiry: renewed first");
+    }
+
+    private static final class MutableClock extends java.time.Clock {
+        volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
     void resetConnectionsAreRetried() throws Exception {
         try (MisbehavingFront front = new MisbehavingFront(replay.uri(),
                 n -> n <= 2 ? MisbehavingFront.Act.RESET : MisbehavingFront.Act.FORWARD)) {
