@@ -148,6 +148,9 @@ final class Downloader {
         HttpResponse<InputStream> response;
         try {
             response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            throw failure(f, "TLS handshake failed, the server's certificate is not trusted or does not name this host ("
+                    + describe(e) + ")", e);
         } catch (ConnectException e) {
             // refused: a wrong URL far more often than a restart; not worth the retry budget
             throw failure(f, "cannot connect (" + describe(e) + ")", e);

@@ -136,15 +136,12 @@ class DownloadResumeTest {
         }
         server.plan((n, p) -> RawContentServer.Act.slow(300));
         FileStage stage = new FileStage(cache, downloader(2), Progress.NONE, 4);
-        long t0 = System.nanoTime();
         Map<RemoteFile, Path> got = stage.fetchAll(files);
-        long took = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(files, new ArrayList<>(got.keySet()));
         for (RemoteFile f : files) {
             assertEquals(f.sha1Hex(), sha1Hex(Files.readAllBytes(got.get(f))));
         }
         assertEquals(4, server.maxInFlight.get(), "four at once");
-        assertTrue(took < 8 * 300, "faster than one by one: " + took + " ms");
         assertEquals(8, stage.counts(files).downloaded());
 
         // one file fails: the run fails, and no partial file of the others is left behind

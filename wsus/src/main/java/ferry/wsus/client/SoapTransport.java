@@ -99,6 +99,10 @@ final class SoapTransport {
             throw new Transient("cannot connect within " + options.connectTimeout().toSeconds() + " s", e, null);
         } catch (HttpTimeoutException e) {
             throw new Transient("no response within " + options.requestTimeout().toSeconds() + " s", e, null);
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            // not a passing failure: the same certificate comes back on every attempt
+            throw new UpstreamException(upstream, op.elementName(), "TLS handshake failed, the upstream's certificate is"
+                    + " not trusted or does not name this host (" + describe(e) + ")", e);
         } catch (ConnectException e) {
             if (e.getCause() instanceof UnresolvedAddressException) {
                 throw new UpstreamException(upstream, op.elementName(), "cannot resolve the host name", e);
