@@ -51,11 +51,15 @@ import java.util.TreeSet;
  * </ol>
  *
  * <h2>How "only what changed" is decided</h2>
- * Each run lists the whole selection (GetRevisionIdList without an anchor) and subtracts the revisions and file
- * SHA-1s recorded in the channel's state ({@link WsusState}); only the difference is fetched and carried. This does
- * not depend on the upstream keeping its anchors valid, picks up newly selected products or classifications by
- * itself, and costs one list per run (the anchor is recorded for information only). After a metadata-only run, the
- * files of what was exported then are still owed, and a later metadata+files run goes back for them.
+ * A run sends the anchors the upstream gave the channel's last bundle's run (MS-WSUSSS 3.1.4.4, 3.1.4.5; kept in
+ * {@link WsusState}): GetConfigData's {@code configAnchor}, and GetRevisionIdList's anchor with Delta=true for the
+ * products and classifications selected then (Delta=false for newly selected ones), so the upstream lists only
+ * what changed. What it lists is still compared with the revisions and file SHA-1s the state records, so an
+ * anchor that lists too much costs only time; an anchor the upstream refuses is dropped for a whole listing. The
+ * whole selection is listed when there is no usable anchor: a first or full export, another upstream, other
+ * languages, all classifications where specific ones were selected, or files still owed by a metadata-only run
+ * (a later metadata+files run goes back for them). Category and detectoid documents are held between runs
+ * ({@link HeldConfig}) and listed with their own anchor, so they are fetched once.
  */
 public final class WsusExport implements SourceExport {
 
