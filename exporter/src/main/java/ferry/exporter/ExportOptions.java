@@ -44,7 +44,8 @@ import java.util.Set;
  * @param full             ignore the previous state: export everything selected as a full bundle (no base)
  * @param clock            source of {@code createdAt} (UTC); default the system clock
  * @param producerVersion  written as the manifest's producer version (producer name {@value #PRODUCER_NAME})
- * @param clientOptions    timeouts, user agent and identity for the MS-WSUSSS client and file downloads
+ * @param clientOptions    timeouts, retries, proxy, TLS trust, user agent and identity for the MS-WSUSSS client
+ *                         and the file downloads
  * @param downloadAttempts attempts per file for connection errors and HTTP 5xx/408/429, 1..10; default 4
  * @param retryBackoff     wait before the second attempt, doubled each time (up to the client options' retry
  *                         policy's longest wait and total budget, which also govern the SOAP calls); default 2 s
