@@ -78,6 +78,8 @@ final class Downloader {
     private final WsusClientOptions options;
     private final RetryPolicy retry;
     private final URI upstream;
+    /** Set when one of several parallel downloads failed: the others stop at their next buffer or attempt. */
+    private volatile boolean cancelled;
 
     /**
      * @param options HTTP settings (timeouts, proxy, TLS trust, user agent)
@@ -97,12 +99,18 @@ final class Downloader {
      * @throws DownloadException     the file cannot be had, or its bytes do not match
      * @throws ExportConfigException the cache cannot be written
      */
+    /** Makes every download in progress fail at its next buffer or attempt (after another one failed). */
+    void cancel() {
+        cancelled = true;
+    }
+
     Downloaded download(RemoteFile f, FileCache cache, Progress progress) throws ExportException {
         Partial p = new Partial(cache.newPartial());
         progress.begin("download " + f.name(), f.size());
         try {
             Duration waited = Duration.ZERO;
             for (int attempt = 1; ; attempt++) {
+                checkCancelled(f);
                 try {
                     fetchInto(f, p, progress);
                     break;
@@ -222,6 +230,7 @@ final class Downloader {
                 if (n < 0) {
                     break;
                 }
+                checkCancelled(f);
                 if (p.length + n > limit) {
                     // stop before a hostile or broken server fills the disk
                     throw failure(f, "more than the " + limit + " bytes the metadata gives", null);
@@ -236,6 +245,12 @@ final class Downloader {
             }
         } catch (IOException e) {
             throw new ExportConfigException("cannot write " + p.path + " in the file cache: " + describe(e), e);
+        }
+    }
+
+    private void checkCancelled(RemoteFile f) throws DownloadException {
+        if (cancelled) {
+            throw failure(f, "stopped: another download failed", null);
         }
     }
 

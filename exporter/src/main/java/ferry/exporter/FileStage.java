@@ -106,6 +106,7 @@ final class FileStage {
             Thread.currentThread().interrupt();
             throw new ExportConfigException("interrupted while downloading", e);
         } finally {
+            downloader.cancel();
             pool.shutdownNow();
             awaitQuietly(pool);
             progress.end();

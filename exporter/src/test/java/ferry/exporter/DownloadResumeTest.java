@@ -66,7 +66,12 @@ class DownloadResumeTest {
         Downloader.Downloaded d = downloader(4).download(file, cache, Progress.NONE);
         assertArrayEquals(bytes, Files.readAllBytes(d.file()));
         assertEquals(SIZE, d.bytes(), "every byte fetched once");
-        assertEquals(List.of("/f.cab -", "/f.cab bytes=100000-", "/f.cab bytes=150000-"), server.requests);
+        // the client resumes from what reached it, which may be a little less than what the server wrote
+        assertEquals(3, server.requests.size(), server.requests.toString());
+        assertEquals("/f.cab -", server.requests.get(0));
+        long second = rangeStart(1);
+        long third = rangeStart(2);
+        assertTrue(second > 0 && second <= 100_000 && third > second && third <= second + 50_000, server.requests.toString());
         assertNoPartials();
     }
 
@@ -75,8 +80,10 @@ class DownloadResumeTest {
         server.plan((n, p) -> n == 1 ? RawContentServer.Act.cutAfter(120_000) : RawContentServer.Act.ignoreRange());
         Downloader.Downloaded d = downloader(3).download(file, cache, Progress.NONE);
         assertArrayEquals(bytes, Files.readAllBytes(d.file()), "the 200 replaced what was there, not appended to it");
-        assertEquals(120_000 + SIZE, d.bytes());
-        assertEquals(List.of("/f.cab -", "/f.cab bytes=120000-"), server.requests);
+        assertEquals(2, server.requests.size(), server.requests.toString());
+        long resumedAt = rangeStart(1);
+        assertTrue(resumedAt > 0 && resumedAt <= 120_000, server.requests.toString());
+        assertEquals(resumedAt + SIZE, d.bytes(), "the part before the range request, then the whole file");
     }
 
     @Test
@@ -106,7 +113,8 @@ class DownloadResumeTest {
         });
         e = assertThrows(DownloadException.class, () -> downloader(3).download(file, cache, Progress.NONE));
         assertTrue(e.getMessage().contains("SHA-1 is"), e.getMessage());
-        assertEquals(List.of("/f.cab -", "/f.cab bytes=100000-"), server.requests);
+        assertEquals(2, server.requests.size(), server.requests.toString());
+        assertTrue(rangeStart(1) > 0, "the second part was a range request: " + server.requests);
         assertNotCached();
     }
 
@@ -154,6 +162,13 @@ class DownloadResumeTest {
             assertEquals(List.of(), s.filter(Files::isRegularFile).toList());
         }
         assertFalse(Files.exists(fresh.path(bad.sha1Hex())));
+    }
+
+    /** The first byte asked for by request {@code i} (from 0), which must be a range request. */
+    private long rangeStart(int i) {
+        String r = server.requests.get(i);
+        assertTrue(r.startsWith("/f.cab bytes=") && r.endsWith("-"), r);
+        return Long.parseLong(r.substring("/f.cab bytes=".length(), r.length() - 1));
     }
 
     private void assertNotCached() throws Exception {
