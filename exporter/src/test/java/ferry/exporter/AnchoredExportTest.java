@@ -100,6 +100,21 @@ class AnchoredExportTest {
     }
 
     @Test
+    void languagesLeftOutOfAnAnchoredConfigAnswerAreAskedForAgain() throws Exception {
+        assertTrue(ExportJob.run(options("b1").languages(java.util.List.of("en")).build(), Progress.NONE).bundleWritten());
+        relay.take();
+        upstream.catalog().add(upstream.catalog().metadata(new UpdateIdentity(SyntheticUpdates.KB5000102, 101))
+                .orElseThrow().replace("RevisionNumber=\"101\"", "RevisionNumber=\"102\""));
+        ExportResult r = ExportJob.run(options("b2").languages(java.util.List.of("en")).build(), Progress.NONE);
+        assertTrue(r.bundleWritten());
+        assertEquals(java.util.List.of("en"), Fixture.wsus(r).languages());
+        String[] configCalls = relay.take().split("<GetConfigData ");
+        assertEquals(3, configCalls.length, "GetConfigData with the kept anchor, then once more without it");
+        assertTrue(configCalls[1].contains("<configAnchor>"));
+        assertFalse(configCalls[2].substring(0, configCalls[2].indexOf("</GetConfigData>")).contains("<configAnchor>"));
+    }
+
+    @Test
     void damagedHeldDocumentIsFetchedAgainAndAnchorRefusedByTheUpstreamFallsBackToAWholeListing() throws Exception {
         ExportJob.run(options("b1").build(), Progress.NONE);
         Path held;
