@@ -15,6 +15,10 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 
@@ -51,6 +55,41 @@ class ExportCommandTest {
         }
         // one paragraph per description line: no sentence is broken by a hard line end in the source
         assertTrue(help.replaceAll("\\s+", " ").contains("writes no bundle when nothing changed, holds a lock"), help);
+    }
+
+    @Test
+    void connectionOptionsAreTaughtAndBadValuesAreUsageErrorsNamingTheOption() throws Exception {
+        StringWriter help = new StringWriter();
+        CommandLine hl = Main.newCommandLine();
+        hl.setOut(new PrintWriter(help, true));
+        assertEquals(0, hl.execute("export", "--help"));
+        String h = help.toString().replaceAll("\\s+", " ");
+        for (String o : List.of("--proxy=URL", "--upstream-ca=PEM", "--download-threads=N", "--connect-timeout=DURATION",
+                "--read-timeout=DURATION", "--retries=N", "https_proxy", "--upstream-ca /etc/ferry/ferry-a.crt")) {
+            assertTrue(h.contains(o), o + " in: " + h);
+        }
+        Path notPem = Files.writeString(tmp.resolve("not.pem"), "hello");
+        Map<String[], String> bad = new LinkedHashMap<>();
+        bad.put(new String[]{"--proxy", "https://proxy.example.org:443"}, "--proxy: proxy must be an http:// proxy URL");
+        bad.put(new String[]{"--proxy", "http://user:secret@proxy.example.org:3128"}, "--proxy: proxy carries credentials");
+        bad.put(new String[]{"--upstream-ca", tmp.resolve("missing.pem").toString()}, "--upstream-ca: cannot read upstream CA file");
+        bad.put(new String[]{"--upstream-ca", notPem.toString()}, "--upstream-ca: upstream CA file " + notPem);
+        bad.put(new String[]{"--retries", "12"}, "--retries must be 0 to 9");
+        bad.put(new String[]{"--read-timeout", "soon"}, "--read-timeout: not a duration");
+        bad.put(new String[]{"--download-threads", "0"}, "--download-threads must be 1 to 64");
+        for (Map.Entry<String[], String> b : bad.entrySet()) {
+            List<String> args = new ArrayList<>(List.of("export", "--product", "Contoso Widget", "--out",
+                    tmp.resolve("out").toString(), "--key", tmp.resolve("k.asc").toString(), "--state",
+                    tmp.resolve("state").toString(), "--upstream", "http://127.0.0.1:1/"));
+            args.addAll(List.of(b.getKey()));
+            StringWriter err = new StringWriter();
+            CommandLine cl = Main.newCommandLine();
+            cl.setErr(new PrintWriter(err, true));
+            cl.setOut(new PrintWriter(new StringWriter(), true));
+            assertEquals(ExitCodes.USAGE, cl.execute(args.toArray(String[]::new)), err.toString());
+            assertTrue(err.toString().contains(b.getValue()), b.getValue() + " in: " + err);
+            assertFalse(err.toString().contains("secret"), "credentials never echoed: " + err);
+        }
     }
 
     @Test

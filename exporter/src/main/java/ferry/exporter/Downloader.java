@@ -2,26 +2,38 @@ package ferry.exporter;
 
 import ferry.format.CrashPoints;
 import ferry.format.Progress;
+import ferry.wsus.client.RetryPolicy;
+import ferry.wsus.client.StallGuard;
 import ferry.wsus.client.WsusClientOptions;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Downloads the files a source type names (for WSUS, MS-WSUSSS 3.2.4.4) with {@link HttpClient}, streaming to a cache partial file while
- * computing SHA-1 and SHA-256 and counting bytes, so memory use does not depend on file size. A connection
- * error, a timeout or HTTP 5xx/408/429 is retried with doubling backoff; any other status fails at once, and a
- * file whose size or digests differ from its source's metadata fails at once too (the upstream would send the same bytes
- * again). Never keeps a file that did not verify.
+ * Downloads the files a source type names (for WSUS, MS-WSUSSS 3.2.4.4) with {@link HttpClient}, streaming to a
+ * cache partial file while computing SHA-1 and SHA-256 and counting bytes, so memory use does not depend on file
+ * size. Thread-safe: the file stage runs several downloads at once.
+ *
+ * <p>A timeout, a reset connection, a body that stalls past the read timeout, or HTTP 5xx/408/429 is retried as
+ * the {@link RetryPolicy} says (honouring {@code Retry-After}); a retry after part of the file arrived asks only
+ * for the rest ({@code Range: bytes=N-}, with {@code If-Range} naming the validator of the first response), and
+ * starts over cleanly when the server answers 200 with the whole file instead. Any other status fails at once, and
+ * a file whose size or digests differ from its source's metadata fails at once too (the upstream would send the
+ * same bytes again). Only a file that verified is ever moved into the cache.
  */
 final class Downloader {
 
@@ -29,127 +41,217 @@ final class Downloader {
     record Downloaded(Path file, long bytes) {
     }
 
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+
     private static final class Retryable extends Exception {
         private static final long serialVersionUID = 1L;
+        final transient Duration retryAfter;
 
-        Retryable(String message, Throwable cause) {
+        Retryable(String message, Throwable cause, Duration retryAfter) {
             super(message, cause);
+            this.retryAfter = retryAfter;
+        }
+    }
+
+    /** One file's download across its attempts: the bytes so far, their running digests, the validator. */
+    private static final class Partial {
+        final Path path;
+        final MessageDigest sha1 = RemoteFile.sha1();
+        final MessageDigest sha256 = RemoteFile.sha256();
+        long length;
+        String validator;
+        long received;
+
+        Partial(Path path) {
+            this.path = path;
+        }
+
+        void restart() throws IOException {
+            Files.write(path, new byte[0]);
+            sha1.reset();
+            sha256.reset();
+            length = 0;
         }
     }
 
     private final HttpClient http;
     private final WsusClientOptions options;
-    private final int attempts;
-    private final Duration backoff;
+    private final RetryPolicy retry;
     private final URI upstream;
+    /** Set when one of several parallel downloads failed: the others stop at their next buffer or attempt. */
+    private volatile boolean cancelled;
 
-    Downloader(WsusClientOptions options, int attempts, Duration backoff, URI upstream) {
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(options.connectTimeout())
-                // Microsoft's download servers redirect to CDNs; NORMAL never follows https to http
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+    /**
+     * @param options HTTP settings (timeouts, proxy, TLS trust, user agent)
+     * @param retry   how often and how long to retry one file
+     */
+    Downloader(WsusClientOptions options, RetryPolicy retry, URI upstream) {
+        // Microsoft's download servers redirect to CDNs; NORMAL never follows https to http
+        this.http = options.httpClient(HttpClient.Redirect.NORMAL);
         this.options = options;
-        this.attempts = attempts;
-        this.backoff = backoff;
+        this.retry = retry;
         this.upstream = upstream;
     }
 
-    Downloaded download(RemoteFile f, FileCache cache, Progress progress) throws ExportException {
-        Retryable last = null;
-        for (int attempt = 1; attempt <= attempts; attempt++) {
-            if (attempt > 1) {
-                progress.info("retrying " + f.url() + " (attempt " + attempt + " of " + attempts + "): "
-                        + last.getMessage());
-                sleep(backoff.multipliedBy(1L << (attempt - 2)), f);
-            }
-            Path partial = cache.newPartial();
-            try {
-                long bytes = fetchInto(f, partial, progress);
-                CrashPoints.reached("download.verified");
-                Downloaded d = new Downloaded(cache.commit(partial, f.sha1Hex()), bytes);
-                CrashPoints.reached("download.cached");
-                return d;
-            } catch (Retryable e) {
-                last = e;
-            } finally {
-                StateStore.deleteQuietly(partial);
-            }
-        }
-        throw failure(f, last.getMessage() + " (after " + attempts + " attempts)", last.getCause());
+    /**
+     * @return the verified file in the cache, and the bytes received over the network (more than its size when a
+     *         server ignored a Range request)
+     * @throws DownloadException     the file cannot be had, or its bytes do not match
+     * @throws ExportConfigException the cache cannot be written
+     */
+    /** Makes every download in progress fail at its next buffer or attempt (after another one failed). */
+    void cancel() {
+        cancelled = true;
     }
 
-    private long fetchInto(RemoteFile f, Path partial, Progress progress) throws Retryable, ExportException {
-        HttpRequest request = HttpRequest.newBuilder(f.url())
+    Downloaded download(RemoteFile f, FileCache cache, Progress progress) throws ExportException {
+        Partial p = new Partial(cache.newPartial());
+        progress.begin("download " + f.name(), f.size());
+        try {
+            Duration waited = Duration.ZERO;
+            for (int attempt = 1; ; attempt++) {
+                checkCancelled(f);
+                try {
+                    fetchInto(f, p, progress);
+                    break;
+                } catch (Retryable e) {
+                    Duration wait = retry.nextWait(attempt, e.retryAfter, waited);
+                    if (wait == null) {
+                        throw failure(f, e.getMessage() + (attempt > 1 ? " (after " + attempt + " attempts)" : ""),
+                                e.getCause());
+                    }
+                    progress.info("retrying " + f.url() + " in " + wait.toMillis() + " ms (attempt " + (attempt + 1)
+                            + " of " + retry.attempts() + (p.length > 0 ? ", resuming at byte " + p.length : "")
+                            + "): " + e.getMessage());
+                    sleep(wait, f);
+                    waited = waited.plus(wait);
+                }
+            }
+            String problem = f.mismatch(p.length, p.sha1.digest(), p.sha256.digest());
+            if (problem != null) {
+                throw failure(f, problem, null);
+            }
+            CrashPoints.reached("download.verified");
+            Downloaded d = new Downloaded(cache.commit(p.path, f.sha1Hex()), p.received);
+            CrashPoints.reached("download.cached");
+            return d;
+        } finally {
+            progress.end();
+            StateStore.deleteQuietly(p.path);
+        }
+    }
+
+    private void fetchInto(RemoteFile f, Partial p, Progress progress) throws Retryable, ExportException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(f.url())
                 .timeout(options.requestTimeout())
                 .header("User-Agent", options.userAgent())
-                .GET().build();
+                .GET();
+        long offset = p.length;
+        if (offset > 0) {
+            b.header("Range", "bytes=" + offset + "-");
+            if (p.validator != null) {
+                b.header("If-Range", p.validator);
+            }
+        }
         HttpResponse<InputStream> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            throw failure(f, "TLS handshake failed, the server's certificate is not trusted or does not name this host ("
+                    + describe(e) + ")", e);
+        } catch (ConnectException e) {
+            // refused: a wrong URL far more often than a restart; not worth the retry budget
+            throw failure(f, "cannot connect (" + describe(e) + ")", e);
         } catch (IOException e) {
-            throw new Retryable(describe(e), e);
+            throw new Retryable(describe(e), e, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure(f, "interrupted", e);
         }
         int status = response.statusCode();
-        try (InputStream in = response.body()) {
+        try (InputStream in = StallGuard.guard(response.body(), options.readTimeout())) {
             if (status == 408 || status == 429 || status >= 500) {
-                throw new Retryable("HTTP " + status, null);
+                throw new Retryable("HTTP " + status, null, RetryPolicy.retryAfter(
+                        response.headers().firstValue("Retry-After").orElse(null), Instant.now()));
             }
-            if (status != 200) {
+            if (status == 206 && offset > 0) {
+                String range = response.headers().firstValue("Content-Range").orElse("");
+                Matcher m = CONTENT_RANGE.matcher(range);
+                if (!m.matches() || Long.parseLong(m.group(1)) != offset) {
+                    throw failure(f, "asked for bytes from " + offset + ", got Content-Range \"" + range + "\"", null);
+                }
+            } else if (status == 200) {
+                if (offset > 0) {
+                    progress.info(f.url() + " ignored the range request; downloading it again from the start");
+                    restart(p);
+                }
+                p.validator = validator(response);
+            } else if (status == 416 && offset > 0) {
+                restart(p);
+                throw new Retryable("HTTP 416 for bytes from " + offset, null, null);
+            } else {
                 throw failure(f, "HTTP " + status, null);
             }
-            MessageDigest sha1 = RemoteFile.sha1();
-            MessageDigest sha256 = RemoteFile.sha256();
-            long count = copy(f, in, partial, sha1, sha256, progress);
-            String problem = f.mismatch(count, sha1.digest(), sha256.digest());
-            if (problem != null) {
-                throw failure(f, problem, null);
-            }
-            return count;
+            copy(f, in, p, progress);
         } catch (IOException e) {
             // closing the body after a failure: nothing to add to the failure already being thrown
-            throw new Retryable(describe(e), e);
+            throw new Retryable(describe(e), e, null);
         }
     }
 
-    private long copy(RemoteFile f, InputStream in, Path partial, MessageDigest sha1, MessageDigest sha256,
-                      Progress progress) throws Retryable, ExportException {
-        long count = 0;
+    /** A strong ETag, else Last-Modified: what If-Range may name (RFC 9110 13.1.5). */
+    private static String validator(HttpResponse<?> r) {
+        String etag = r.headers().firstValue("ETag").orElse(null);
+        if (etag != null && !etag.startsWith("W/")) {
+            return etag;
+        }
+        return r.headers().firstValue("Last-Modified").orElse(null);
+    }
+
+    private void restart(Partial p) throws ExportConfigException {
+        try {
+            p.restart();
+        } catch (IOException e) {
+            throw new ExportConfigException("cannot write " + p.path + " in the file cache: " + describe(e), e);
+        }
+    }
+
+    private void copy(RemoteFile f, InputStream in, Partial p, Progress progress) throws Retryable, ExportException {
         long limit = f.size();
-        progress.begin("download " + f.name(), limit);
-        try (OutputStream out = Files.newOutputStream(partial)) {
+        try (OutputStream out = Files.newOutputStream(p.path, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             byte[] buf = new byte[1 << 16];
             while (true) {
                 int n;
                 try {
                     n = in.read(buf);
                 } catch (IOException e) {
-                    throw new Retryable("connection lost after " + count + " bytes (" + describe(e) + ")", e);
+                    throw new Retryable("connection lost after " + p.length + " bytes (" + describe(e) + ")", e, null);
                 }
                 if (n < 0) {
                     break;
                 }
-                count += n;
-                if (count > limit) {
+                checkCancelled(f);
+                if (p.length + n > limit) {
                     // stop before a hostile or broken server fills the disk
                     throw failure(f, "more than the " + limit + " bytes the metadata gives", null);
                 }
-                sha1.update(buf, 0, n);
-                sha256.update(buf, 0, n);
+                p.sha1.update(buf, 0, n);
+                p.sha256.update(buf, 0, n);
                 out.write(buf, 0, n);
-                CrashPoints.bytes("download.bytes", count - n, count);
+                p.length += n;
+                p.received += n;
+                CrashPoints.bytes("download.bytes", p.length - n, p.length);
                 progress.advance(n);
             }
         } catch (IOException e) {
-            throw new ExportConfigException("cannot write " + partial + " in the file cache: " + describe(e), e);
-        } finally {
-            progress.end();
+            throw new ExportConfigException("cannot write " + p.path + " in the file cache: " + describe(e), e);
         }
-        return count;
+    }
+
+    private void checkCancelled(RemoteFile f) throws DownloadException {
+        if (cancelled) {
+            throw failure(f, "stopped: another download failed", null);
+        }
     }
 
     private void sleep(Duration d, RemoteFile f) throws DownloadException {

@@ -168,10 +168,16 @@ public final class ExportJob {
         }
 
         @Override
+        public Path keepDir() {
+            return stateDir.resolve(source.name());
+        }
+
+        @Override
         public FetchedFiles fetch(URI upstream, List<RemoteFile> files) throws ExportException {
             FileStage stage = new FileStage(new FileCache(o.effectiveCacheDir().toAbsolutePath().normalize(),
-                    stateDir), new Downloader(o.clientOptions(), o.downloadAttempts(), o.retryBackoff(), upstream),
-                    progress);
+                    stateDir), new Downloader(o.clientOptions(),
+                    o.clientOptions().retry().with(o.downloadAttempts(), o.retryBackoff()), upstream),
+                    progress, o.downloadThreads());
             return new FetchedFiles(stage.fetchAll(files), stage.counts(files));
         }
 

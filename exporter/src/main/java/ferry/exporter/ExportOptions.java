@@ -44,9 +44,12 @@ import java.util.Set;
  * @param full             ignore the previous state: export everything selected as a full bundle (no base)
  * @param clock            source of {@code createdAt} (UTC); default the system clock
  * @param producerVersion  written as the manifest's producer version (producer name {@value #PRODUCER_NAME})
- * @param clientOptions    timeouts, user agent and identity for the MS-WSUSSS client and file downloads
+ * @param clientOptions    timeouts, retries, proxy, TLS trust, user agent and identity for the MS-WSUSSS client
+ *                         and the file downloads
  * @param downloadAttempts attempts per file for connection errors and HTTP 5xx/408/429, 1..10; default 4
- * @param retryBackoff     wait before the second attempt, doubled each time; default 2 s
+ * @param retryBackoff     wait before the second attempt, doubled each time (up to the client options' retry
+ *                         policy's longest wait and total budget, which also govern the SOAP calls); default 2 s
+ * @param downloadThreads  files downloaded at once, 1..64; default {@link #DEFAULT_DOWNLOAD_THREADS}
  * @param channelReset     null, or the channel position this bundle resets (docs/bundle-format.md section 3.4): the
  *                         recovery from a fast-forward; such a bundle is always full
  */
@@ -54,7 +57,7 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
                             ExportMode mode, Path outputDir, long volumeSize, String channel, Path stateDir,
                             Path cacheDir, List<SigningKey> signingKeys, Duration expiresIn, boolean full, Clock clock,
                             String producerVersion, WsusClientOptions clientOptions, int downloadAttempts,
-                            Duration retryBackoff, ChannelReset channelReset) {
+                            Duration retryBackoff, ChannelReset channelReset, int downloadThreads) {
 
     /** The source type exported unless another is named. */
     public static final String DEFAULT_SOURCE = "wsus";
@@ -68,6 +71,11 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
      * goes stale then stops verifying instead of being accepted for ever (the "indefinite freeze" attack).
      */
     public static final Duration DEFAULT_VALIDITY = Duration.ofDays(30);
+    /**
+     * Files downloaded at once unless the operator says otherwise: 4, enough to fill a 100 Mbit/s to 1 Gbit/s link
+     * from a CDN without looking like abuse to an on-premises WSUS.
+     */
+    public static final int DEFAULT_DOWNLOAD_THREADS = 4;
 
     public ExportOptions {
         Objects.requireNonNull(source, "source");
@@ -124,6 +132,9 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         if (retryBackoff.isNegative()) {
             throw new IllegalArgumentException("retry backoff must not be negative");
         }
+        if (downloadThreads < 1 || downloadThreads > 64) {
+            throw new IllegalArgumentException("download threads must be 1..64: " + downloadThreads);
+        }
     }
 
     /** The cache directory in use: {@link #cacheDir()} or {@code <stateDir>/cache}. */
@@ -170,6 +181,7 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         private int downloadAttempts = 4;
         private Duration retryBackoff = Duration.ofSeconds(2);
         private ChannelReset channelReset;
+        private int downloadThreads = DEFAULT_DOWNLOAD_THREADS;
 
         private Builder() {
         }
@@ -208,6 +220,8 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         public Builder downloadAttempts(int v) { downloadAttempts = v; return this; }
         public Builder retryBackoff(Duration v) { retryBackoff = v; return this; }
         public Builder channelReset(ChannelReset v) { channelReset = v; return this; }
+        /** Default {@link #DEFAULT_DOWNLOAD_THREADS}. */
+        public Builder downloadThreads(int v) { downloadThreads = v; return this; }
 
         /** @throws IllegalArgumentException naming the first bad field */
         public ExportOptions build() {
@@ -215,7 +229,7 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
                     : WsusClientOptions.defaults().withUserAgent(PRODUCER_NAME + "/" + producerVersion);
             return new ExportOptions(source, upstream, products, classifications, languages, mode, outputDir, volumeSize,
                     channel, stateDir, cacheDir, signingKeys, expiresIn, full || channelReset != null, clock,
-                    producerVersion, client, downloadAttempts, retryBackoff, channelReset);
+                    producerVersion, client, downloadAttempts, retryBackoff, channelReset, downloadThreads);
         }
 
         private static String defaultVersion() {

@@ -9,8 +9,8 @@ import java.util.Objects;
  * to know of everything exported so far (for WSUS: the revisions and files the isolated side holds once it has
  * imported every bundle). The job reads and writes the whole file; only the source type reads its own part.
  *
- * @param formatVersion {@link #FORMAT_VERSION}; format 1 (the WSUS fields at the top level) is read and upgraded
- *                      by {@link StateFormats}
+ * @param formatVersion {@link #FORMAT_VERSION}; formats 1 (the WSUS fields at the top level) and 2
+ *                      (without the source types' newer optional fields) are read and upgraded by {@link StateFormats}
  * @param channel       the channel this state belongs to
  * @param lastSequence  sequence number of the last bundle written
  * @param lastBundleId  its bundle id
@@ -21,7 +21,7 @@ import java.util.Objects;
 record ExportState(int formatVersion, String channel, long lastSequence, String lastBundleId, String lastExportAt,
                    String source, JsonNode sourceState) {
 
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
 
     ExportState {
         Objects.requireNonNull(channel, "channel");

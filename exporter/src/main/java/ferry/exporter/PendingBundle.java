@@ -7,7 +7,7 @@ package ferry.exporter;
  * finished bundle or keeps the number burned ({@link #lost}), so no sequence number is ever used twice. See
  * the state machine in {@code package-info.java}.
  *
- * @param formatVersion {@link #FORMAT_VERSION}; format 1 (its state in format 1) is read and upgraded by
+ * @param formatVersion {@link #FORMAT_VERSION}; formats 1 and 2 (their state in an earlier format) are read and upgraded by
  *                      {@link StateFormats}
  * @param channel       the channel the number was reserved on
  * @param sequence      the reserved sequence number
@@ -21,7 +21,7 @@ package ferry.exporter;
 record PendingBundle(int formatVersion, String channel, long sequence, String bundleId, String bundleDir,
                      String stagingDir, boolean lost, ExportState state) {
 
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
 
     PendingBundle markedLost() {
         return new PendingBundle(formatVersion, channel, sequence, bundleId, bundleDir, stagingDir, true, state);

@@ -64,6 +64,13 @@ public interface SourceExport {
         Spool spool();
 
         /**
+         * A directory the source type keeps between runs of its channel, {@code <stateDir>/<name()>/}, for what
+         * spares the upstream work (e.g. documents that never change); not created by the job. Only this run
+         * (which holds the lock) writes it. Its content must be a cache: a run must still succeed when it is gone.
+         */
+        java.nio.file.Path keepDir();
+
+        /**
          * Gets files into the file cache (shared by channels, keyed by SHA-1), verified against their size and
          * digests: from the cache when a re-hash matches, else downloaded (retried as the options say).
          *

@@ -17,6 +17,11 @@ import java.util.Set;
  * {@code allFilesExported}, {@code upstreamAnchor}, {@code exportedRevisions}, {@code exportedFiles}) next to the
  * channel's position; format 2 moves them, unchanged, into {@code sourceState} with {@code source} "wsus" (the only
  * source type format 1 knew). {@code pending.json} format 1 differs only in the state it carries.
+ *
+ * <p>Format 3 adds optional fields to a source type's part (for WSUS, {@code configAnchor}); a format-2 state
+ * reads as format 3 without them. The version goes up so that an older ferry refuses a newer state by its
+ * version, naming the file, rather than stumbling on a field it does not know. {@code pending.json} format 2
+ * differs from format 3 only in the state it carries.
  */
 final class StateFormats {
 
@@ -29,6 +34,11 @@ final class StateFormats {
 
     /** @return {@code state} in the current format; an object of format 1 is upgraded, any other returned as is */
     static JsonNode state(JsonNode state) {
+        if (state instanceof ObjectNode o && o.path("formatVersion").asInt(0) == 2) {
+            ObjectNode out = o.deepCopy();
+            out.put("formatVersion", ExportState.FORMAT_VERSION);
+            return out;
+        }
         if (!(state instanceof ObjectNode o) || o.path("formatVersion").asInt(0) != 1) {
             return state;
         }
@@ -48,9 +58,10 @@ final class StateFormats {
         return out;
     }
 
-    /** @return {@code pending} in the current format; one of format 1 gets its state upgraded */
+    /** @return {@code pending} in the current format; one of format 1 or 2 gets its state upgraded */
     static JsonNode pending(JsonNode pending) {
-        if (!(pending instanceof ObjectNode o) || o.path("formatVersion").asInt(0) != 1) {
+        int v = pending instanceof ObjectNode ? pending.path("formatVersion").asInt(0) : 0;
+        if (!(pending instanceof ObjectNode o) || v != 1 && v != 2) {
             return pending;
         }
         ObjectNode out = o.deepCopy();

@@ -68,7 +68,7 @@ final class StateStore {
         }
         if (tree.path("formatVersion").asInt(-1) != ExportState.FORMAT_VERSION) {
             throw new ExportConfigException("state file " + f + " has format version " + tree.path("formatVersion")
-                    + "; this exporter reads versions 1 and " + ExportState.FORMAT_VERSION);
+                    + "; this exporter reads versions 1 to " + ExportState.FORMAT_VERSION);
         }
         ExportState s;
         try {

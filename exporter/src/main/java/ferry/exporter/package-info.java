@@ -17,13 +17,15 @@
  * <pre>
  * stateDir/
  * ├── lock              FileChannel lock held for a whole run (never deleted)
- * ├── state.json        the channel's export state ({@code ExportState}, format 2): the last bundle recorded, the
- * │                     source type and its part ({@code sourceState}, for WSUS everything exported so far);
- * │                     format 1 (WSUS fields at the top level) is read and upgraded ({@code StateFormats})
+ * ├── state.json        the channel's export state ({@code ExportState}, format 3): the last bundle recorded, the
+ * │                     source type and its part ({@code sourceState}, for WSUS everything exported so far and
+ * │                     the upstream's anchors); formats 1 and 2 are read and upgraded ({@code StateFormats})
  * ├── pending.json      a sequence number reserved for a bundle not yet recorded (see below)
  * ├── *.json.tmp-*      a state or pending file being written (synced, then renamed over the real one)
  * ├── cache/XX/SHA1     verified files of any source type, by SHA-1 (unless another cache directory is given)
  * │   └── .partial/OWNER/  downloads in progress, one directory per state directory using the cache
+ * ├── wsus/config/      the upstream's category documents and index.json, kept between runs (a cache:
+ * │                     {@code HeldConfig}; a run succeeds without it)
  * └── work-*            a run's spooled documents, deleted at its end
  * </pre>
  * Next to the output directory {@code out}, the bundle is written in {@code .<out>.ferry-staging-<bundleId>}

@@ -86,6 +86,25 @@ class StateCompatibilityTest {
     }
 
     @Test
+    void format2StateContinuesAndIsRecordedInFormat3WithTheConfigAnchor() throws Exception {
+        Path state = tmp.resolve("state/state.json");
+        Files.copy(Path.of(StateCompatibilityTest.class.getResource("/state-v2/files/state.json").toURI()), state);
+        assertFalse(ExportJob.run(fx.options("b2").build(), Progress.NONE).bundleWritten(),
+                "every revision and file the format-2 state records is known as exported");
+
+        fx.addKb5000104();
+        ExportResult next = ExportJob.run(fx.options("b3").build(), Progress.NONE);
+        assertEquals(2L, next.sequence());
+        assertEquals(1L, next.baseSequence());
+        JsonNode now = json(state);
+        assertEquals(3, now.get("formatVersion").asInt());
+        assertEquals(ExportState.FORMAT_VERSION, now.get("formatVersion").asInt());
+        assertTrue(now.get("sourceState").get("configAnchor").asText().matches("\\d+,\\d{4}-.*"),
+                "the upstream's NewConfigAnchor is kept: " + now.get("sourceState"));
+        assertEquals(fx.catalog.anchor(), now.get("sourceState").get("upstreamAnchor").asText());
+    }
+
+    @Test
     void format1MetadataOnlyStateStillOwesItsFiles() throws Exception {
         install("metadata-only/state.json", "state.json");
 
@@ -123,10 +142,10 @@ class StateCompatibilityTest {
     void unknownFormatAndAnotherSourceTypeAreRefusedNamingTheFile() throws Exception {
         Path state = tmp.resolve("state/state.json");
         String v1 = Files.readString(resource("files/state.json"));
-        Files.writeString(state, v1.replace("\"formatVersion\" : 1", "\"formatVersion\" : 3"));
+        Files.writeString(state, v1.replace("\"formatVersion\" : 1", "\"formatVersion\" : 4"));
         ExportConfigException e = assertThrows(ExportConfigException.class,
                 () -> ExportJob.run(fx.options("b2").build(), Progress.NONE));
-        assertTrue(e.getMessage().contains(state.toString()) && e.getMessage().contains("format version 3"),
+        assertTrue(e.getMessage().contains(state.toString()) && e.getMessage().contains("format version 4"),
                 e.getMessage());
 
         Files.writeString(state, "{\"formatVersion\":2,\"channel\":\"default\",\"lastSequence\":4,\"lastBundleId\":"

@@ -43,6 +43,7 @@ final class Upstream {
     private final ServerSyncSession session;
     private final Spool spool;
     private final Progress progress;
+    private int received;
 
     private Upstream(ServerSyncSession session, Spool spool, Progress progress) {
         this.session = session;
@@ -50,14 +51,34 @@ final class Upstream {
         this.progress = progress;
     }
 
-    /** GetAuthConfig, GetAuthorizationCookie, GetCookie, GetConfigData (3.2.4.1, 3.2.4.2 step 1). */
-    static Upstream open(URI upstream, WsusClientOptions options, Spool spool, Progress progress)
-            throws ExportUpstreamException {
+    /**
+     * GetAuthConfig, GetAuthorizationCookie, GetCookie, GetConfigData (3.2.4.1, 3.2.4.2 step 1).
+     *
+     * @param configAnchor chooses the earlier GetConfigData's {@code NewConfigAnchor} to send, given the upstream's
+     *                     normalised base URL; returns null to send none
+     */
+    static Upstream open(URI upstream, WsusClientOptions options, Spool spool, Progress progress,
+                         java.util.function.Function<URI, String> configAnchor) throws ExportUpstreamException {
         try {
-            return new Upstream(new WsusClient(upstream, options).open(), spool, progress);
+            WsusClient client = new WsusClient(upstream, options);
+            return new Upstream(client.open(configAnchor.apply(client.upstream())), spool, progress);
         } catch (WsusException e) {
             throw failure(e);
         }
+    }
+
+    /** GetConfigData without an anchor, for the language list an anchored answer leaves out. */
+    ConfigData reloadConfig() throws ExportUpstreamException {
+        try {
+            return session.reloadConfig();
+        } catch (WsusException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Documents received with GetUpdateData so far in this run. */
+    int received() {
+        return received;
     }
 
     URI base() {
@@ -68,23 +89,31 @@ final class Upstream {
         return session.config();
     }
 
-    /** GetRevisionIdList with GetConfig=true: categories, classifications, detectoids (3.2.4.2). */
-    RevisionIdList configRevisions() throws ExportUpstreamException {
-        return list(true, RevisionFilter.everything());
+    /**
+     * GetRevisionIdList with GetConfig=true: categories, classifications, detectoids (3.2.4.2).
+     *
+     * @param anchor null for all of them, else only those new since this anchor
+     * @throws WsusFaultException as the upstream answered, so that a refused anchor can be dropped
+     */
+    RevisionIdList configRevisions(String anchor) throws ExportUpstreamException, WsusFaultException {
+        return list(true, anchor == null ? RevisionFilter.everything() : RevisionFilter.since(anchor));
     }
 
-    /** GetRevisionIdList with GetConfig=false for the selected products, classifications and languages. */
-    RevisionIdList updateRevisions(Selection selection) throws ExportUpstreamException {
-        RevisionFilter f = RevisionFilter.full(selection.productIds(), selection.classificationIds());
-        if (!selection.languageIds().isEmpty()) {
-            f = f.withLanguages(selection.languageIds());
-        }
-        return list(false, f);
+    /**
+     * GetRevisionIdList with GetConfig=false for the selected products, classifications and languages.
+     *
+     * @throws WsusFaultException as the upstream answered, so that a refused anchor can be dropped
+     */
+    RevisionIdList updateRevisions(RevisionFilter filter) throws ExportUpstreamException, WsusFaultException {
+        return list(false, filter);
     }
 
-    private RevisionIdList list(boolean getConfig, RevisionFilter filter) throws ExportUpstreamException {
+    private RevisionIdList list(boolean getConfig, RevisionFilter filter)
+            throws ExportUpstreamException, WsusFaultException {
         try {
             return session.getRevisionIdList(getConfig, filter);
+        } catch (WsusFaultException e) {
+            throw e;
         } catch (WsusException e) {
             throw failure(e);
         }
@@ -147,6 +176,7 @@ final class Upstream {
                 throw dataError("asked for " + s.identity() + " but the document is " + doc.identity(), null);
             }
             Spool.Spooled spooled = spool.put(s.identity() + ".xml", s.xml());
+            this.received++;
             out.put(s.identity(), FetchedUpdate.of(doc, urls(s), spooled.file(), spooled.size()));
         }
     }

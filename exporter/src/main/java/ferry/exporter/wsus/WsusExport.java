@@ -16,6 +16,9 @@ import ferry.format.Progress;
 import ferry.wsus.UpdateIdentity;
 import ferry.wsus.metadata.UpdateFile;
 import ferry.wsus.metadata.UpdateType;
+import ferry.wsus.client.RevisionFilter;
+import ferry.wsus.client.WsusFaultException;
+import ferry.wsus.soap.Messages.LanguageData;
 import ferry.wsus.soap.Messages.RevisionIdList;
 
 import java.net.URI;
@@ -23,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,11 +51,15 @@ import java.util.TreeSet;
  * </ol>
  *
  * <h2>How "only what changed" is decided</h2>
- * Each run lists the whole selection (GetRevisionIdList without an anchor) and subtracts the revisions and file
- * SHA-1s recorded in the channel's state ({@link WsusState}); only the difference is fetched and carried. This does
- * not depend on the upstream keeping its anchors valid, picks up newly selected products or classifications by
- * itself, and costs one list per run (the anchor is recorded for information only). After a metadata-only run, the
- * files of what was exported then are still owed, and a later metadata+files run goes back for them.
+ * A run sends the anchors the upstream gave the channel's last bundle's run (MS-WSUSSS 3.1.4.4, 3.1.4.5; kept in
+ * {@link WsusState}): GetConfigData's {@code configAnchor}, and GetRevisionIdList's anchor with Delta=true for the
+ * products and classifications selected then (Delta=false for newly selected ones), so the upstream lists only
+ * what changed. What it lists is still compared with the revisions and file SHA-1s the state records, so an
+ * anchor that lists too much costs only time; an anchor the upstream refuses is dropped for a whole listing. The
+ * whole selection is listed when there is no usable anchor: a first or full export, another upstream, other
+ * languages, all classifications where specific ones were selected, or files still owed by a metadata-only run
+ * (a later metadata+files run goes back for them). Category and detectoid documents are held between runs
+ * ({@link HeldConfig}) and listed with their own anchor, so they are fetched once.
  */
 public final class WsusExport implements SourceExport {
 
@@ -73,31 +81,43 @@ public final class WsusExport implements SourceExport {
         WsusState previous = ctx.recorded(WsusState.class);
         WsusState baseline = ctx.baseline(WsusState.class);
 
-        Upstream up = Upstream.open(o.upstream(), o.clientOptions(), ctx.spool(), progress);
+        Upstream up = Upstream.open(o.upstream(), o.clientOptions(), ctx.spool(), progress,
+                base -> previous != null && previous.upstream().equals(base.toString()) ? previous.configAnchor() : null);
         if (previous != null && !previous.upstream().equals(up.base().toString())) {
             ctx.warn("the channel's earlier bundles came from " + previous.upstream() + ", this one from "
                     + up.base() + "; update identities are global, so only what is new to the channel is exported");
         }
-        Map<String, FetchedUpdate> config = configDocuments(up, ctx);
+        ConfigDocuments configDocs = configDocuments(up, ctx, o.full());
+        Map<String, FetchedUpdate> config = configDocs.byId();
         Map<String, FetchedUpdate> categories = new HashMap<>();
         config.forEach((id, u) -> {
             if (u.type() == UpdateType.CATEGORY) {
                 categories.put(id, u);
             }
         });
+        List<LanguageData> upstreamLanguages = up.config().languages();
+        if (upstreamLanguages.isEmpty() && !o.languages().isEmpty()) {
+            // an anchored GetConfigData answers "unchanged" without the list (exchange 000004)
+            upstreamLanguages = up.reloadConfig().languages();
+        }
         Selection sel = new SelectionResolver(categories, up.base()).resolve(o.products(), o.classifications(),
-                o.languages(), up.config().languages());
+                o.languages(), upstreamLanguages);
         progress.info("selection: " + sel.products().size() + " product(s), "
                 + (sel.classifications().isEmpty() ? "all" : sel.classifications().size()) + " classification(s)");
 
-        RevisionIdList listed = up.updateRevisions(sel);
-        progress.info("upstream lists " + listed.newRevisions().size() + " revisions for the selection");
-
         boolean files = o.mode() == ExportMode.METADATA_AND_FILES;
-        Set<UpdateIdentity> exported = baseline == null ? Set.of() : baseline.revisions();
-        Set<String> exportedFiles = baseline == null ? Set.of() : new HashSet<>(baseline.exportedFiles());
         // after a metadata-only run, the files of what was exported then are still owed
         boolean backfill = files && baseline != null && !baseline.allFilesExported();
+        String deltaAnchor = deltaAnchor(up, sel, baseline, backfill);
+        Listing listing = updateRevisions(up, sel, baseline, deltaAnchor, ctx);
+        RevisionIdList listed = listing.list();
+        boolean incremental = listing.incremental();
+        progress.info("upstream lists " + listed.newRevisions().size() + " revisions for the selection"
+                + (incremental ? " changed since anchor " + deltaAnchor : ""));
+        int configFetched = up.received();
+
+        Set<UpdateIdentity> exported = baseline == null ? Set.of() : baseline.revisions();
+        Set<String> exportedFiles = baseline == null ? Set.of() : new HashSet<>(baseline.exportedFiles());
         Set<UpdateIdentity> skip = backfill ? Set.of() : exported;
         List<UpdateIdentity> roots = listed.newRevisions().stream().filter(id -> !skip.contains(id)).toList();
         Closure.Result closure = new Closure(config, listed.newRevisions(), skip, up::fetch).compute(roots);
@@ -115,8 +135,10 @@ public final class WsusExport implements SourceExport {
         WsusFigures.RevisionCounts revisionCounts = new WsusFigures.RevisionCounts(listed.newRevisions().size(),
                 closure.included().size(), added.size(), byType);
 
+        WsusFigures.MetadataCounts metadata = new WsusFigures.MetadataCounts(incremental, configDocs.listed(),
+                configDocs.held(), configFetched, up.received() - configFetched);
         if (added.isEmpty() && toCarry.isEmpty()) {
-            return ExportPlan.nothing(figures(o, up, listed.anchor(), sel, revisionCounts, FileCounts.NONE,
+            return ExportPlan.nothing(figures(o, up, listed.anchor(), sel, revisionCounts, metadata, FileCounts.NONE,
                     unresolved));
         }
 
@@ -134,26 +156,125 @@ public final class WsusExport implements SourceExport {
                 listed.anchor(), unresolved, manifestCounts(added, byType, toCarry, unresolved));
         WsusState next = nextState(baseline, up, sel, listed.anchor(), added, toCarry, files, o.mode());
         return new ExportPlan(entries, selection, next,
-                figures(o, up, listed.anchor(), sel, revisionCounts, fetched.counts(), unresolved),
+                figures(o, up, listed.anchor(), sel, revisionCounts, metadata, fetched.counts(), unresolved),
                 added.size() + " revisions, " + toCarry.size() + " files");
     }
 
-    /** GetRevisionIdList(GetConfig=true) and the documents, by update GUID. */
-    private static Map<String, FetchedUpdate> configDocuments(Upstream up, Context ctx) throws ExportException {
-        RevisionIdList list = up.configRevisions();
-        Upstream.Fetched fetched = up.fetch(list.newRevisions());
+    /** The GetConfig=true documents by update GUID, and how they were had. */
+    private record ConfigDocuments(Map<String, FetchedUpdate> byId, int listed, int held) {
+    }
+
+    /** A GetConfig=false listing, and whether it holds only what changed since the channel's last bundle. */
+    private record Listing(RevisionIdList list, boolean incremental) {
+    }
+
+    /**
+     * GetRevisionIdList(GetConfig=true) and the documents not held yet ({@link HeldConfig}): with the held set's
+     * anchor the upstream lists only what is new since, else everything (and still only what is not held is
+     * fetched). A full export lists everything, to check the held set against the upstream.
+     */
+    private static ConfigDocuments configDocuments(Upstream up, Context ctx, boolean full) throws ExportException {
+        HeldConfig held = HeldConfig.load(ctx.keepDir().resolve("config"), up.base().toString(), ctx.progress());
+        String anchor = full ? null : held.anchor();
+        RevisionIdList list;
+        try {
+            list = up.configRevisions(anchor);
+        } catch (WsusFaultException e) {
+            if (anchor == null) {
+                throw Upstream.failure(e);
+            }
+            ctx.warn("the upstream refused the category anchor " + anchor + " (" + e.errorCode()
+                    + "); listing every category again");
+            anchor = null;
+            try {
+                list = up.configRevisions(null);
+            } catch (WsusFaultException again) {
+                throw Upstream.failure(again);
+            }
+        }
+        List<UpdateIdentity> wanted = list.newRevisions().stream()
+                .filter(id -> !held.documents().containsKey(id)).toList();
+        Upstream.Fetched fetched = up.fetch(wanted);
         if (!fetched.missing().isEmpty()) {
             ctx.warn("the upstream listed " + fetched.missing().size() + " category/detectoid revision(s) it would not"
                     + " return (first: " + fetched.missing().get(0) + ")");
         }
+        Map<UpdateIdentity, FetchedUpdate> all = new LinkedHashMap<>();
+        if (anchor != null) {
+            all.putAll(held.documents());
+        } else {
+            // a whole listing is the upstream's current set: held documents it no longer lists are dropped
+            for (UpdateIdentity id : list.newRevisions()) {
+                FetchedUpdate h = held.documents().get(id);
+                if (h != null) {
+                    all.put(id, h);
+                }
+            }
+        }
+        all.putAll(fetched.updates());
+        // what the upstream would not return is asked for again next time: no anchor past it
+        held.save(up.base().toString(), all, fetched.missing().isEmpty() ? list.anchor() : null);
         Map<String, FetchedUpdate> byId = new HashMap<>();
-        for (FetchedUpdate u : fetched.updates().values()) {
+        for (FetchedUpdate u : all.values()) {
             byId.merge(u.identity().updateId(), u,
-                    (a, b) -> a.identity().revisionNumber() >= b.identity().revisionNumber() ? a : b);
+                    (x, y) -> x.identity().revisionNumber() >= y.identity().revisionNumber() ? x : y);
         }
         ctx.progress().info("upstream " + up.base() + ": " + byId.size()
-                + " categories, classifications and detectoids");
-        return byId;
+                + " categories, classifications and detectoids (" + fetched.updates().size() + " fetched, "
+                + (all.size() - fetched.updates().size()) + " held" + (anchor != null ? ", listed since " + anchor : "")
+                + ")");
+        return new ConfigDocuments(byId, list.newRevisions().size(), all.size() - fetched.updates().size());
+    }
+
+    /**
+     * The anchor to list only what changed since the channel's last bundle (MS-WSUSSS 3.1.4.5, per-id Delta), or
+     * null when the whole selection must be listed: no earlier bundle or a full export, another upstream, files
+     * owed by a metadata-only run, other languages, or all classifications where specific ones were selected.
+     */
+    private static String deltaAnchor(Upstream up, Selection sel, WsusState baseline, boolean backfill) {
+        if (baseline == null || backfill || baseline.upstreamAnchor() == null
+                || !baseline.upstream().equals(up.base().toString())
+                || !new HashSet<>(baseline.languages()).equals(new HashSet<>(sel.languages()))
+                || sel.classifications().isEmpty() && !baseline.classifications().isEmpty()) {
+            return null;
+        }
+        return baseline.upstreamAnchor();
+    }
+
+    /**
+     * GetRevisionIdList(GetConfig=false): with an anchor, Delta=true for the products and classifications selected
+     * at the anchor's time and false for newly selected ones (everything of those); an anchor the upstream refuses
+     * falls back to the whole selection.
+     */
+    private static Listing updateRevisions(Upstream up, Selection sel, WsusState baseline, String anchor, Context ctx)
+            throws ExportException {
+        RevisionFilter whole = RevisionFilter.full(sel.productIds(), sel.classificationIds());
+        if (!sel.languageIds().isEmpty()) {
+            whole = whole.withLanguages(sel.languageIds());
+        }
+        if (anchor != null) {
+            Set<String> before = new HashSet<>();
+            baseline.products().forEach(c -> before.add(c.id()));
+            baseline.classifications().forEach(c -> before.add(c.id()));
+            Set<String> fresh = new HashSet<>();
+            sel.products().stream().map(CategoryRef::id).filter(id -> !before.contains(id)).forEach(fresh::add);
+            sel.classifications().stream().map(CategoryRef::id).filter(id -> !before.contains(id)).forEach(fresh::add);
+            RevisionFilter delta = RevisionFilter.incremental(anchor, sel.productIds(), sel.classificationIds(), fresh);
+            if (!sel.languageIds().isEmpty()) {
+                delta = delta.withLanguages(sel.languageIds());
+            }
+            try {
+                return new Listing(up.updateRevisions(delta), true);
+            } catch (WsusFaultException e) {
+                ctx.warn("the upstream refused the anchor " + anchor + " (" + e.errorCode()
+                        + "); listing the whole selection");
+            }
+        }
+        try {
+            return new Listing(up.updateRevisions(whole), false);
+        } catch (WsusFaultException e) {
+            throw Upstream.failure(e);
+        }
     }
 
     /** The files named by the included revisions and not exported yet, one per SHA-1, sorted by entry path. */
@@ -198,7 +319,8 @@ public final class WsusExport implements SourceExport {
         boolean allFiles = files || (baseline == null || baseline.allFilesExported())
                 && added.stream().allMatch(u -> u.files().isEmpty());
         return new WsusState(up.base().toString(), sel.products(), sel.classifications(), sel.languages(),
-                mode.label(), allFiles, anchor, List.copyOf(revisions), List.copyOf(fileIds));
+                mode.label(), allFiles, anchor, List.copyOf(revisions), List.copyOf(fileIds),
+                up.config().newConfigAnchor());
     }
 
     private static Map<String, Integer> byType(List<FetchedUpdate> added) {
@@ -221,9 +343,9 @@ public final class WsusExport implements SourceExport {
     }
 
     private static WsusFigures figures(ExportOptions o, Upstream up, String anchor, Selection sel,
-                                       WsusFigures.RevisionCounts revisions, FileCounts files,
-                                       List<UnresolvedReference> unresolved) {
+                                       WsusFigures.RevisionCounts revisions, WsusFigures.MetadataCounts metadata,
+                                       FileCounts files, List<UnresolvedReference> unresolved) {
         return new WsusFigures(up.base().toString(), anchor, sel.products(), sel.classifications(), sel.languages(),
-                o.mode().label(), revisions, files, unresolved);
+                o.mode().label(), revisions, files, unresolved, metadata);
     }
 }

@@ -19,15 +19,20 @@ import java.util.TreeSet;
  * @param mode              {@code metadata} or {@code metadata+files}
  * @param allFilesExported  true when the files of every exported revision were exported too (false after a
  *                          metadata-only run, so that a later metadata+files run goes back for them)
- * @param upstreamAnchor    the upstream's anchor at that time, for information only: each run lists the whole
- *                          selection and compares it with {@code exportedRevisions}, which does not depend on
- *                          the upstream keeping its anchors valid
+ * @param upstreamAnchor    the anchor of the GetRevisionIdList (GetConfig=false) of the last bundle: the next run
+ *                          lists only what changed since (MS-WSUSSS 3.1.4.5), unless the upstream, the languages
+ *                          or the mode's owed files say otherwise; what it lists is still compared with
+ *                          {@code exportedRevisions}, so an anchor that lists too much costs nothing but time
  * @param exportedRevisions every revision exported on this channel
  * @param exportedFiles     SHA-1 of every update file exported on this channel
+ * @param configAnchor      the {@code NewConfigAnchor} of the last bundle's GetConfigData (3.1.4.4), sent with the
+ *                          next one; null in states written before ferry kept it (state format 2 as before: a new
+ *                          optional field, which older ferry versions refuse as unknown - see
+ *                          {@code StateFormats})
  */
 record WsusState(String upstream, List<CategoryRef> products, List<CategoryRef> classifications,
                  List<String> languages, String mode, boolean allFilesExported, String upstreamAnchor,
-                 List<String> exportedRevisions, List<String> exportedFiles) {
+                 List<String> exportedRevisions, List<String> exportedFiles, String configAnchor) {
 
     /** @throws IllegalArgumentException for a missing field or a malformed revision */
     WsusState {

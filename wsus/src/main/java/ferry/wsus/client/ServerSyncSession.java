@@ -42,6 +42,8 @@ public final class ServerSyncSession {
     private static final Duration EXPIRY_MARGIN = Duration.ofMinutes(1);
 
     private final WsusClient client;
+    /** The clock proactive renewal reads; a test moves it on instead of waiting hours. */
+    private java.time.Clock clock = java.time.Clock.systemUTC();
     private Cookie cookie;
     private Instant cookieDeadline;
     private ConfigData config;
@@ -50,9 +52,21 @@ public final class ServerSyncSession {
         this.client = client;
     }
 
-    void start() throws WsusException {
+    /** For tests: the clock renewal reads from now on; takes effect with the next cookie. */
+    void useClock(java.time.Clock c) {
+        clock = c;
+    }
+
+    void start(String configAnchor) throws WsusException {
         setCookie(client.authorize(null));
-        config = client.configData(cookie, null);
+        config = client.configData(cookie, configAnchor);
+    }
+
+    /** GetConfigData again without an anchor: the whole answer, languages included. */
+    public ConfigData reloadConfig() throws WsusException {
+        config = withCookie(Operation.GET_CONFIG_DATA, c -> SoapRequests.getConfigData(c, null),
+                SoapResponseReader::getConfigData);
+        return config;
     }
 
     /**
@@ -62,7 +76,7 @@ public final class ServerSyncSession {
     private void setCookie(Cookie fresh) {
         cookie = fresh;
         Instant expiry = fresh.expirationInstant();
-        cookieDeadline = expiry != null && expiry.isAfter(Instant.now().plus(EXPIRY_MARGIN.multipliedBy(2)))
+        cookieDeadline = expiry != null && expiry.isAfter(clock.instant().plus(EXPIRY_MARGIN.multipliedBy(2)))
                 ? expiry.minus(EXPIRY_MARGIN) : null;
     }
 
@@ -180,7 +194,7 @@ public final class ServerSyncSession {
 
     private <T> T withCookie(Operation op, Function<Cookie, byte[]> request, SoapTransport.Parser<T> parser)
             throws WsusException {
-        if (cookieDeadline != null && Instant.now().isAfter(cookieDeadline)) {
+        if (cookieDeadline != null && clock.instant().isAfter(cookieDeadline)) {
             setCookie(client.authorize(cookie));
         }
         try {

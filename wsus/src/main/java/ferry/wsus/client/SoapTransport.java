@@ -5,22 +5,45 @@ import ferry.wsus.soap.Operation;
 import ferry.wsus.soap.Soap;
 import ferry.wsus.soap.SoapFaultException;
 import ferry.wsus.soap.SoapFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.time.Instant;
 
-/** Posts one SOAP 1.1 request and hands the size-limited response stream to a parser. */
+/**
+ * Posts one SOAP 1.1 request and hands the size-limited response stream to a parser, retrying what may pass (a
+ * timeout, a reset, a stalled body, HTTP 408/429/5xx without a SOAP fault) as the options' {@link RetryPolicy}
+ * says. A refused connection or an unknown host is not retried: it is a wrong URL far more often than a restart.
+ */
 final class SoapTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SoapTransport.class);
 
     @FunctionalInterface
     interface Parser<T> {
         T parse(InputStream body) throws SoapFormatException, SoapFaultException;
+    }
+
+    /** A failure worth another attempt. */
+    private static final class Transient extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient Duration retryAfter;
+
+        Transient(String message, Throwable cause, Duration retryAfter) {
+            super(message, cause);
+            this.retryAfter = retryAfter;
+        }
     }
 
     private final URI upstream;
@@ -33,7 +56,35 @@ final class SoapTransport {
         this.options = options;
     }
 
+    /**
+     * @throws WsusFaultException the upstream answered with a SOAP fault
+     * @throws UpstreamException  anything else, after the retries the policy allows; the message says how many
+     */
     <T> T call(Operation op, URI endpoint, byte[] body, Parser<T> parser) throws WsusException {
+        RetryPolicy policy = options.retry();
+        Duration waited = Duration.ZERO;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attempt(op, endpoint, body, parser);
+            } catch (Transient t) {
+                Duration wait = policy.nextWait(attempt, t.retryAfter, waited);
+                if (wait == null) {
+                    String tries = attempt > 1 ? " (after " + attempt + " attempts)" : "";
+                    String refused = t.retryAfter != null && attempt < policy.attempts()
+                            ? " (the upstream asked to wait " + t.retryAfter.toSeconds() + " s, more than the "
+                            + policy.maxTotalWait().toSeconds() + " s retry budget)" : "";
+                    throw new UpstreamException(upstream, op.elementName(), t.getMessage() + tries + refused,
+                            t.getCause());
+                }
+                LOG.warn("upstream {} {}: {}; retrying in {} ms (attempt {} of {})", upstream, op.elementName(),
+                        t.getMessage(), wait.toMillis(), attempt + 1, policy.attempts());
+                sleep(wait, op);
+                waited = waited.plus(wait);
+            }
+        }
+    }
+
+    private <T> T attempt(Operation op, URI endpoint, byte[] body, Parser<T> parser) throws WsusException, Transient {
         HttpRequest request = HttpRequest.newBuilder(endpoint)
                 .timeout(options.requestTimeout())
                 .header("Content-Type", Soap.CONTENT_TYPE)
@@ -44,39 +95,69 @@ final class SoapTransport {
         HttpResponse<InputStream> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException e) {
+            throw new Transient("cannot connect within " + options.connectTimeout().toSeconds() + " s", e, null);
         } catch (HttpTimeoutException e) {
-            throw new UpstreamException(upstream, op.elementName(), "no response within "
-                    + options.requestTimeout().toSeconds() + " s", e);
+            throw new Transient("no response within " + options.requestTimeout().toSeconds() + " s", e, null);
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            // not a passing failure: the same certificate comes back on every attempt
+            throw new UpstreamException(upstream, op.elementName(), "TLS handshake failed, the upstream's certificate is"
+                    + " not trusted or does not name this host (" + describe(e) + ")", e);
         } catch (ConnectException e) {
+            if (e.getCause() instanceof UnresolvedAddressException) {
+                throw new UpstreamException(upstream, op.elementName(), "cannot resolve the host name", e);
+            }
             throw new UpstreamException(upstream, op.elementName(), "cannot connect (" + describe(e) + ")", e);
         } catch (IOException e) {
-            throw new UpstreamException(upstream, op.elementName(), "transport error (" + describe(e) + ")", e);
+            throw new Transient("transport error (" + describe(e) + ")", e, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpstreamException(upstream, op.elementName(), "interrupted", e);
         }
         int status = response.statusCode();
-        try (InputStream raw = response.body();
+        Duration retryAfter = RetryPolicy.retryAfter(response.headers().firstValue("Retry-After").orElse(null),
+                Instant.now());
+        try (InputStream raw = StallGuard.guard(response.body(), options.readTimeout());
              InputStream limited = new LimitedInputStream(raw, options.maxResponseBytes(), "response")) {
+            if (status == 408 || status == 429 || status >= 501) {
+                throw new Transient("HTTP " + status + " from " + endpoint.getPath(), null, retryAfter);
+            }
             if (status != 200 && status != 500) {
                 throw new UpstreamException(upstream, op.elementName(), "HTTP " + status + " from " + endpoint.getPath());
             }
-            T result = parser.parse(limited);
+            T result;
+            try {
+                result = parser.parse(limited);
+            } catch (SoapFormatException e) {
+                Throwable limit = rootCause(e);
+                if (limit instanceof LimitedInputStream.LimitExceededException) {
+                    throw new UpstreamException(upstream, op.elementName(), limit.getMessage(), e);
+                }
+                if (limit instanceof IOException io) {
+                    throw new Transient("reading the response failed (" + describe(io) + ")", e, null);
+                }
+                if (status == 500) {
+                    throw new Transient("HTTP 500, " + e.getMessage(), e, retryAfter);
+                }
+                throw new UpstreamException(upstream, op.elementName(), e.getMessage(), e);
+            }
             if (status != 200) {
-                throw new UpstreamException(upstream, op.elementName(), "HTTP 500 without a SOAP fault");
+                throw new Transient("HTTP 500 without a SOAP fault", null, retryAfter);
             }
             return result;
         } catch (SoapFaultException e) {
             throw new WsusFaultException(upstream, op.elementName(), e.fault());
-        } catch (SoapFormatException e) {
-            Throwable limit = rootCause(e);
-            if (limit instanceof LimitedInputStream.LimitExceededException) {
-                throw new UpstreamException(upstream, op.elementName(), limit.getMessage(), e);
-            }
-            throw new UpstreamException(upstream, op.elementName(), (status == 500 ? "HTTP 500, " : "")
-                    + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UpstreamException(upstream, op.elementName(), "reading the response failed (" + describe(e) + ")", e);
+            throw new Transient("reading the response failed (" + describe(e) + ")", e, null);
+        }
+    }
+
+    private void sleep(Duration d, Operation op) throws UpstreamException {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(upstream, op.elementName(), "interrupted", e);
         }
     }
 

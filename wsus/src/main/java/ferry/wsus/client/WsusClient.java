@@ -35,11 +35,7 @@ public final class WsusClient {
     public WsusClient(URI upstream, WsusClientOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.base = normalise(upstream);
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(options.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.http = options.httpClient(HttpClient.Redirect.NEVER);
         this.transport = new SoapTransport(base, http, options);
     }
 
@@ -64,8 +60,19 @@ public final class WsusClient {
      * @throws UpstreamException  on transport, HTTP or format problems
      */
     public ServerSyncSession open() throws WsusException {
+        return open(null);
+    }
+
+    /**
+     * As {@link #open()}, sending the {@code configAnchor} of an earlier GetConfigData (3.1.4.4): an upstream whose
+     * configuration did not change since then answers with an empty language list (as recorded, exchange 000004);
+     * {@link ServerSyncSession#reloadConfig()} asks for the whole answer.
+     *
+     * @param configAnchor the earlier {@code NewConfigAnchor}, or null for the whole answer
+     */
+    public ServerSyncSession open(String configAnchor) throws WsusException {
         ServerSyncSession session = new ServerSyncSession(this);
-        session.start();
+        session.start(configAnchor);
         return session;
     }
 

@@ -33,6 +33,12 @@ final class ReplayServer {
     /** How many of the next cookie-bearing calls answer InvalidCookie (exchange 000019). */
     final AtomicInteger invalidCookies = new AtomicInteger();
     volatile int forcedStatus;
+    /** The ErrorCode the cookie fault of {@link #invalidCookies} carries. */
+    volatile String cookieFault = "InvalidCookie";
+    /** How many of the next calls answer {@link #failStatus} with {@link #failRetryAfter} (if set). */
+    final AtomicInteger failNext = new AtomicInteger();
+    volatile int failStatus = 503;
+    volatile String failRetryAfter;
 
     private final Server server = new Server();
     private final ServerConnector connector = new ServerConnector(server);
@@ -48,6 +54,14 @@ final class ReplayServer {
                 String body = Content.Source.asString(request, StandardCharsets.UTF_8);
                 String op = action.replace("\"", "").replaceAll(".*/", "");
                 calls.add(op + " " + request.getHttpURI().getPath());
+                if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    response.setStatus(failStatus);
+                    if (failRetryAfter != null) {
+                        response.getHeaders().put(HttpHeader.RETRY_AFTER, failRetryAfter);
+                    }
+                    response.write(true, ByteBuffer.wrap("busy".getBytes(StandardCharsets.US_ASCII)), callback);
+                    return true;
+                }
                 if (forcedStatus != 0) {
                     Response.writeError(request, response, callback, forcedStatus);
                     return true;
@@ -58,6 +72,10 @@ final class ReplayServer {
                     return true;
                 }
                 byte[] out = Fixtures.bytes("exchanges/" + exchange + "/response.body");
+                if (exchange.equals("000019")) {
+                    out = new String(out, StandardCharsets.UTF_8).replace("InvalidCookie", cookieFault)
+                            .getBytes(StandardCharsets.UTF_8);
+                }
                 int status = Fixtures.text("exchanges/" + exchange + "/meta.json").contains("\"status\": 500") ? 500 : 200;
                 response.setStatus(status);
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/xml; charset=utf-8");

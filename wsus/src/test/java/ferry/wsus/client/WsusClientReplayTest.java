@@ -35,7 +35,8 @@ class WsusClientReplayTest {
         replay = new ReplayServer();
         client = new WsusClient(replay.uri(), WsusClientOptions.defaults()
                 .withAccount("probe.lab.invalid", "6f1c2f6e-3f0b-4d3a-9b1e-0d2f6a1c5e12")
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10)));
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10))
+                .withRetry(RetryPolicy.DEFAULT.with(2, Duration.ofMillis(10))));
     }
 
     @AfterEach
@@ -138,7 +139,8 @@ class WsusClientReplayTest {
     void transportProblemsAreUpstreamExceptionsNamingUrlAndOperation() throws Exception {
         replay.forcedStatus = 503;
         UpstreamException http = assertThrows(UpstreamException.class, () -> client.open());
-        assertEquals("upstream " + replay.uri() + " GetAuthConfig: HTTP 503 from /ServerSyncWebService/ServerSyncWebService.asmx",
+        assertEquals("upstream " + replay.uri() + " GetAuthConfig: HTTP 503 from /ServerSyncWebService/ServerSyncWebService.asmx"
+                + " (after 2 attempts)",
                 http.getMessage());
 
         int freePort;
