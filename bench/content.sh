@@ -14,6 +14,8 @@
 #   bench/content.sh           full run (1 GiB file, 400 files of 256 KiB, 20 s per measurement, 3 runs)
 #   QUICK=1 bench/content.sh   quick check (256 MiB file, 100 files, 5 s per measurement, 1 run), about 2 minutes
 # Any parameter below can be set in the environment, e.g. CONNECTIONS=32 DURATION=30 bench/content.sh.
+# WORK=DIR keeps the store and nginx's directory in DIR and reuses them on the next run (for profiling: serve that
+# store yourself, e.g. with FERRY_JAVA_OPTS=-XX:StartFlightRecording=filename=serve.jfr).
 # Needs nginx and wrk (Debian: nginx-light, wrk; installed with apt-get when missing and running as root).
 set -euo pipefail
 
@@ -33,12 +35,17 @@ NGINX_WORKERS="${NGINX_WORKERS:-auto}" # nginx worker processes (auto: one per c
 export FERRY_JAVA_OPTS="${FERRY_JAVA_OPTS:--Xmx256m}"
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-work="$(mktemp -d "${TMPDIR:-/tmp}/ferry-content.XXXXXX")"
+if [ -n "${WORK:-}" ]; then
+  work="$(mkdir -p "$WORK" && cd "$WORK" && pwd)"
+else
+  work="$(mktemp -d "${TMPDIR:-/tmp}/ferry-content.XXXXXX")"
+fi
 cleanup() {
   for pid in "${upstream_pid:-}" "${serve_pid:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
-  rm -rf "$work"
+  rm -f "$work/nginx.pid"
+  [ -n "${WORK:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -57,42 +64,48 @@ wait_for() { # file, text
   cat "$1" >&2; return 1
 }
 
-# ---- the store ----
-port=$(free_port)
-echo "generating a $LARGE_SIZE file and $SMALL_FILES files of $SMALL_SIZE, starting the sample upstream ..." >&2
-"$ferry" sample-upstream --port "$port" --dir "$work/upstream" --feature-update-size "$LARGE_SIZE" \
-  --small-files "$SMALL_FILES" --small-file-size "$SMALL_SIZE" >"$work/upstream.log" 2>&1 &
-upstream_pid=$!
-wait_for "$work/upstream.log" "Ctrl-C"
-"$ferry" keys generate --out "$work/keys" --user-id "bench <bench@ferry.invalid>" >/dev/null
-"$ferry" keys trust "$work/keys/signer.pub.asc" --trust-store "$work/trust" >/dev/null
-echo "exporting and importing ..." >&2
-"$ferry" export --upstream "http://127.0.0.1:$port/" --product "Contoso Widget" --channel bench --state "$work/state" \
-  --key "$work/keys/signer.sec.asc" --out "$work/bundle" --volume-size 2GiB --quiet >/dev/null
-kill "$upstream_pid"; wait "$upstream_pid" 2>/dev/null || true; upstream_pid=
-"$ferry" import "$work/bundle" --store "$work/store" --trust-store "$work/trust" --quiet >/dev/null
-rm -rf "$work/bundle"
+build_store() {
+  # ---- the store ----
+  port=$(free_port)
+  echo "generating a $LARGE_SIZE file and $SMALL_FILES files of $SMALL_SIZE, starting the sample upstream ..." >&2
+  "$ferry" sample-upstream --port "$port" --dir "$work/upstream" --feature-update-size "$LARGE_SIZE" \
+    --small-files "$SMALL_FILES" --small-file-size "$SMALL_SIZE" >"$work/upstream.log" 2>&1 &
+  upstream_pid=$!
+  wait_for "$work/upstream.log" "Ctrl-C"
+  "$ferry" keys generate --out "$work/keys" --user-id "bench <bench@ferry.invalid>" >/dev/null
+  "$ferry" keys trust "$work/keys/signer.pub.asc" --trust-store "$work/trust" >/dev/null
+  echo "exporting and importing ..." >&2
+  "$ferry" export --upstream "http://127.0.0.1:$port/" --product "Contoso Widget" --channel bench --state "$work/state" \
+    --key "$work/keys/signer.sec.asc" --out "$work/bundle" --volume-size 2GiB --quiet >/dev/null
+  kill "$upstream_pid"; wait "$upstream_pid" 2>/dev/null || true; upstream_pid=
+  "$ferry" import "$work/bundle" --store "$work/store" --trust-store "$work/trust" --quiet >/dev/null
+  rm -rf "$work/bundle" "$work/root" "$work/sizes"
 
-# ---- the same objects under their content URLs, for nginx ----
-# The upstream named each file <SHA1>.<ext>; the store names it by its SHA-256.
-mkdir -p "$work/root/Content"
-for f in "$work/upstream/files"/*; do
-  name=$(basename "$f"); sha1=${name%%.*}
-  sha256=$(sha256sum "$f" | cut -c1-64)
-  object="$work/store/objects/sha256/${sha256:0:2}/$sha256"
-  [ -f "$object" ] || { echo "no store object for $name" >&2; exit 1; }
-  mkdir -p "$work/root/Content/${sha1:38:2}"
-  ln -s "$object" "$work/root/Content/${sha1:38:2}/$name"
-  case "$name" in
-    *.esd) large="/Content/${sha1:38:2}/$name"; large_bytes=$(stat -c %s "$object") ;;
-    *) echo "$(stat -c %s "$object") /Content/${sha1:38:2}/$name" >>"$work/sizes" ;;
-  esac
-done
-# The small files are the many of one size (the sample's few other files are left out).
-small_bytes=$(cut -d' ' -f1 "$work/sizes" | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }')
-awk -v s="$small_bytes" '$1 == s { print $2 }' "$work/sizes" >"$work/small.paths"
-rm -rf "$work/upstream"   # the store's objects are all that is served from here on
+  # ---- the same objects under their content URLs, for nginx ----
+  # The upstream named each file <SHA1>.<ext>; the store names it by its SHA-256.
+  mkdir -p "$work/root/Content"
+  for f in "$work/upstream/files"/*; do
+    name=$(basename "$f"); sha1=${name%%.*}
+    sha256=$(sha256sum "$f" | cut -c1-64)
+    object="$work/store/objects/sha256/${sha256:0:2}/$sha256"
+    [ -f "$object" ] || { echo "no store object for $name" >&2; exit 1; }
+    mkdir -p "$work/root/Content/${sha1:38:2}"
+    ln -s "$object" "$work/root/Content/${sha1:38:2}/$name"
+    case "$name" in
+      *.esd) large="/Content/${sha1:38:2}/$name"; large_bytes=$(stat -c %s "$object") ;;
+      *) echo "$(stat -c %s "$object") /Content/${sha1:38:2}/$name" >>"$work/sizes" ;;
+    esac
+  done
+  # The small files are the many of one size (the sample's few other files are left out).
+  small_bytes=$(cut -d' ' -f1 "$work/sizes" | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }')
+  awk -v s="$small_bytes" '$1 == s { print $2 }' "$work/sizes" >"$work/small.paths"
+  rm -rf "$work/upstream"   # the store's objects are all that is served from here on
+  echo "$large $large_bytes" >"$work/large"
+}
+[ -s "$work/large" ] && [ -s "$work/small.paths" ] && [ -d "$work/store" ] || build_store
+read -r large large_bytes <"$work/large"
 small_count=$(wc -l <"$work/small.paths")
+small_bytes=$(stat -Lc %s "$work/root$(head -1 "$work/small.paths")")
 
 nginx_port=$(free_port)
 cat >"$work/nginx.conf" <<EOF
