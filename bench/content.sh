@@ -14,6 +14,9 @@
 #   bench/content.sh           full run (1 GiB file, 400 files of 256 KiB, 20 s per measurement, 3 runs)
 #   QUICK=1 bench/content.sh   quick check (256 MiB file, 100 files, 5 s per measurement, 1 run), about 2 minutes
 # Any parameter below can be set in the environment, e.g. CONNECTIONS=32 DURATION=30 bench/content.sh.
+# BEFORE_JAR=path/to/ferry-cli.jar also serves the same objects with another build (e.g. one made before a change,
+# `git archive COMMIT | tar -x -C DIR` then `./mvnw -q -o -DskipTests -pl cli -am package` in DIR) and measures it
+# in the same run as "before" (its own copy of the catalog, the objects hard-linked: the same inodes).
 # WORK=DIR keeps the store and nginx's directory in DIR and reuses them on the next run (for profiling: serve that
 # store yourself, e.g. with FERRY_JAVA_OPTS=-XX:StartFlightRecording=filename=serve.jfr).
 # Needs nginx and wrk (Debian: nginx-light, wrk; installed with apt-get when missing and running as root).
@@ -41,10 +44,10 @@ else
   work="$(mktemp -d "${TMPDIR:-/tmp}/ferry-content.XXXXXX")"
 fi
 cleanup() {
-  for pid in "${upstream_pid:-}" "${serve_pid:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  for pid in "${upstream_pid:-}" "${serve_pid:-}" "${before_pid:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
-  rm -f "$work/nginx.pid"
+  rm -rf "$work/nginx.pid" "$work/store-before"
   [ -n "${WORK:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -142,6 +145,21 @@ java $FERRY_JAVA_OPTS -jar "$here/cli/target/ferry-cli.jar" serve --store "$work
   --port "$ferry_port" >"$work/serve.log" 2>&1 &
 serve_pid=$!
 wait_for "$work/serve.log" "Ctrl-C"
+servers=(nginx ferry)
+declare -A ports=([nginx]=$nginx_port [ferry]=$ferry_port)
+if [ -n "${BEFORE_JAR:-}" ]; then
+  # A store is opened by one process at a time: the other build gets its own catalog and the same object files.
+  rm -rf "$work/store-before" && mkdir "$work/store-before"
+  cp -a "$work/store/catalog.mv.db" "$work/store/store.id" "$work/store/journal" "$work/store-before/"
+  cp -al "$work/store/objects" "$work/store-before/objects"
+  ports[before]=$(free_port)
+  # shellcheck disable=SC2086
+  java $FERRY_JAVA_OPTS -jar "$BEFORE_JAR" serve --store "$work/store-before" --bind 127.0.0.1 \
+    --port "${ports[before]}" >"$work/serve-before.log" 2>&1 &
+  before_pid=$!
+  wait_for "$work/serve-before.log" "Ctrl-C"
+  servers+=(before)
+fi
 
 # ---- both answer the same bytes ----
 check() { # url, range, file to compare with
@@ -152,7 +170,8 @@ check() { # url, range, file to compare with
 large_object=$(readlink "$work/root$large")
 dd if="$large_object" of="$work/expected.range" bs=1M skip=3 count=1 status=none
 first_small=$(head -1 "$work/small.paths")
-for base in "http://127.0.0.1:$nginx_port" "http://127.0.0.1:$ferry_port"; do
+for server in "${servers[@]}"; do
+  base="http://127.0.0.1:${ports[$server]}"
   check "$base$large" "3145728-4194303" "$work/expected.range"
   check "$base$first_small" "0-" "$(readlink "$work/root$first_small")"
 done
@@ -201,26 +220,27 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "large file: $large_bytes bytes, ranges of $RANGE_BYTES bytes; $small_count small files of $small_bytes bytes;" \
   "wrk -t $THREADS -c $CONNECTIONS, ${DURATION} s per measurement after ${WARMUP} s warm-up; ferry $FERRY_JAVA_OPTS"
 for workload in range small; do
-  measure "http://127.0.0.1:$nginx_port" "$workload" "$WARMUP" >/dev/null
-  measure "http://127.0.0.1:$ferry_port" "$workload" "$WARMUP" >/dev/null
+  for server in "${servers[@]}"; do
+    measure "http://127.0.0.1:${ports[$server]}" "$workload" "$WARMUP" >/dev/null
+  done
 done
 : >"$work/results"
 for run in $(seq 1 "$RUNS"); do
   for workload in range small; do
-    for server in nginx ferry; do
-      p=$nginx_port; [ "$server" = ferry ] && p=$ferry_port
-      echo "$run $workload $server $(measure "http://127.0.0.1:$p" "$workload" "$DURATION")" | tee -a "$work/results" >&2
+    for server in "${servers[@]}"; do
+      result=$(measure "http://127.0.0.1:${ports[$server]}" "$workload" "$DURATION")
+      echo "$run $workload $server $result" | tee -a "$work/results" >&2
     done
   done
 done
 
 echo
-echo "| run | workload | nginx requests/s | ferry requests/s | nginx MiB/s | ferry MiB/s | ferry/nginx requests | ferry/nginx bytes |"
-echo "|---|---|---|---|---|---|---|---|"
-awk '{ k = $1 " " $2; r[k, $3] = $4; b[k, $3] = $5; if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
-  END { for (i = 1; i <= n; i++) { k = order[i]; split(k, f, " ")
-    printf "| %s | %s | %.0f | %.0f | %.0f | %.0f | **%.2f** | **%.2f** |\n", f[1], f[2], r[k, "nginx"], r[k, "ferry"],
-      b[k, "nginx"] / 1048576, b[k, "ferry"] / 1048576, r[k, "ferry"] / r[k, "nginx"], b[k, "ferry"] / b[k, "nginx"] } }' \
-  "$work/results"
+echo "| run | workload | server | requests/s | MiB/s | requests/s vs nginx | bytes/s vs nginx |"
+echo "|---|---|---|---|---|---|---|"
+awk '{ k = $1 " " $2; r[k, $3] = $4; b[k, $3] = $5; line[NR] = $0 }
+  END { for (i = 1; i <= NR; i++) { split(line[i], f, " "); k = f[1] " " f[2]
+    printf "| %s | %s | %s | %.0f | %.0f | %s%.2f%s | %s%.2f%s |\n", f[1], f[2], f[3], f[4], f[5] / 1048576,
+      f[3] == "ferry" ? "**" : "", f[4] / r[k, "nginx"], f[3] == "ferry" ? "**" : "",
+      f[3] == "ferry" ? "**" : "", f[5] / b[k, "nginx"], f[3] == "ferry" ? "**" : "" } }' "$work/results"
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
