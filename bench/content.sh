@@ -9,9 +9,12 @@
 # ferry, RUNS times, after a warm-up of both:
 #   range  random 1 MiB byte ranges (Range: bytes=a-b, a new random a per request) of the large file -> 206
 #   small  whole small files, a random one of the many per request -> 200
-# wrk prints requests and bytes (response headers included) per run; the ratios are ferry / nginx per run.
+# wrk prints requests and bytes (response headers included) per run; the ratios are ferry / nginx per run. The CPU
+# time each server process used during a measurement (user + system, from /proc; nginx: its workers) is reported
+# per request too: unlike requests/s it hardly depends on what else runs on the machine.
 #
-#   bench/content.sh           full run (1 GiB file, 400 files of 256 KiB, 20 s per measurement, 3 runs)
+#   bench/content.sh           full run (1 GiB file, 400 files of 256 KiB, 20 s per measurement after 30 s of
+#                              warm-up, 3 runs), about 10 minutes
 #   QUICK=1 bench/content.sh   quick check (256 MiB file, 100 files, 5 s per measurement, 1 run), about 2 minutes
 # Any parameter below can be set in the environment, e.g. CONNECTIONS=32 DURATION=30 bench/content.sh.
 # BEFORE_JAR=path/to/ferry-cli.jar also serves the same objects with another build (e.g. one made before a change,
@@ -30,7 +33,7 @@ RANGE_BYTES="${RANGE_BYTES:-1048576}"  # bytes per range request
 SMALL_FILES="${SMALL_FILES:-400}"      # how many different small files
 SMALL_SIZE="${SMALL_SIZE:-256KiB}"     # size of each small file
 DURATION="${DURATION:-20}"             # seconds per measurement
-WARMUP="${WARMUP:-10}"                 # seconds of warm-up per server and workload (the JIT), not reported
+WARMUP="${WARMUP:-30}"                 # seconds of warm-up per server and workload (the JIT), not reported
 RUNS="${RUNS:-3}"                      # measurements per server and workload
 CONNECTIONS="${CONNECTIONS:-16}"       # wrk connections (ferry allows 32 per client address by default)
 THREADS="${THREADS:-2}"                # wrk threads
@@ -205,13 +208,29 @@ end
 request = function() return wrk.format("GET", paths[math.random(#paths)]) end
 EOF
 
-measure() { # server, workload, seconds -> "server workload requests/s bytes/s"
-  local base=$1 workload=$2 secs=$3 out
-  out=$(wrk -t "$THREADS" -c "$CONNECTIONS" -d "${secs}s" --timeout 10s -s "$work/$workload.lua" "$base") \
-    || { echo "$out" >&2; exit 1; }
-  echo "$out" | awk -v w="$workload" '/^RESULT/ {
+cpu_ticks() { # pids... -> user + system clock ticks so far
+  local t=0 u s
+  for pid in "$@"; do read -r u s < <(awk '{ print $14, $15 }' "/proc/$pid/stat"); t=$((t + u + s)); done
+  echo "$t"
+}
+pids_of() { # server -> its serving processes
+  case "$1" in
+    nginx) pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' ' ;;
+    ferry) echo "$serve_pid" ;;
+    before) echo "$before_pid" ;;
+  esac
+}
+measure() { # server, workload, seconds -> "requests/s bytes/s CPU-milliseconds/request"
+  local server=$1 workload=$2 secs=$3 out c0 c1
+  # shellcheck disable=SC2046
+  c0=$(cpu_ticks $(pids_of "$server"))
+  out=$(wrk -t "$THREADS" -c "$CONNECTIONS" -d "${secs}s" --timeout 10s -s "$work/$workload.lua" \
+    "http://127.0.0.1:${ports[$server]}") || { echo "$out" >&2; exit 1; }
+  # shellcheck disable=SC2046
+  c1=$(cpu_ticks $(pids_of "$server"))
+  echo "$out" | awk -v w="$workload" -v ticks=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" '/^RESULT/ {
     if ($5 != 0) { print "wrk counted " $5 " errors (" w ")" > "/dev/stderr"; exit 1 }
-    printf "%.1f %.0f\n", $2 / ($4 / 1e6), $3 / ($4 / 1e6) }'
+    printf "%.1f %.0f %.3f\n", $2 / ($4 / 1e6), $3 / ($4 / 1e6), ticks / hz * 1000 / $2 }'
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
@@ -221,26 +240,39 @@ echo "large file: $large_bytes bytes, ranges of $RANGE_BYTES bytes; $small_count
   "wrk -t $THREADS -c $CONNECTIONS, ${DURATION} s per measurement after ${WARMUP} s warm-up; ferry $FERRY_JAVA_OPTS"
 for workload in range small; do
   for server in "${servers[@]}"; do
-    measure "http://127.0.0.1:${ports[$server]}" "$workload" "$WARMUP" >/dev/null
+    measure "$server" "$workload" "$WARMUP" >/dev/null
   done
 done
 : >"$work/results"
 for run in $(seq 1 "$RUNS"); do
   for workload in range small; do
     for server in "${servers[@]}"; do
-      result=$(measure "http://127.0.0.1:${ports[$server]}" "$workload" "$DURATION")
+      result=$(measure "$server" "$workload" "$DURATION")
       echo "$run $workload $server $result" | tee -a "$work/results" >&2
     done
   done
 done
 
 echo
-echo "| run | workload | server | requests/s | MiB/s | requests/s vs nginx | bytes/s vs nginx |"
+echo "| run | workload | server | requests/s | MiB/s | CPU ms/request | requests/s vs nginx | bytes/s vs nginx | CPU/request vs nginx |"
+echo "|---|---|---|---|---|---|---|---|---|"
+awk '{ k = $1 " " $2; r[k, $3] = $4; b[k, $3] = $5; c[k, $3] = $6; line[NR] = $0 }
+  END { for (i = 1; i <= NR; i++) { split(line[i], f, " "); k = f[1] " " f[2]; m = f[3] == "ferry" ? "**" : ""
+    printf "| %s | %s | %s | %.0f | %.0f | %.3f | %s%.2f%s | %s%.2f%s | %.2f |\n", f[1], f[2], f[3], f[4],
+      f[5] / 1048576, f[6], m, f[4] / r[k, "nginx"], m, m, f[5] / b[k, "nginx"], m, f[6] / c[k, "nginx"] } }' \
+  "$work/results"
+for workload in range small; do
+  for server in "${servers[@]}"; do
+    awk -v w="$workload" -v s="$server" '$2 == w && $3 == s { n++; r += $4; b += $5; c += $6 }
+      END { if (n) printf "%s %s %.1f %.0f %.3f\n", w, s, r / n, b / n, c / n }' "$work/results"
+  done
+done >"$work/means"
+echo
+echo "| workload | server | mean requests/s | mean MiB/s | mean CPU ms/request | requests/s vs nginx | CPU/request vs nginx |"
 echo "|---|---|---|---|---|---|---|"
-awk '{ k = $1 " " $2; r[k, $3] = $4; b[k, $3] = $5; line[NR] = $0 }
-  END { for (i = 1; i <= NR; i++) { split(line[i], f, " "); k = f[1] " " f[2]
-    printf "| %s | %s | %s | %.0f | %.0f | %s%.2f%s | %s%.2f%s |\n", f[1], f[2], f[3], f[4], f[5] / 1048576,
-      f[3] == "ferry" ? "**" : "", f[4] / r[k, "nginx"], f[3] == "ferry" ? "**" : "",
-      f[3] == "ferry" ? "**" : "", f[5] / b[k, "nginx"], f[3] == "ferry" ? "**" : "" } }' "$work/results"
+awk '{ r[$1, $2] = $3; c[$1, $2] = $5; line[NR] = $0 }
+  END { for (i = 1; i <= NR; i++) { split(line[i], f, " ")
+    printf "| %s | %s | %.0f | %.0f | %.3f | %.2f | %.2f |\n", f[1], f[2], f[3], f[4] / 1048576, f[5],
+      f[3] / r[f[1], "nginx"], f[5] / c[f[1], "nginx"] } }' "$work/means"
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
