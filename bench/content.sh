@@ -11,7 +11,8 @@
 #   small  whole small files, a random one of the many per request -> 200
 # wrk prints requests and bytes (response headers included) per run; the ratios are ferry / nginx per run. The CPU
 # time each server process used during a measurement (user + system, from /proc; nginx: its workers) is reported
-# per request too: unlike requests/s it hardly depends on what else runs on the machine.
+# per request too, and wrk's own: unlike requests/s they hardly depend on what else runs on the machine, and together
+# they give what a machine running nothing else would do (2 cores / (server + wrk CPU per request), when CPU-bound).
 #
 #   bench/content.sh           full run (1 GiB file, 400 files of 256 KiB, 20 s per measurement after 30 s of
 #                              warm-up, 3 runs), about 10 minutes
@@ -220,17 +221,19 @@ pids_of() { # server -> its serving processes
     before) echo "$before_pid" ;;
   esac
 }
-measure() { # server, workload, seconds -> "requests/s bytes/s CPU-milliseconds/request"
+measure() { # server, workload, seconds -> "requests/s bytes/s server-CPU-ms/request wrk-CPU-ms/request"
   local server=$1 workload=$2 secs=$3 out c0 c1
   # shellcheck disable=SC2046
   c0=$(cpu_ticks $(pids_of "$server"))
-  out=$(wrk -t "$THREADS" -c "$CONNECTIONS" -d "${secs}s" --timeout 10s -s "$work/$workload.lua" \
-    "http://127.0.0.1:${ports[$server]}") || { echo "$out" >&2; exit 1; }
+  out=$(/usr/bin/time -f "WRKCPU %U %S" -o "$work/wrk.time" wrk -t "$THREADS" -c "$CONNECTIONS" -d "${secs}s" \
+    --timeout 10s -s "$work/$workload.lua" "http://127.0.0.1:${ports[$server]}") || { echo "$out" >&2; exit 1; }
   # shellcheck disable=SC2046
   c1=$(cpu_ticks $(pids_of "$server"))
-  echo "$out" | awk -v w="$workload" -v ticks=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" '/^RESULT/ {
-    if ($5 != 0) { print "wrk counted " $5 " errors (" w ")" > "/dev/stderr"; exit 1 }
-    printf "%.1f %.0f %.3f\n", $2 / ($4 / 1e6), $3 / ($4 / 1e6), ticks / hz * 1000 / $2 }'
+  { echo "$out"; cat "$work/wrk.time"; } | awk -v w="$workload" -v ticks=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" '
+    /^WRKCPU/ { client = $2 + $3 }
+    /^RESULT/ { if ($5 != 0) { print "wrk counted " $5 " errors (" w ")" > "/dev/stderr"; exit 1 }
+      n = $2; rate = $2 / ($4 / 1e6); bytes = $3 / ($4 / 1e6) }
+    END { printf "%.1f %.0f %.3f %.3f\n", rate, bytes, ticks / hz * 1000 / n, client * 1000 / n }'
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
@@ -263,16 +266,17 @@ awk '{ k = $1 " " $2; r[k, $3] = $4; b[k, $3] = $5; c[k, $3] = $6; line[NR] = $0
   "$work/results"
 for workload in range small; do
   for server in "${servers[@]}"; do
-    awk -v w="$workload" -v s="$server" '$2 == w && $3 == s { n++; r += $4; b += $5; c += $6 }
-      END { if (n) printf "%s %s %.1f %.0f %.3f\n", w, s, r / n, b / n, c / n }' "$work/results"
+    awk -v w="$workload" -v s="$server" '$2 == w && $3 == s { n++; r += $4; b += $5; c += $6; k += $7 }
+      END { if (n) printf "%s %s %.1f %.0f %.3f %.3f\n", w, s, r / n, b / n, c / n, k / n }' "$work/results"
   done
 done >"$work/means"
 echo
-echo "| workload | server | mean requests/s | mean MiB/s | mean CPU ms/request | requests/s vs nginx | CPU/request vs nginx |"
-echo "|---|---|---|---|---|---|---|"
-awk '{ r[$1, $2] = $3; c[$1, $2] = $5; line[NR] = $0 }
+echo "| workload | server | mean requests/s | mean MiB/s | mean CPU ms/request | requests/s vs nginx | CPU/request vs nginx | wrk CPU ms/request | CPU-bound estimate vs nginx |"
+echo "|---|---|---|---|---|---|---|---|---|"
+awk '{ r[$1, $2] = $3; c[$1, $2] = $5; k[$1, $2] = $6; line[NR] = $0 }
   END { for (i = 1; i <= NR; i++) { split(line[i], f, " ")
-    printf "| %s | %s | %.0f | %.0f | %.3f | %.2f | %.2f |\n", f[1], f[2], f[3], f[4] / 1048576, f[5],
-      f[3] / r[f[1], "nginx"], f[5] / c[f[1], "nginx"] } }' "$work/means"
+    printf "| %s | %s | %.0f | %.0f | %.3f | %.2f | %.2f | %.3f | %.2f |\n", f[1], f[2], f[3], f[4] / 1048576, f[5],
+      f[3] / r[f[1], "nginx"], f[5] / c[f[1], "nginx"], f[6],
+      (c[f[1], "nginx"] + k[f[1], "nginx"]) / (f[5] + f[6]) } }' "$work/means"
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
