@@ -16,7 +16,9 @@
 #
 #   bench/content.sh           full run (1 GiB file, 400 files of 256 KiB, 20 s per measurement after 30 s of
 #                              warm-up, 3 runs), about 10 minutes
-#   QUICK=1 bench/content.sh   quick check (256 MiB file, 100 files, 5 s per measurement, 1 run), about 2 minutes
+#   QUICK=1 bench/content.sh   quick check that it all works (256 MiB file, 100 files, 5 s per measurement after
+#                              10 s of warm-up, 1 run), about 3 minutes; the JIT is not settled that soon, so
+#                              ferry's figures come out lower than in a full run
 # Any parameter below can be set in the environment, e.g. CONNECTIONS=32 DURATION=30 bench/content.sh.
 # BEFORE_JAR=path/to/ferry-cli.jar also serves the same objects with another build (e.g. one made before a change,
 # `git archive COMMIT | tar -x -C DIR` then `./mvnw -q -o -DskipTests -pl cli -am package` in DIR) and measures it
@@ -27,7 +29,7 @@
 set -euo pipefail
 
 if [ -n "${QUICK:-}" ]; then
-  : "${LARGE_SIZE:=256MiB}" "${SMALL_FILES:=100}" "${DURATION:=5}" "${WARMUP:=3}" "${RUNS:=1}"
+  : "${LARGE_SIZE:=256MiB}" "${SMALL_FILES:=100}" "${DURATION:=5}" "${WARMUP:=10}" "${RUNS:=1}"
 fi
 LARGE_SIZE="${LARGE_SIZE:-1GiB}"       # size of the large update file (ranges are drawn from it)
 RANGE_BYTES="${RANGE_BYTES:-1048576}"  # bytes per range request
