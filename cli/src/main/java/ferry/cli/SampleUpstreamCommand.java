@@ -32,6 +32,14 @@ public final class SampleUpstreamCommand implements Callable<Integer> {
             description = "Also serve a Contoso Widget 2.0 feature update with one generated file of SIZE (e.g. 5GiB) - for benchmarks.")
     String featureUpdateSize;
 
+    @Option(names = "--small-files", paramLabel = "COUNT", defaultValue = "0",
+            description = "Also serve a Contoso Widget 2.0 language packs update with COUNT generated files, all different (e.g. 400) - for benchmarks.")
+    int smallFiles;
+
+    @Option(names = "--small-file-size", paramLabel = "SIZE", defaultValue = "256KiB",
+            description = "Size of each of the --small-files (default: ${DEFAULT-VALUE}).")
+    String smallFileSize;
+
     @Spec
     CommandSpec spec;
 
@@ -43,7 +51,16 @@ public final class SampleUpstreamCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "--feature-update-size: " + e.getMessage(), e);
         }
-        try (SampleUpstream upstream = SampleUpstream.start(dir.resolve("files"), bind, port, feature)) {
+        long small;
+        try {
+            small = Sizes.parse(smallFileSize);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "--small-file-size: " + e.getMessage(), e);
+        }
+        if (smallFiles < 0 || smallFiles > 10_000 || small < 1) {
+            throw new CliException(ExitCodes.USAGE, "--small-files must be 0..10000 and --small-file-size positive");
+        }
+        try (SampleUpstream upstream = SampleUpstream.start(dir.resolve("files"), bind, port, feature, smallFiles, small)) {
             spec.commandLine().getOut().println("Sample upstream serving " + upstream.catalog().documents().size()
                     + " update revisions at " + upstream.uri() + " (files in " + dir.resolve("files") + "). Ctrl-C stops it.");
             spec.commandLine().getOut().flush();

@@ -7,6 +7,7 @@ import ferry.server.ServerLimits;
 import ferry.server.StoreServer;
 import ferry.server.TlsCredentials;
 import ferry.store.StoreLockedException;
+import ferry.wsus.server.ServerSyncSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -74,6 +75,14 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Address to listen on (default: ${DEFAULT-VALUE}, all interfaces; 127.0.0.1 for this machine only).")
     String bind;
 
+    @Option(names = "--plain-blobs",
+            description = "Send every update document as plain XmlUpdateBlob in GetUpdateData, never as an LZX "
+                    + "cabinet in XmlUpdateBlobCompressed (the default for documents over 5,120 UTF-16 bytes, as "
+                    + "Microsoft's servers send them). For a downstream server that cannot read ferry's cabinets, or "
+                    + "to save the CPU compressing costs; answers get several times larger. A document with characters "
+                    + "XML 1.0 cannot carry still travels as a cabinet, the only lossless form.")
+    boolean plainBlobs;
+
     private static final ServerLimits DEFAULTS = ServerLimits.defaults();
 
     @Option(names = "--max-connections-per-address", paramLabel = "N",
@@ -103,6 +112,11 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Released by the shutdown hook (Ctrl-C, SIGTERM) to stop serving; tests release it themselves. */
     final CountDownLatch stop = new CountDownLatch(1);
+
+    /** The MS-WSUSSS settings the options give. */
+    ServerSyncSettings settings() {
+        return ServerSyncSettings.defaults().withPlainBlobsOnly(plainBlobs);
+    }
 
     /**
      * The limits the options give.
@@ -171,7 +185,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             AccessLog log = accessLog == null ? AccessLog.none()
                     : "-".equals(accessLog) ? AccessLog.to(System.out) : AccessLog.toFile(Path.of(accessLog));
-            server = StoreServer.start(store, listeners(), limits, log);
+            server = StoreServer.start(store, listeners(), limits, log, settings());
         } catch (ServeException | StoreLockedException e) {
             throw new CliException(Errors.exitCode(e), e.getMessage(), e);
         }

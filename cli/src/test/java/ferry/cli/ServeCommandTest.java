@@ -1,6 +1,14 @@
 package ferry.cli;
 
+import ferry.samples.SampleUpstream;
 import ferry.store.Store;
+import ferry.wsus.UpdateIdentity;
+import ferry.wsus.soap.Messages.AuthorizationCookie;
+import ferry.wsus.soap.Messages.Cookie;
+import ferry.wsus.soap.Operation;
+import ferry.wsus.soap.Soap;
+import ferry.wsus.soap.SoapRequests;
+import ferry.wsus.soap.SoapResponseReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +20,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,6 +123,68 @@ class ServeCommandTest {
     }
 
     @Test
+    void plainBlobsSendsTheLargeDocumentAsPlainXmlWhereTheDefaultSendsACabinet() throws Exception {
+        Path storeDir = tmp.resolve("store");
+        try (SampleUpstream upstream = SampleUpstream.start(tmp.resolve("upstream-files"), "127.0.0.1", 0)) {
+            Path keys = tmp.resolve("keys");
+            Path trust = tmp.resolve("trust");
+            assertEquals(0, Main.run("keys", "generate", "--out", keys.toString(), "--user-id", "t <t@ferry.invalid>"));
+            assertEquals(0, Main.run("keys", "trust", keys.resolve("signer.pub.asc").toString(), "--trust-store",
+                    trust.toString()));
+            assertEquals(0, Main.run("export", "--upstream", upstream.uri().toString(), "--channel", "defender",
+                    "--product", "Microsoft Defender Antivirus", "--classification", "Definition Updates",
+                    "--metadata-only", "--state", tmp.resolve("state").toString(), "--key",
+                    keys.resolve("signer.sec.asc").toString(), "--out", tmp.resolve("bundle").toString(), "--quiet"));
+            assertEquals(0, Main.run("import", tmp.resolve("bundle").toString(), "--store", storeDir.toString(),
+                    "--trust-store", trust.toString(), "--quiet"));
+        }
+        // KB2267602's bundle document: 69,570 UTF-16 bytes, which real servers send as a cabinet.
+        UpdateIdentity big = new UpdateIdentity("a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe", 200);
+        String plain = serveAndGetUpdateData(storeDir, big, "--plain-blobs");
+        assertTrue(plain.contains("<XmlUpdateBlob>") && !plain.contains("XmlUpdateBlobCompressed"), plain);
+        assertTrue(plain.contains(big.updateId()), plain);
+        String compressed = serveAndGetUpdateData(storeDir, big);
+        assertTrue(compressed.contains("<XmlUpdateBlobCompressed>") && !compressed.contains("<XmlUpdateBlob>"), compressed);
+    }
+
+    /** Runs {@code ferry serve} with {@code options} and asks it GetUpdateData for {@code id}: the raw SOAP answer. */
+    private String serveAndGetUpdateData(Path storeDir, UpdateIdentity id, String... options) throws Exception {
+        CommandLine cl = Main.newCommandLine();
+        ServeCommand serve = (ServeCommand) cl.getSubcommands().get("serve").getCommand();
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        List<String> args = new ArrayList<>(List.of("serve", "--store", storeDir.toString(), "--bind", "127.0.0.1",
+                "--port", "0"));
+        args.addAll(List.of(options));
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread running = new Thread(() -> exit.set(cl.execute(args.toArray(String[]::new))));
+        running.start();
+        try {
+            URI base = URI.create("http://127.0.0.1:" + port(out) + "/");
+            AuthorizationCookie auth = SoapResponseReader.getAuthorizationCookie(soap(base.resolve(
+                    Soap.DSS_AUTH_PATH.substring(1)), Operation.GET_AUTHORIZATION_COOKIE,
+                    SoapRequests.getAuthorizationCookie("dss.example.org", "11111111-2222-3333-4444-555555555555")));
+            URI sync = base.resolve(Soap.SERVER_SYNC_PATH.substring(1));
+            Cookie cookie = SoapResponseReader.getCookie(soap(sync, Operation.GET_COOKIE,
+                    SoapRequests.getCookie(auth, null, Soap.PROTOCOL_VERSION)));
+            InputStream answer = soap(sync, Operation.GET_UPDATE_DATA, SoapRequests.getUpdateData(cookie, List.of(id)));
+            return new String(answer.readAllBytes(), StandardCharsets.UTF_8);
+        } finally {
+            serve.stop.countDown();
+            running.join(10_000);
+            assertEquals(ExitCodes.OK, exit.get());
+        }
+    }
+
+    private static InputStream soap(URI uri, Operation op, byte[] body) throws Exception {
+        HttpResponse<InputStream> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
+                .header("Content-Type", "text/xml; charset=utf-8").header("SOAPAction", "\"" + op.soapAction() + "\"")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode(), op.toString());
+        return r.body();
+    }
+
+    @Test
     void helpListsEveryLimitAndWhyTheBodySizeHasNoOption() {
         CommandLine cl = Main.newCommandLine();
         String help = cl.getSubcommands().get("serve").getUsageMessage();
@@ -120,6 +194,7 @@ class ServeCommandTest {
         }
         assertTrue(help.contains("(default: 32)"), help);
         assertTrue(help.contains("4 MiB"), help);
+        assertTrue(help.contains("--plain-blobs") && help.contains("XmlUpdateBlobCompressed"), help);
     }
 
     private static int port(StringWriter out) throws InterruptedException {

@@ -77,9 +77,23 @@ public final class SampleCatalog implements UpdateCatalog, ContentResolver {
      * is above 0 (see {@link SyntheticUpdates#featureUpdate}); the benchmarks use it to move large files.
      */
     public static SampleCatalog create(Path filesDir, long featureUpdateBytes) {
+        return create(filesDir, featureUpdateBytes, 0, 0);
+    }
+
+    /**
+     * As {@link #create(Path, long)}, plus a language packs update with {@code smallFiles} files of
+     * {@code smallFileBytes} bytes each when {@code smallFiles} is above 0 (see
+     * {@link SyntheticUpdates#languagePacks}); the content benchmark uses it to serve many different files.
+     *
+     * @throws IllegalArgumentException if {@code smallFiles} is above 0 and the count or size is out of range
+     */
+    public static SampleCatalog create(Path filesDir, long featureUpdateBytes, int smallFiles, long smallFileBytes) {
         SampleCatalog catalog = new SampleCatalog(filesDir);
         if (featureUpdateBytes > 0) {
             catalog.add(SyntheticUpdates.featureUpdate(filesDir, featureUpdateBytes));
+        }
+        if (smallFiles > 0) {
+            catalog.add(SyntheticUpdates.languagePacks(filesDir, smallFiles, smallFileBytes));
         }
         for (String name : REAL_DOCUMENTS) {
             catalog.add(readResource("wsus-real/" + name));

@@ -42,7 +42,23 @@ public final class SampleUpstream implements AutoCloseable {
     /** As {@link #start(Path, String, int, long)}, with other limits against slow clients (tests use short times). */
     public static SampleUpstream start(Path filesDir, String bindHost, int port, long featureUpdateBytes,
                                        WsusServer.Limits limits) throws Exception {
-        SampleCatalog catalog = SampleCatalog.create(filesDir, featureUpdateBytes);
+        return start(SampleCatalog.create(filesDir, featureUpdateBytes), bindHost, port, limits);
+    }
+
+    /**
+     * As {@link #start(Path, String, int, long)}, plus {@code smallFiles} files of {@code smallFileBytes} bytes in
+     * one more update (see {@link SampleCatalog#create(Path, long, int, long)}).
+     *
+     * @throws Exception if the port cannot be bound or the files cannot be written
+     */
+    public static SampleUpstream start(Path filesDir, String bindHost, int port, long featureUpdateBytes,
+                                       int smallFiles, long smallFileBytes) throws Exception {
+        return start(SampleCatalog.create(filesDir, featureUpdateBytes, smallFiles, smallFileBytes), bindHost, port,
+                WsusServer.Limits.defaults());
+    }
+
+    private static SampleUpstream start(SampleCatalog catalog, String bindHost, int port, WsusServer.Limits limits)
+            throws Exception {
         return new SampleUpstream(catalog, WsusServer.start(bindHost, port, catalog, catalog,
                 ServerSyncSettings.defaults(), List.of(), limits));
     }

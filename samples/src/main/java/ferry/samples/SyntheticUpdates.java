@@ -106,6 +106,29 @@ public final class SyntheticUpdates {
                 List.of(), List.of(), List.of(ref(esd, filesDir)));
     }
 
+    /** An update carrying many small files: the benchmarks' way to serve many different files. */
+    public static final String KB5000300_LANGUAGE_PACKS = "8e7d0f45-35c1-4b7e-9a5f-3c1e6f0d2a11";
+
+    /**
+     * The Contoso Widget 2.0 language packs update, carrying {@code count} generated files of {@code size} bytes
+     * each ({@code .cab}, all different), classified as an update of Contoso Widget.
+     *
+     * @throws IllegalArgumentException if {@code count} is not 1..10000 or {@code size} is not positive
+     */
+    public static String languagePacks(Path filesDir, int count, long size) {
+        if (count < 1 || count > 10_000 || size < 1) {
+            throw new IllegalArgumentException("language packs: 1..10000 files of at least 1 byte, not " + count
+                    + " of " + size);
+        }
+        List<FileRef> files = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            files.add(ref(new SampleFile(String.format("contoso-widget-2.0-lp%04d-x64.cab", i), size, 3000 + i), filesDir));
+        }
+        return UpdateXmlWriter.software(KB5000300_LANGUAGE_PACKS, 100, "Language Packs for Contoso Widget 2.0 (KB5000300)",
+                "5000300", "Every language of Contoso Widget 2.0.", List.of(WIDGET_DETECTOID), CRITICAL_UPDATES,
+                CONTOSO_WIDGET, List.of(), List.of(), files);
+    }
+
     /** All generated files, for tests and the demo's summary. */
     public static List<SampleFile> files() {
         return List.of(WIDGET_101, WIDGET_102, WIDGET_103_X64, WIDGET_103_X86);

@@ -81,6 +81,20 @@ public final class StoreServer implements AutoCloseable {
      */
     public static StoreServer start(Path storeDir, Listeners listen, ServerLimits limits, AccessLog accessLog)
             throws StoreLockedException, ServeException {
+        return start(storeDir, listen, limits, accessLog, ServerSyncSettings.defaults());
+    }
+
+    /**
+     * {@link #start(Path, Listeners, ServerLimits, AccessLog)} with other MS-WSUSSS settings (e.g.
+     * {@link ServerSyncSettings#withPlainBlobsOnly plain blobs only}).
+     *
+     * @throws StoreLockedException if another run has the store open
+     * @throws ServeException       if the store cannot be opened, an address and port cannot be bound, or the log
+     *                              cannot be written
+     */
+    public static StoreServer start(Path storeDir, Listeners listen, ServerLimits limits, AccessLog accessLog,
+                                    ServerSyncSettings settings) throws StoreLockedException, ServeException {
+        Objects.requireNonNull(settings, "settings");
         Store store;
         try {
             store = Store.open(storeDir, CATALOGS);
@@ -90,7 +104,7 @@ public final class StoreServer implements AutoCloseable {
             throw new ServeException("cannot serve store " + storeDir + ": " + e.getMessage(), e);
         }
         try {
-            return new StoreServer(listen(store, listen, ServerSyncSettings.defaults(), limits, accessLog), store);
+            return new StoreServer(listen(store, listen, settings, limits, accessLog), store);
         } catch (ServeException | RuntimeException e) {
             store.close();
             throw e;

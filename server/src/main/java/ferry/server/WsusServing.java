@@ -27,6 +27,7 @@ final class WsusServing implements SourceServing {
     @Override
     public List<Handler> handlers(Store store) {
         WsusCatalog catalog = new WsusCatalog(store);
-        return List.of(new ServerSyncHandler(new StoreCatalog(catalog), settings), new ContentHandler(new StoreContent(catalog)));
+        // Content first: most requests are downloads, and the SOAP handler looks at every path it is offered.
+        return List.of(new ContentHandler(new StoreContent(catalog)), new ServerSyncHandler(new StoreCatalog(catalog), settings));
     }
 }

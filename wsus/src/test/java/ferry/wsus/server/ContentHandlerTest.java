@@ -102,6 +102,52 @@ class ContentHandlerTest {
     }
 
     @Test
+    void pathsMatchAsIisMatchesThem() throws Exception {
+        String folder = hex.substring(38);
+        for (String path : new String[] {"//Content/" + folder + "/" + hex + ".exe",
+            "/content/" + folder.toLowerCase() + "/" + hex.toLowerCase() + ".EXE",
+            "/CONTENT//" + folder + "///" + hex + ".cab", "///Content/" + folder + "/" + hex}) {
+            String head = rawHead(path);
+            assertTrue(head.startsWith("HTTP/1.1 200 "), path + " -> " + head);
+            assertTrue(head.contains("\r\nContent-Length: " + data.length + "\r\n"), head);
+            assertTrue(head.contains("\r\nETag: \"" + hex + "\"\r\n"), head);
+        }
+        assertTrue(rawHead("//Other/" + folder + "/" + hex + ".exe").startsWith("HTTP/1.1 404 "));
+    }
+
+    @Test
+    void nothingIsCompressedAndTheValidatorsAreStable() throws Exception {
+        HttpResponse<byte[]> a = http.send(HttpRequest.newBuilder(server.uri().resolve(path(".cab")))
+                .header("Accept-Encoding", "gzip, deflate, br").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, a.statusCode());
+        assertTrue(a.headers().firstValue("Content-Encoding").isEmpty(), "no Content-Encoding");
+        assertArrayEquals(data, a.body());
+        String lastModified = a.headers().firstValue("Last-Modified").orElseThrow();
+        HttpResponse<byte[]> b = get(path(".exe"), "bytes=0-0");
+        assertEquals(lastModified, b.headers().firstValue("Last-Modified").orElseThrow());
+        assertEquals("\"" + hex + "\"", b.headers().firstValue("ETag").orElseThrow());
+        HttpResponse<byte[]> notModified = http.send(HttpRequest.newBuilder(server.uri().resolve(path(".exe")))
+                .header("If-Modified-Since", lastModified).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(304, notModified.statusCode());
+        HttpResponse<byte[]> ifRange = http.send(HttpRequest.newBuilder(server.uri().resolve(path(".exe")))
+                .header("Range", "bytes=10-19").header("If-Range", "\"" + hex + "\"").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(206, ifRange.statusCode());
+        assertArrayEquals(Arrays.copyOfRange(data, 10, 20), ifRange.body());
+    }
+
+    @Test
+    void multipleRangesCarryEachPartsBytesAndRange() throws Exception {
+        HttpResponse<byte[]> multi = get(path(".psf"), "bytes=0-9,2097150-2097160");
+        assertEquals(206, multi.statusCode());
+        String body = new String(multi.body(), StandardCharsets.ISO_8859_1);
+        assertTrue(body.contains("Content-Range: bytes 0-9/" + data.length), body.substring(0, 200));
+        assertTrue(body.contains("Content-Range: bytes 2097150-2097160/" + data.length));
+        assertTrue(body.contains(new String(Arrays.copyOfRange(data, 0, 10), StandardCharsets.ISO_8859_1)));
+        assertTrue(body.contains(new String(Arrays.copyOfRange(data, 2097150, 2097161), StandardCharsets.ISO_8859_1)));
+    }
+
+    @Test
     void conditionalGet() throws Exception {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(server.uri().resolve(path(".exe")))
                 .header("If-None-Match", "\"" + hex + "\"").build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -148,6 +194,18 @@ class ContentHandlerTest {
             b.header("Range", range);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** HEAD of the path sent byte for byte: the status line and headers. */
+    private static String rawHead(String rawPath) throws Exception {
+        URI u = server.uri();
+        try (Socket s = new Socket(u.getHost(), u.getPort())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("HEAD " + rawPath + " HTTP/1.1\r\nHost: " + u.getHost() + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     /** Sends the path byte for byte (java.net.http would normalise it). */
