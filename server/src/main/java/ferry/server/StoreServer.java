@@ -30,10 +30,28 @@ import java.util.Objects;
 public final class StoreServer implements AutoCloseable {
     private final JettyServer server;
     private final Store owned;
+    private final CommitWatch commits;
 
-    private StoreServer(JettyServer server, Store owned) {
+    private StoreServer(JettyServer server, Store owned, CommitWatch commits) {
         this.server = server;
         this.owned = owned;
+        this.commits = commits;
+    }
+
+    private static StoreServer serving(Store store, Listeners listen, ServerSyncSettings settings, ServerLimits limits,
+                                       AccessLog accessLog, Store owned) throws ServeException {
+        CommitWatch commits;
+        try {
+            commits = CommitWatch.start(store);
+        } catch (StoreException e) {
+            throw new ServeException("cannot serve store " + store.directory() + ": " + e.getMessage(), e);
+        }
+        try {
+            return new StoreServer(listen(store, listen, settings, limits, accessLog), owned, commits);
+        } catch (ServeException | RuntimeException e) {
+            commits.close();
+            throw e;
+        }
     }
 
     /**
@@ -90,7 +108,7 @@ public final class StoreServer implements AutoCloseable {
             throw new ServeException("cannot serve store " + storeDir + ": " + e.getMessage(), e);
         }
         try {
-            return new StoreServer(listen(store, listen, ServerSyncSettings.defaults(), limits, accessLog), store);
+            return serving(store, listen, ServerSyncSettings.defaults(), limits, accessLog, store);
         } catch (ServeException | RuntimeException e) {
             store.close();
             throw e;
@@ -125,7 +143,7 @@ public final class StoreServer implements AutoCloseable {
     public static StoreServer start(Store store, Listeners listen, ServerSyncSettings settings, ServerLimits limits)
             throws ServeException {
         Objects.requireNonNull(store, "store");
-        return new StoreServer(listen(store, listen, settings, limits, AccessLog.none()), null);
+        return serving(store, listen, settings, limits, AccessLog.none(), null);
     }
 
     private static JettyServer listen(Store store, Listeners listen, ServerSyncSettings settings,
@@ -163,10 +181,21 @@ public final class StoreServer implements AutoCloseable {
         return server.uris();
     }
 
+    /**
+     * The refresh hook: notices every import committed into the served store (by {@code ferry import} in another
+     * process, or in this one) within {@link CommitWatch#INTERVAL}. Whatever a serving half caches from the catalog
+     * (anchors, configuration, counts, a URL-to-object map) registers with {@link CommitWatch#onCommit} and drops
+     * it there; reads through {@link Store#read} need nothing, they always see the latest commit.
+     */
+    public CommitWatch commits() {
+        return commits;
+    }
+
     /** Stops serving (waiting up to 5 s for running requests), then closes the store if this server opened it. */
     @Override
     public void close() throws Exception {
         try {
+            commits.close();
             server.close();
         } finally {
             if (owned != null) {
