@@ -190,6 +190,36 @@ class ImportWhileServingTest {
     }
 
     @Test
+    void serveStoppedInTheMiddleOfTheCommit_theImportFailsCleanly_andTheNextOneImports() throws Exception {
+        Path store = storeWithA("midcommit");
+        Path pause = dir.resolve("midcommit-pause");
+        Child imp;
+        State old;
+        try (Served served = Served.start(store, dir.resolve("midcommit-serve"))) {
+            old = State.observe(served.uri);
+            // Held inside the commit transaction, which runs in the serving process's catalog.
+            imp = Child.start(dir.resolve("midcommit-import"), List.of(pauseAt("store.commit#1", pause)), "import",
+                    bundleB.toString(), "--store", store.toString(), "--trust-store", trust.toString(), "--quiet");
+            imp.awaitFile(pause);
+        }
+        Files.delete(pause);
+        assertEquals(ExitCodes.LOCKED, imp.await(), imp.output());
+        List<String> lines = imp.err().lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), imp.err());
+        assertTrue(lines.get(0).contains("the catalog went away during the commit") && lines.get(0).contains("run the import again"),
+                lines.get(0));
+        assertEquals(List.of(), journals(store), "the failed import gave back what it wrote");
+        try (Served again = Served.start(store, dir.resolve("midcommit-serve2"))) {
+            assertEquals(old, State.observe(again.uri), "nothing of the cut-off commit is visible");
+            Child next = Child.start(dir.resolve("midcommit-next"), List.of(), "import", bundleB.toString(),
+                    "--store", store.toString(), "--trust-store", trust.toString(), "--quiet");
+            assertEquals(0, next.await(), next.output());
+            State fresh = State.observe(again.uri);
+            assertTrue(fresh.product.containsAll(old.product) && fresh.product.size() > old.product.size());
+        }
+    }
+
+    @Test
     void serveStartedWhileAnImportHoldsTheCatalog_keepsServingWhenThatImportIsKilled() throws Exception {
         Path store = storeWithA("failover");
         Path pause = dir.resolve("failover-pause");

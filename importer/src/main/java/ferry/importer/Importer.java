@@ -64,7 +64,8 @@ public final class Importer {
      * @return what was imported, or that the bundle was already imported
      * @throws BundleInvalidException  the bundle is not trustworthy or not usable
      * @throws BundleRefusedException  a trusted bundle that may not land in its channel's history
-     * @throws StoreBusyException      another import, or a check, holds the store
+     * @throws StoreBusyException      another import, or a check, holds the store; or the process serving the store
+     *                                 stopped in the middle of the commit (run the import again)
      * @throws StoreUnusableException  the store cannot be opened as it is
      * @throws NoSpaceException        not enough disk space
      * @throws ImportFailedException   writing the store failed

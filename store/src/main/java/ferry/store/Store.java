@@ -358,6 +358,8 @@ public final class Store implements AutoCloseable {
      * @return what the source type's write reported
      * @throws ImportRefusedException when the policy refuses the bundle, or it was imported already; nothing changed
      * @throws StoreFullException     if the catalog cannot grow for lack of space. Nothing changed.
+     * @throws StoreLockedException   if the connection to the catalog was lost during the transaction (the process
+     *                                sharing it stopped): rolled back, unless the loss came just after the commit
      * @throws StoreException         if the record is malformed, names an object not in the store, the store was not
      *                                opened with the record's source type, the source type's write refuses (see its
      *                                documentation), or on a database error. Nothing changed.
@@ -379,6 +381,12 @@ public final class Store implements AutoCloseable {
             return outcome;
         } catch (SQLException e) {
             catalog.discardIfLost(e);
+            if (Catalog.lost(e)) {
+                throw new StoreLockedException("store " + dir + ": bundle " + rec.bundleId() + ": the catalog went away"
+                        + " during the commit (the process sharing it, `ferry serve`, stopped); the commit was rolled"
+                        + " back unless it had just completed: run the import again, it then either imports the bundle"
+                        + " or says it is already imported", e);
+            }
             if (DiskSpace.isFull(e, dir)) {
                 throw new StoreFullException(dir, -1, DiskSpace.usable(dir), "catalog: bundle " + rec.bundleId(), e);
             }
