@@ -122,6 +122,7 @@ final class Catalog implements AutoCloseable {
         Connection keeper = null;
         try {
             keeper = pool.getConnection();
+            requireOwnFile(keeper, storeDir, base);
             if (existing) {
                 requireFerryCatalog(keeper, storeDir);
             }
@@ -235,6 +236,28 @@ final class Catalog implements AutoCloseable {
             }
         } catch (FlywayException e) {
             throw new StoreException("store " + storeDir + ": catalog migration failed: " + firstLine(e), e);
+        }
+    }
+
+    // Through the auto-server, a catalog.lock.db copied along with a store that was open would lead to the original's
+    // database, still served by its process: the database reached must be this directory's file.
+    private static void requireOwnFile(Connection c, Path storeDir, Path base) throws SQLException {
+        String path;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("CALL DATABASE_PATH()")) {
+            rs.next();
+            path = rs.getString(1);
+        }
+        Path ours = base.resolveSibling(FILE);
+        boolean same;
+        try {
+            same = path != null && Files.isSameFile(Path.of(path + ".mv.db"), ours);
+        } catch (IOException | RuntimeException e) {
+            same = false;
+        }
+        if (!same) {
+            throw new StoreException("store " + storeDir + ": H2 connected to the catalog " + path + ".mv.db of another"
+                    + " running process, not to " + ours + " (was " + storeDir.resolve(LOCK_FILE) + " copied from an open"
+                    + " store? delete it while no ferry runs on this store)");
         }
     }
 

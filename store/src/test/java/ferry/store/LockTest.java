@@ -104,4 +104,26 @@ class LockTest {
             assertEquals(2, after.counts().bundles(), "both imports are in the catalog file");
         }
     }
+
+    @Test
+    void aCopyOfAnOpenStoreIsNeverLedToTheOriginalsCatalog() throws Exception {
+        Path original = dir.resolve("original");
+        Path copy = dir.resolve("copy");
+        try (Store open = Fixtures.open(original)) {
+            assertTrue(Files.exists(original.resolve("catalog.lock.db")), "H2 shares the open catalog");
+            try (var walk = Files.walk(original)) {
+                for (Path p : walk.sorted().toList()) {
+                    Path t = copy.resolve(original.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(t);
+                    } else if (!p.getFileName().toString().endsWith(".lock")) {
+                        Files.copy(p, t);
+                    }
+                }
+            }
+            StoreException e = assertThrows(StoreException.class, () -> Fixtures.open(copy));
+            assertTrue(e.getMessage().contains("of another running process"), e.getMessage());
+            assertEquals(0, open.counts().bundles(), "the original is untouched and still works");
+        }
+    }
 }
