@@ -408,6 +408,17 @@ final class Catalog implements AutoCloseable {
         return false;
     }
 
+    /** Whether {@code e} says the connection to the process serving the catalog broke, or that it shut down. */
+    static boolean connectionBroken(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && (s.getErrorCode() == ErrorCode.CONNECTION_BROKEN_1
+                    || s.getErrorCode() == ErrorCode.DATABASE_CALLED_AT_SHUTDOWN)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * After {@code e}: if it says the connection was lost, replaces the pool, whose connections may be broken for
      * good (a remote connection lost inside a transaction does not reconnect by itself).

@@ -381,7 +381,7 @@ public final class Store implements AutoCloseable {
             return outcome;
         } catch (SQLException e) {
             catalog.discardIfLost(e);
-            if (Catalog.lost(e)) {
+            if (Catalog.connectionBroken(e) && !DiskSpace.isFull(e, dir)) {
                 throw new StoreLockedException("store " + dir + ": bundle " + rec.bundleId() + ": the catalog went away"
                         + " during the commit (the process sharing it, `ferry serve`, stopped); the commit was rolled"
                         + " back unless it had just completed: run the import again, it then either imports the bundle"
