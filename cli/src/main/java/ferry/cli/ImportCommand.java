@@ -21,9 +21,10 @@ import java.util.concurrent.Callable;
                 "The store is created if it does not exist. The import either fully happens or leaves the store as it was.",
                 "Refused: a bundle whose sequence number is not above the last one imported on its channel (replay),",
                 "and a delta bundle whose base was never imported. Importing the same bundle again changes nothing.",
-                "Stop `ferry serve` on the store first: one process holds a store at a time."},
+                "The store may be served meanwhile (`ferry serve`): downstream servers see the old state until the",
+                "commit and the new one from then on. One import at a time per store."},
         footer = {"", "Exit codes: 0 imported (or already imported), 1 invalid bundle, 2 usage error,",
-                "            4 refused (replay, missing base), 5 store in use, 10 internal error."})
+                "            4 refused (replay, missing base), 5 store in use (another import or a check), 10 internal error."})
 public final class ImportCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "BUNDLE", description = "The bundle directory (holding manifest.json).")

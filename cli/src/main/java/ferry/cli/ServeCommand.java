@@ -29,7 +29,9 @@ import java.util.concurrent.CountDownLatch;
                 "  /Content/XX/SHA1.ext                             update files for Windows clients (HEAD, ranges)",
                 "  /  and  /status.json                             what the store holds and where it came from",
                 "Point a downstream WSUS server at this host and port as its upstream server: HTTP on --port (8530),",
-                "HTTPS on --tls-port (8531) with --tls-cert and --tls-key (PEM) or --tls-pkcs12, or both, as WSUS does."},
+                "HTTPS on --tls-port (8531) with --tls-cert and --tls-key (PEM) or --tls-pkcs12, or both, as WSUS does.",
+                "`ferry import` may import into the store while it is served: each answer is the state before the",
+                "import's commit or the state after it, never a mix, and the new state is served from the commit on."},
         footer = {"", "Limits against slow or greedy clients: a connection over --max-connections-per-address is closed "
                 + "as soon as it is accepted; connections over --max-connections wait in the accept backlog. Request "
                 + "bodies are read without holding a worker thread, must arrive within --request-body-timeout and may "
@@ -40,7 +42,7 @@ import java.util.concurrent.CountDownLatch;
                 "    -subj /CN=wsus-up.example.org -addext subjectAltName=DNS:wsus-up.example.org",
                 "then import ferry.crt into the downstream server's Trusted Root store (docs/serving.md).",
                 "", "Exit codes: 0 stopped, 2 cannot open the store or bind the port or a limit is not positive, "
-                + "5 store in use (e.g. by an import)."})
+                + "5 store in use (already served, or held by `ferry store check`)."})
 public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")

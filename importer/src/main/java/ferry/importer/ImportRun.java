@@ -14,6 +14,7 @@ import ferry.store.PendingImport;
 import ferry.store.Store;
 import ferry.store.StoreException;
 import ferry.store.StoreFullException;
+import ferry.store.StoreLockedException;
 import ferry.verifier.BundleVerifier;
 import ferry.verifier.ChannelPolicy;
 import ferry.verifier.Signer;
@@ -85,6 +86,8 @@ final class ImportRun {
             return copyAndCommit(startedNanos);
         } catch (StoreFullException e) {
             throw new NoSpaceException(e.path(), e.neededBytes(), e.freeBytes(), e);
+        } catch (StoreLockedException e) {
+            throw new StoreBusyException(e.getMessage(), e);
         } catch (StoreException e) {
             throw new ImportFailedException("bundle " + manifest.bundleId() + ": import failed, the store is unchanged: "
                     + e.getMessage(), e);

@@ -24,7 +24,9 @@ import java.util.Objects;
  *       before parsing it, then the trust policy, expiry, layout and every volume's size. Any problem:
  *       {@link BundleInvalidException} with the report; the store is not even opened. Entry paths are checked against
  *       their source identifiers.</li>
- *   <li><b>Open the store</b>, taking its lock ({@link StoreBusyException} if another run holds it).</li>
+ *   <li><b>Open the store</b> as its one writer ({@link Store#openForImport}: {@link StoreBusyException} if another
+ *       import or a check holds it); {@code ferry serve} may be serving it meanwhile, and sees the import from its
+ *       commit on.</li>
  *   <li><b>Refuse early</b> through the gate's {@link ferry.verifier.ChannelPolicy}: the same bundle again is a
  *       no-op ({@link ImportResult#alreadyImported()}); a replay, a missing base, a reused id, a sequence jump beyond
  *       the policy or a mismatched channel reset give {@link BundleRefusedException}.</li>
@@ -53,8 +55,8 @@ public final class Importer {
     }
 
     /**
-     * Imports {@code bundleDir} into the store at {@code storeDir} (created if missing), holding the store's lock
-     * for the duration.
+     * Imports {@code bundleDir} into the store at {@code storeDir} (created if missing), holding the store's writer
+     * lock for the duration; a process serving the store keeps serving it.
      *
      * @param trust    whom to trust (keys, threshold, policy)
      * @param now      the instant to judge the bundle's {@code expiresAt} against
@@ -62,7 +64,8 @@ public final class Importer {
      * @return what was imported, or that the bundle was already imported
      * @throws BundleInvalidException  the bundle is not trustworthy or not usable
      * @throws BundleRefusedException  a trusted bundle that may not land in its channel's history
-     * @throws StoreBusyException      another run holds the store
+     * @throws StoreBusyException      another import, or a check, holds the store; or the process serving the store
+     *                                 stopped in the middle of the commit (run the import again)
      * @throws StoreUnusableException  the store cannot be opened as it is
      * @throws NoSpaceException        not enough disk space
      * @throws ImportFailedException   writing the store failed
@@ -106,9 +109,10 @@ public final class Importer {
 
     private static Store open(Path storeDir) throws ImporterException {
         try {
-            return Store.open(storeDir, catalogs());
+            return Store.openForImport(storeDir, catalogs());
         } catch (StoreLockedException e) {
-            throw new StoreBusyException(e.getMessage() + "; stop `ferry serve` or the other import first", e);
+            throw new StoreBusyException(e.getMessage() + "; one import (or check) at a time: wait for the other to"
+                    + " finish", e);
         } catch (StoreException e) {
             throw new StoreUnusableException(e.getMessage(), e);
         }

@@ -106,7 +106,7 @@ class RefusalTest {
         try (Store held = StoreSnapshot.open(storeDir)) {
             StoreBusyException e = assertThrows(StoreBusyException.class,
                     () -> Importer.importBundle(bundle, storeDir, trust, NOW, Progress.NONE));
-            assertTrue(e.getMessage().contains("ferry serve"), e.getMessage());
+            assertTrue(e.getMessage().contains("one import (or check) at a time"), e.getMessage());
             assertEquals(0, held.counts().bundles());
         }
     }

@@ -21,13 +21,17 @@ import java.util.Map;
  *   <li>{@value #HALT_PROPERTY}{@code =<step>#<n>}: halt with exit status {@value #HALT_STATUS} the n-th time
  *       (from 1) {@code step} is reached;</li>
  *   <li>{@value #TRACE_PROPERTY}{@code =<file>}: append each step reached to the file, one per line (how a
- *       test learns which points a run passes).</li>
+ *       test learns which points a run passes);</li>
+ *   <li>{@value #PAUSE_PROPERTY}{@code =<step>#<n>=<file>}: the n-th time {@code step} is reached, create
+ *       {@code file} and wait until it is deleted (how a test holds a run in flight while it does something
+ *       else, e.g. a second import or stopping a server).</li>
  * </ul>
  */
 public final class CrashPoints {
 
     public static final String HALT_PROPERTY = "ferry.crashAt";
     public static final String TRACE_PROPERTY = "ferry.crashTrace";
+    public static final String PAUSE_PROPERTY = "ferry.pauseAt";
     /** The exit status of a halted run (128 + SIGKILL's 9, as a shell reports a killed process). */
     public static final int HALT_STATUS = 137;
 
@@ -96,18 +100,36 @@ public final class CrashPoints {
         private final String haltStep;
         private final int haltAt;
         private final Path trace;
+        private final String pauseStep;
+        private final int pauseAt;
+        private final Path pauseFile;
         private final Map<String, Integer> counts = new HashMap<>();
 
-        private Plan(String haltStep, int haltAt, Path trace) {
+        private Plan(String haltStep, int haltAt, Path trace, String pause) {
             this.haltStep = haltStep;
             this.haltAt = haltAt;
             this.trace = trace;
+            if (pause == null) {
+                pauseStep = null;
+                pauseAt = 0;
+                pauseFile = null;
+            } else {
+                int eq = pause.indexOf('=');
+                int hash = eq < 0 ? -1 : pause.lastIndexOf('#', eq);
+                if (hash <= 0) {
+                    throw new IllegalArgumentException(PAUSE_PROPERTY + " must be <step>#<n>=<file>: " + pause);
+                }
+                pauseStep = pause.substring(0, hash);
+                pauseAt = Integer.parseInt(pause.substring(hash + 1, eq));
+                pauseFile = Path.of(pause.substring(eq + 1));
+            }
         }
 
         static Plan fromSystemProperties() {
             String halt = System.getProperty(HALT_PROPERTY);
             String trace = System.getProperty(TRACE_PROPERTY);
-            if (halt == null && trace == null) {
+            String pause = System.getProperty(PAUSE_PROPERTY);
+            if (halt == null && trace == null && pause == null) {
                 return null;
             }
             String step = null;
@@ -120,7 +142,7 @@ public final class CrashPoints {
                 step = halt.substring(0, hash);
                 at = Integer.parseInt(halt.substring(hash + 1));
             }
-            return new Plan(step, at, trace == null ? null : Path.of(trace));
+            return new Plan(step, at, trace == null ? null : Path.of(trace), pause);
         }
 
         synchronized void reached(String step) {
@@ -136,6 +158,26 @@ public final class CrashPoints {
             if (n == haltAt && step.equals(haltStep)) {
                 Runtime.getRuntime().halt(HALT_STATUS);
             }
+            if (n == pauseAt && step.equals(pauseStep)) {
+                pause();
+            }
+        }
+
+        private void pause() {
+            try {
+                Files.writeString(pauseFile, step() + "\n", StandardCharsets.UTF_8);
+                while (Files.exists(pauseFile)) {
+                    Thread.sleep(20);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private String step() {
+            return pauseStep + "#" + pauseAt + " in process " + ProcessHandle.current().pid();
         }
     }
 }

@@ -21,19 +21,37 @@ import java.util.Objects;
  * byte ranges), and a status page at {@code /} and {@code /status.json}. Threads, connections and request bodies are
  * bounded by {@link ServerLimits} so slow clients cannot starve the others.
  *
- * <p>Serving and importing: the store is locked by whichever process has it open, so while
- * {@link #start(Path, String, int)} runs, {@code ferry import} in another process fails with exit code 5; stop
- * serving, import, serve again. (Downstream servers just see the new revisions on their next synchronization: the
- * anchors they hold stay valid across restarts.) Within one process, {@link #start(Store, String, int,
- * ServerSyncSettings)} serves a store the caller also imports into; imports then appear atomically.
+ * <p>Serving and importing: {@link #start(Path, String, int)} opens the store for serving
+ * ({@link Store#openForServing}), so {@code ferry import} in another process can import into it meanwhile. Every
+ * answer comes from one committed state of the catalog: before the import's commit the old one, from the commit on
+ * the new one, without a restart. Within one process, {@link #start(Store, String, int, ServerSyncSettings)} serves a
+ * store the caller also imports into, with the same guarantee.
  */
 public final class StoreServer implements AutoCloseable {
     private final JettyServer server;
     private final Store owned;
+    private final CommitWatch commits;
 
-    private StoreServer(JettyServer server, Store owned) {
+    private StoreServer(JettyServer server, Store owned, CommitWatch commits) {
         this.server = server;
         this.owned = owned;
+        this.commits = commits;
+    }
+
+    private static StoreServer serving(Store store, Listeners listen, ServerSyncSettings settings, ServerLimits limits,
+                                       AccessLog accessLog, Store owned) throws ServeException {
+        CommitWatch commits;
+        try {
+            commits = CommitWatch.start(store);
+        } catch (StoreException e) {
+            throw new ServeException("cannot serve store " + store.directory() + ": " + e.getMessage(), e);
+        }
+        try {
+            return new StoreServer(listen(store, listen, settings, limits, accessLog), owned, commits);
+        } catch (ServeException | RuntimeException e) {
+            commits.close();
+            throw e;
+        }
     }
 
     /**
@@ -41,7 +59,7 @@ public final class StoreServer implements AutoCloseable {
      *
      * @param bindHost address to listen on, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
      * @param port     TCP port (8530 is WSUS's), 0 for any free one
-     * @throws StoreLockedException if another run has the store open
+     * @throws StoreLockedException if another process serves the store, or holds it exclusively
      * @throws ServeException       if the store cannot be opened or the address and port cannot be bound
      */
     public static StoreServer start(Path storeDir, String bindHost, int port)
@@ -52,7 +70,7 @@ public final class StoreServer implements AutoCloseable {
     /**
      * {@link #start(Path, String, int)} with explicit limits on threads, connections and request bodies.
      *
-     * @throws StoreLockedException if another run has the store open
+     * @throws StoreLockedException if another process serves the store, or holds it exclusively
      * @throws ServeException       if the store cannot be opened or the address and port cannot be bound
      */
     public static StoreServer start(Path storeDir, String bindHost, int port, ServerLimits limits)
@@ -64,7 +82,7 @@ public final class StoreServer implements AutoCloseable {
      * Opens the store at {@code storeDir} and serves it on HTTP, HTTPS or both ({@link Listeners}) until
      * {@link #close()}.
      *
-     * @throws StoreLockedException if another run has the store open
+     * @throws StoreLockedException if another process serves the store, or holds it exclusively
      * @throws ServeException       if the store cannot be opened or an address and port cannot be bound
      */
     public static StoreServer start(Path storeDir, Listeners listen, ServerLimits limits)
@@ -75,7 +93,7 @@ public final class StoreServer implements AutoCloseable {
     /**
      * {@link #start(Path, Listeners, ServerLimits)} writing an access log.
      *
-     * @throws StoreLockedException if another run has the store open
+     * @throws StoreLockedException if another process serves the store, or holds it exclusively
      * @throws ServeException       if the store cannot be opened, an address and port cannot be bound, or the log
      *                              cannot be written
      */
@@ -97,14 +115,14 @@ public final class StoreServer implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         Store store;
         try {
-            store = Store.open(storeDir, CATALOGS);
+            store = Store.openForServing(storeDir, CATALOGS);
         } catch (StoreLockedException e) {
-            throw new StoreLockedException(e.getMessage() + "; is `ferry serve` or `ferry import` already running?", e);
+            throw new StoreLockedException(e.getMessage() + "; is `ferry serve` already running on it?", e);
         } catch (StoreException e) {
             throw new ServeException("cannot serve store " + storeDir + ": " + e.getMessage(), e);
         }
         try {
-            return new StoreServer(listen(store, listen, settings, limits, accessLog), store);
+            return serving(store, listen, settings, limits, accessLog, store);
         } catch (ServeException | RuntimeException e) {
             store.close();
             throw e;
@@ -139,7 +157,7 @@ public final class StoreServer implements AutoCloseable {
     public static StoreServer start(Store store, Listeners listen, ServerSyncSettings settings, ServerLimits limits)
             throws ServeException {
         Objects.requireNonNull(store, "store");
-        return new StoreServer(listen(store, listen, settings, limits, AccessLog.none()), null);
+        return serving(store, listen, settings, limits, AccessLog.none(), null);
     }
 
     private static JettyServer listen(Store store, Listeners listen, ServerSyncSettings settings,
@@ -177,10 +195,21 @@ public final class StoreServer implements AutoCloseable {
         return server.uris();
     }
 
+    /**
+     * The refresh hook: notices every import committed into the served store (by {@code ferry import} in another
+     * process, or in this one) within {@link CommitWatch#INTERVAL}. Whatever a serving half caches from the catalog
+     * (anchors, configuration, counts, a URL-to-object map) registers with {@link CommitWatch#onCommit} and drops
+     * it there; reads through {@link Store#read} need nothing, they always see the latest commit.
+     */
+    public CommitWatch commits() {
+        return commits;
+    }
+
     /** Stops serving (waiting up to 5 s for running requests), then closes the store if this server opened it. */
     @Override
     public void close() throws Exception {
         try {
+            commits.close();
             server.close();
         } finally {
             if (owned != null) {

@@ -1,6 +1,12 @@
 package ferry.store;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -14,10 +20,39 @@ import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.h2.api.ErrorCode;
+import org.h2.engine.SysProperties;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The H2 catalog database: opening, migrating, handing out pooled connections. */
+/**
+ * The H2 catalog database: opening, migrating, handing out pooled connections.
+ *
+ * <p>A catalog may be open in two processes at once ({@code ferry serve} and one {@code ferry import}, see
+ * {@link StoreLock}), through H2's automatic mixed mode ({@code AUTO_SERVER=TRUE}): the first process to open it
+ * opens the file and serves the database to the others over TCP, at the address and with the random key it writes
+ * into {@code catalog.lock.db}. That listener is bound to the loopback address only ({@code h2.bindAddress}, set
+ * here before H2 loads and checked at every open) and answers only a client naming the key. When the serving
+ * process closes, the others' connections reopen the file themselves (one becomes the server); a read that was
+ * cut off that way is run again ({@link #read}), a write transaction fails and is rolled back.
+ */
 final class Catalog implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
+    /** H2's system property for the address its TCP listeners bind to. */
+    static final String BIND_PROPERTY = "h2.bindAddress";
+    /** The file H2 keeps beside the catalog while it is open: lock, and the TCP address and key of its server. */
+    static final String LOCK_FILE = "catalog.lock.db";
+    // How long a read waits for the catalog to come back when the process serving it to us went away: H2 needs
+    // about two seconds to judge a killed holder's lock file stale, a few more to reopen.
+    private static final Duration FAILOVER = Duration.ofSeconds(30);
+
+    static {
+        // Must happen before H2's SysProperties loads: the auto-server listener must never face the network.
+        if (System.getProperty(BIND_PROPERTY) == null) {
+            System.setProperty(BIND_PROPERTY, "127.0.0.1");
+        }
+    }
+
     /** The catalog format this code reads and writes ({@code store_info.format_version}). */
     static final int FORMAT_VERSION = 2;
     /** The H2 database file inside the store directory. */
@@ -32,12 +67,14 @@ final class Catalog implements AutoCloseable {
     // history holds them is adopted: its WSUS tables are already there, and the WSUS migrations only record them.
     private static final int LEGACY_V1_CHECKSUM = 1656807224;
 
-    private final JdbcConnectionPool pool;
+    private final String url;
+    private volatile JdbcConnectionPool pool;
     // Holds the database open between calls (H2 closes an embedded database with its last connection).
-    private final Connection keeper;
+    private volatile Connection keeper;
     private final List<SourceCatalog> sources;
 
-    private Catalog(JdbcConnectionPool pool, Connection keeper, List<SourceCatalog> sources) {
+    private Catalog(String url, JdbcConnectionPool pool, Connection keeper, List<SourceCatalog> sources) {
+        this.url = url;
         this.pool = pool;
         this.keeper = keeper;
         this.sources = sources;
@@ -58,20 +95,34 @@ final class Catalog implements AutoCloseable {
      *                               ferry catalog or another store's
      */
     static Catalog open(Path storeDir, boolean existing, String expectedId, List<SourceCatalog> sources) {
+        return open(storeDir, existing, expectedId, sources, true);
+    }
+
+    /**
+     * As {@link #open(Path, boolean, String, List)}; with {@code maintain} false (the caller is not the store's writer)
+     * nothing is written: no migration, no store id adopted, and a catalog that still needs a migration is refused
+     * with {@link StoreLockedException} (the writer holding the store is creating or upgrading it).
+     */
+    static Catalog open(Path storeDir, boolean existing, String expectedId, List<SourceCatalog> sources,
+                        boolean maintain) {
         Path base = storeDir.toAbsolutePath().resolve("catalog");
         if (base.toString().contains(";")) {
             throw new StoreException("store " + storeDir + ": the path must not contain ';'");
         }
+        requireLoopbackListener(storeDir);
         // WRITE_DELAY=0: a commit reaches the file before commit() returns, not up to half a second later.
         // IFEXISTS=TRUE for an existing store: H2 must not quietly create an empty database in its place.
         // TRACE_LEVEL_FILE=0: errors reach the operator through ferry's messages and logs, never as a catalog.trace.db
         // file H2 would otherwise leave beside a catalog it could not read.
-        String url = "jdbc:h2:file:" + base + ";FILE_LOCK=FILE;WRITE_DELAY=0;TRACE_LEVEL_FILE=0;IFEXISTS=" + (existing ? "TRUE" : "FALSE");
+        // AUTO_SERVER=TRUE: shared with the other process that may have the store open (see the class comment).
+        String url = "jdbc:h2:file:" + base + ";FILE_LOCK=FILE;AUTO_SERVER=TRUE;WRITE_DELAY=0;TRACE_LEVEL_FILE=0;IFEXISTS="
+                + (existing ? "TRUE" : "FALSE");
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "ferry", "");
         pool.setMaxConnections(32);
         Connection keeper = null;
         try {
             keeper = pool.getConnection();
+            requireOwnFile(keeper, storeDir, base);
             if (existing) {
                 requireFerryCatalog(keeper, storeDir);
             }
@@ -79,16 +130,21 @@ final class Catalog implements AutoCloseable {
             if (expectedId != null && recorded != null && !recorded.equals(expectedId)) {
                 throw unusable(storeDir, "belongs to store " + recorded + ", not to this store " + expectedId, null);
             }
-            migrate(pool, storeDir, sources);
+            if (maintain) {
+                migrate(pool, storeDir, sources);
+            } else {
+                requireMigrated(pool, storeDir, sources);
+            }
             requireKnownSources(keeper, storeDir, sources);
-            if (expectedId != null && recorded == null) {
+            if (maintain && expectedId != null && recorded == null) {
                 try (PreparedStatement ps = keeper.prepareStatement("UPDATE store_info SET store_id = ?")) {
                     ps.setString(1, expectedId);
                     ps.executeUpdate();
                 }
             }
             checkFormat(keeper, storeDir);
-            return new Catalog(pool, keeper, sources);
+            ownerOnly(storeDir.resolve(LOCK_FILE));
+            return new Catalog(url, pool, keeper, sources);
         } catch (SQLException e) {
             closeQuietly(keeper);
             pool.dispose();
@@ -142,7 +198,7 @@ final class Catalog implements AutoCloseable {
 
     /** The store id recorded in the catalog ({@code store_info.store_id}). */
     String storeId() {
-        try (Statement s = keeper.createStatement();
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT store_id FROM store_info")) {
             if (!rs.next()) {
                 throw new StoreException("catalog: store_info is empty");
@@ -180,6 +236,75 @@ final class Catalog implements AutoCloseable {
             }
         } catch (FlywayException e) {
             throw new StoreException("store " + storeDir + ": catalog migration failed: " + firstLine(e), e);
+        }
+    }
+
+    // Through the auto-server, a catalog.lock.db copied along with a store that was open would lead to the original's
+    // database, still served by its process: the database reached must be this directory's file.
+    private static void requireOwnFile(Connection c, Path storeDir, Path base) throws SQLException {
+        String path;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("CALL DATABASE_PATH()")) {
+            rs.next();
+            path = rs.getString(1);
+        }
+        Path ours = base.resolveSibling(FILE);
+        boolean same;
+        try {
+            same = path != null && Files.isSameFile(Path.of(path + ".mv.db"), ours);
+        } catch (IOException | RuntimeException e) {
+            same = false;
+        }
+        if (!same) {
+            throw new StoreException("store " + storeDir + ": H2 connected to the catalog " + path + ".mv.db of another"
+                    + " running process, not to " + ours + " (was " + storeDir.resolve(LOCK_FILE) + " copied from an open"
+                    + " store? delete it while no ferry runs on this store)");
+        }
+    }
+
+    // A reader opening a catalog that an import is still creating or upgrading must not read half a schema.
+    private static void requireMigrated(JdbcConnectionPool pool, Path storeDir, List<SourceCatalog> sources) {
+        ClassLoader loader = Catalog.class.getClassLoader();
+        try {
+            boolean pending = Flyway.configure(loader).dataSource(pool).locations(MIGRATIONS)
+                    .load().info().pending().length > 0;
+            for (SourceCatalog source : sources) {
+                pending |= Flyway.configure(loader).dataSource(pool).locations(source.migrations())
+                        .table(source.name() + "_schema_history").baselineOnMigrate(true).baselineVersion("0")
+                        .load().info().pending().length > 0;
+            }
+            if (pending) {
+                throw new StoreLockedException("store " + storeDir + ": its catalog is being created or upgraded by"
+                        + " the import holding the store; serve it once that import is done");
+            }
+        } catch (FlywayException e) {
+            throw new StoreException("store " + storeDir + ": cannot read the catalog's migrations: " + firstLine(e), e);
+        }
+    }
+
+    // H2's auto-server listener is bound where h2.bindAddress says, read once when H2 loads.
+    private static void requireLoopbackListener(Path storeDir) {
+        String bind = SysProperties.BIND_ADDRESS;
+        boolean loopback;
+        try {
+            loopback = bind != null && !bind.isEmpty() && InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            throw new StoreException("store " + storeDir + ": H2 would share the catalog with other processes on "
+                    + (bind == null || bind.isEmpty() ? "every network interface" : bind) + ", not on loopback only;"
+                    + " start ferry with -D" + BIND_PROPERTY + "=127.0.0.1");
+        }
+    }
+
+    // The lock file holds the key that lets a client in through the loopback listener: owner only, where the file
+    // system can say so (H2 creates it with the process's umask; a store directory only its owner can enter is what
+    // really keeps other local users out, see docs/store.md).
+    private static void ownerOnly(Path lockFile) {
+        try {
+            Files.setPosixFilePermissions(lockFile, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException | IOException e) {
+            LOG.debug("cannot restrict {} to its owner: {}", lockFile, e.toString());
         }
     }
 
@@ -239,6 +364,88 @@ final class Catalog implements AutoCloseable {
      * kept (the transaction is rolled back).
      */
     <T> T read(CatalogRead<T> read) throws SQLException {
+        long deadline = System.nanoTime() + FAILOVER.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            JdbcConnectionPool p = pool;
+            try {
+                return readOnce(p, read);
+            } catch (SQLException e) {
+                if (!lost(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                if (attempt == 1) {
+                    LOG.info("catalog: the process sharing it with us went away ({}); reconnecting", firstLine(e));
+                }
+                renew(p);
+                try {
+                    Thread.sleep(Math.min(500, 50L * attempt));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether {@code e} says the connection to the catalog was lost (the process serving it to this one closed or
+     * died), rather than anything about the statement.
+     */
+    static boolean lost(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                switch (s.getErrorCode()) {
+                    case ErrorCode.CONNECTION_BROKEN_1, ErrorCode.DATABASE_CALLED_AT_SHUTDOWN,
+                         ErrorCode.DATABASE_IS_CLOSED, ErrorCode.OBJECT_CLOSED, ErrorCode.ERROR_OPENING_DATABASE_1,
+                         ErrorCode.DATABASE_ALREADY_OPEN_1 -> {
+                        return true;
+                    }
+                    default -> {
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code e} says the connection to the process serving the catalog broke, or that it shut down. */
+    static boolean connectionBroken(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && (s.getErrorCode() == ErrorCode.CONNECTION_BROKEN_1
+                    || s.getErrorCode() == ErrorCode.DATABASE_CALLED_AT_SHUTDOWN)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * After {@code e}: if it says the connection was lost, replaces the pool, whose connections may be broken for
+     * good (a remote connection lost inside a transaction does not reconnect by itself).
+     */
+    void discardIfLost(SQLException e) {
+        if (lost(e)) {
+            renew(pool);
+        }
+    }
+
+    private synchronized void renew(JdbcConnectionPool broken) {
+        if (pool != broken) {
+            return;
+        }
+        JdbcConnectionPool fresh = JdbcConnectionPool.create(url, "ferry", "");
+        fresh.setMaxConnections(broken.getMaxConnections());
+        pool = fresh;
+        broken.dispose();
+        closeQuietly(keeper);
+        try {
+            keeper = fresh.getConnection();
+        } catch (SQLException e) {
+            keeper = null; // the pool's own connections hold the database open meanwhile
+        }
+    }
+
+    private static <T> T readOnce(JdbcConnectionPool pool, CatalogRead<T> read) throws SQLException {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -279,6 +486,16 @@ final class Catalog implements AutoCloseable {
     public void close() {
         pool.dispose();
         closeQuietly(keeper);
+    }
+
+    /** The number of bundles imported, from a fresh read: a cheap way to notice another process's commit. */
+    long imports() throws SQLException {
+        return read(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM bundle")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
     }
 
     static String firstLine(Throwable e) {

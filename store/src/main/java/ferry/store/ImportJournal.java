@@ -27,8 +27,9 @@ import java.util.regex.Pattern;
  * object is deleted only when a journal says an import wrote it, that import is over (committed, aborted or
  * dead), no catalog row references the object and no running import uses it.
  *
- * <p>Running imports of this process are known here ({@code live}); since a store is open in one process at a
- * time, every other journal file belongs to an import that died. (A file rather than catalog rows: a catalog
+ * <p>Running imports of this process are known here ({@code live}); since a store has one writer at a time
+ * ({@code store.lock}), and a process serving the store never writes it nor cleans up, every other journal file
+ * belongs to an import that died. (A file rather than catalog rows: a catalog
  * commit per object would cost more than writing the object and grow the catalog file by a page each.)
  */
 final class ImportJournal {

@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * catalog: a missing, empty, unreadable or foreign catalog is refused ({@link StoreDamagedException}) rather
  * than replaced by a new one, which would forget every channel's position. See docs/store.md.
  *
- * <p>One {@code Store} per directory at a time, across processes and within one: {@link #open} throws
- * {@link StoreLockedException} otherwise. All methods are thread-safe; queries run concurrently with an import
+ * <p>Who may have a store open at once ({@link StoreLock}): one writer ({@link #openForImport}) and one server
+ * ({@link #openForServing}), in the same process or two; {@link #open} takes both roles (exclusive). Anything more
+ * is refused with {@link StoreLockedException}. A store opened for serving only reads: it sees each import of the
+ * other process entirely or not at all, from the moment it commits. All methods are thread-safe; queries run concurrently with an import
  * and see it either entirely or not at all. SHA-256 arguments are 64 hex digits in either case; results use
  * lower-case SHA-256.
  * Sizes are in bytes, times UTC. Failures are {@link StoreException}s with a one-line message.
@@ -43,7 +45,9 @@ public final class Store implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
 
     private final Path dir;
-    private final StoreLock lock;
+    private final List<StoreLock> locks;
+    // False when opened for serving: another process may be the writer, so nothing here may write.
+    private final boolean writer;
     private final Catalog catalog;
     private final ObjectStore objects;
     private final ImportJournal journal;
@@ -57,9 +61,10 @@ public final class Store implements AutoCloseable {
     // ... or just after it, before the import's journal is cleaned up.
     volatile Runnable afterCommit = () -> { };
 
-    private Store(Path dir, StoreLock lock, Catalog catalog, ObjectStore objects, Clock clock) {
+    private Store(Path dir, List<StoreLock> locks, boolean writer, Catalog catalog, ObjectStore objects, Clock clock) {
         this.dir = dir;
-        this.lock = lock;
+        this.locks = locks;
+        this.writer = writer;
         this.catalog = catalog;
         this.objects = objects;
         this.journal = new ImportJournal(dir, catalog, objects);
@@ -103,19 +108,69 @@ public final class Store implements AutoCloseable {
         return open(dir, sources);
     }
 
+    /**
+     * Opens the store in {@code dir} as its writer, for one import: as {@link #open}, but a process serving the store
+     * ({@link #openForServing}) may have it open at the same time.
+     *
+     * @throws StoreLockedException  if another writer (an import, a check, an exclusive open) has it open
+     * @throws StoreDamagedException as {@link #open}
+     * @throws StoreException        as {@link #open}
+     */
+    public static Store openForImport(Path dir, List<? extends SourceCatalog> sources) {
+        return open(dir, sources, Clock.systemUTC(), Role.IMPORT);
+    }
+
+    /**
+     * Opens the store in {@code dir} for serving: reads only ({@link #beginImport}, {@link #putObject},
+     * {@link #commitImport}, {@link #collectGarbage} and {@link #check} throw {@link StoreException}), while one
+     * import ({@link #openForImport}) may write it from another process. If no writer holds the store, it is
+     * created, migrated and tidied as {@link #open} does; if one does, it is opened as that writer left it.
+     *
+     * @throws StoreLockedException  if another process serves it, an exclusive open holds it, or the import
+     *                               holding it is still creating or upgrading its catalog
+     * @throws StoreDamagedException as {@link #open}
+     * @throws StoreException        as {@link #open}
+     */
+    public static Store openForServing(Path dir, List<? extends SourceCatalog> sources) {
+        return open(dir, sources, Clock.systemUTC(), Role.SERVE);
+    }
+
+    /** Which locks an open takes ({@link StoreLock}). */
+    enum Role { EXCLUSIVE, IMPORT, SERVE }
+
     static Store open(Path dir, List<? extends SourceCatalog> sources, Clock clock) {
+        return open(dir, sources, clock, Role.EXCLUSIVE);
+    }
+
+    static Store open(Path dir, List<? extends SourceCatalog> sources, Clock clock, Role role) {
         List<SourceCatalog> types = sourceTypes(sources);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new StoreException("store " + dir + ": cannot create: " + e, e);
         }
-        StoreLock lock = StoreLock.acquire(dir);
+        List<StoreLock> locks = new java.util.ArrayList<>();
+        StoreLock maintenance = null;
         Catalog catalog = null;
         try {
+            if (role == Role.SERVE) {
+                locks.add(StoreLock.acquire(dir, StoreLock.SERVER));
+                // Creating, migrating and tidying is the writer's job: done here only while no import runs.
+                maintenance = StoreLock.tryAcquire(dir, StoreLock.WRITER);
+            } else {
+                locks.add(StoreLock.acquire(dir, StoreLock.WRITER));
+                if (role == Role.EXCLUSIVE) {
+                    locks.add(StoreLock.acquire(dir, StoreLock.SERVER));
+                }
+            }
+            boolean maintain = role != Role.SERVE || maintenance != null;
             ObjectStore objects = new ObjectStore(dir);
             Optional<String> marker = StoreMarker.read(dir);
             boolean existing = marker.isPresent() || objects.anyFile();
+            if (!maintain && !existing) {
+                throw new StoreLockedException("store " + dir + " is being created by an import (lock "
+                        + dir.resolve(StoreLock.WRITER) + "); serve it once that import is done");
+            }
             Path catalogFile = dir.resolve(Catalog.FILE);
             if (existing && !Files.exists(catalogFile)) {
                 throw Catalog.unusable(dir, "is missing", null);
@@ -123,24 +178,44 @@ public final class Store implements AutoCloseable {
             if (existing && Files.size(catalogFile) == 0) {
                 throw Catalog.unusable(dir, "is empty", null);
             }
-            catalog = Catalog.open(dir, existing, marker.orElse(null), types);
+            catalog = Catalog.open(dir, existing, marker.orElse(null), types, maintain);
             String id = catalog.storeId();
-            if (marker.isEmpty()) {
-                // A new store, or one made before stores had markers: from now on it is recognised as a store.
-                StoreMarker.write(dir, id);
+            if (maintain) {
+                if (marker.isEmpty()) {
+                    // A new store, or one made before stores had markers: from now on it is recognised as a store.
+                    StoreMarker.write(dir, id);
+                }
+                objects.prepare();
             }
-            objects.prepare();
             // Leftovers of imports that died are not given back here but after the next commit
             // (collectGarbage): an import run again reuses what its killed predecessor had already copied.
-            return new Store(dir, lock, catalog, objects, clock);
+            return new Store(dir, List.copyOf(locks), role != Role.SERVE, catalog, objects, clock);
         } catch (IOException e) {
             closeQuietly(catalog);
-            lock.close();
+            release(locks);
             throw new StoreException("store " + dir + ": cannot prepare directories: " + e, e);
         } catch (RuntimeException e) {
             closeQuietly(catalog);
-            lock.close();
+            release(locks);
             throw e;
+        } finally {
+            if (maintenance != null) {
+                maintenance.close();
+            }
+        }
+    }
+
+    private static void release(List<StoreLock> locks) {
+        for (int i = locks.size() - 1; i >= 0; i--) {
+            locks.get(i).close();
+        }
+    }
+
+    // A store opened for serving shares the directory with a writer in another process: it must never write.
+    private void requireWriter(String what) {
+        if (!writer) {
+            throw new StoreException("store " + dir + " is open for serving, which only reads: cannot " + what
+                    + " (an import does that, in its own process)");
         }
     }
 
@@ -191,6 +266,7 @@ public final class Store implements AutoCloseable {
     }
 
     private synchronized PendingImport session() {
+        requireWriter("write an object");
         if (session == null) {
             session = beginImport();
         }
@@ -240,6 +316,7 @@ public final class Store implements AutoCloseable {
      * @throws StoreException     on a database error
      */
     public PendingImport beginImport() {
+        requireWriter("begin an import");
         return new PendingImport(this, journal, journal.begin());
     }
 
@@ -281,11 +358,14 @@ public final class Store implements AutoCloseable {
      * @return what the source type's write reported
      * @throws ImportRefusedException when the policy refuses the bundle, or it was imported already; nothing changed
      * @throws StoreFullException     if the catalog cannot grow for lack of space. Nothing changed.
+     * @throws StoreLockedException   if the connection to the catalog was lost during the transaction (the process
+     *                                sharing it stopped): rolled back, unless the loss came just after the commit
      * @throws StoreException         if the record is malformed, names an object not in the store, the store was not
      *                                opened with the record's source type, the source type's write refuses (see its
      *                                documentation), or on a database error. Nothing changed.
      */
     public <R extends CatalogWrite.Result> R commitImport(ImportRecord<R> rec, ChannelPolicy policy) {
+        requireWriter("commit an import");
         ImportTransaction<R> tx = new ImportTransaction<>(rec, policy);
         String source = rec.write().source();
         if (catalog.sources().stream().noneMatch(s -> s.name().equals(source))) {
@@ -300,6 +380,13 @@ public final class Store implements AutoCloseable {
                     rec.sequenceNumber(), outcome);
             return outcome;
         } catch (SQLException e) {
+            catalog.discardIfLost(e);
+            if (Catalog.connectionBroken(e) && !DiskSpace.isFull(e, dir)) {
+                throw new StoreLockedException("store " + dir + ": bundle " + rec.bundleId() + ": the catalog went away"
+                        + " during the commit (the process sharing it, `ferry serve`, stopped); the commit was rolled"
+                        + " back unless it had just completed: run the import again, it then either imports the bundle"
+                        + " or says it is already imported", e);
+            }
             if (DiskSpace.isFull(e, dir)) {
                 throw new StoreFullException(dir, -1, DiskSpace.usable(dir), "catalog: bundle " + rec.bundleId(), e);
             }
@@ -338,6 +425,7 @@ public final class Store implements AutoCloseable {
      * @throws StoreException if the journal cannot be read or an object cannot be deleted
      */
     public int collectGarbage() {
+        requireWriter("collect garbage");
         writeLock.lock();
         try {
             return journal.recover();
@@ -360,6 +448,7 @@ public final class Store implements AutoCloseable {
      * @throws StoreException on a database or I/O error
      */
     public CheckReport check(boolean rehash, CheckProgress progress) {
+        requireWriter("check it");
         writeLock.lock();
         try (Connection c = catalog.connection()) {
             CheckReport report = new StoreChecker(objects, catalog.sources()).check(c, journal.accountedFor(), rehash, progress);
@@ -407,6 +496,21 @@ public final class Store implements AutoCloseable {
         return channels().stream().filter(ch -> ch.name().equals(name)).findFirst();
     }
 
+    /**
+     * How many bundles have been imported, read afresh: it grows by one with each import's commit, in this process or
+     * another, so a cache of anything read from the catalog is stale once this differs from when it was filled.
+     * One cheap query (H2 keeps a table's row count).
+     *
+     * @throws StoreException with a one-line message on a database error
+     */
+    public long imports() {
+        try {
+            return catalog.imports();
+        } catch (SQLException e) {
+            throw new StoreException("store " + dir + ": catalog query failed: " + Catalog.firstLine(e), e);
+        }
+    }
+
     /** Sizes of the catalog. */
     public StoreCounts counts() {
         return read(c -> CatalogQueries.counts(c, catalog.sources()));
@@ -423,7 +527,7 @@ public final class Store implements AutoCloseable {
             }
             catalog.close();
         } finally {
-            lock.close();
+            release(locks);
         }
     }
 
@@ -431,20 +535,19 @@ public final class Store implements AutoCloseable {
 
     /** Runs {@code sql} on a fresh connection; for tests that inspect or damage the catalog. */
     <T> T query(SqlFunction<T> sql) {
-        try (Connection c = catalog.connection()) {
-            return sql.apply(c);
+        try {
+            return catalog.read(sql::apply);
         } catch (SQLException e) {
             throw new StoreException("store " + dir + ": catalog query failed: " + Catalog.firstLine(e), e);
         }
     }
 
     void execute(String sql) {
-        query(c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute(sql);
-                return null;
-            }
-        });
+        try (Connection c = catalog.connection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new StoreException("store " + dir + ": catalog statement failed: " + Catalog.firstLine(e), e);
+        }
     }
 
     @FunctionalInterface

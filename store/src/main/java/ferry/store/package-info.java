@@ -8,9 +8,16 @@
  * objects/sha256/&lt;2 hex&gt;/&lt;64 hex&gt;  content-addressed objects: what bundles carried (e.g. update metadata, files)
  * journal/&lt;import id&gt;.objects      objects an unfinished import wrote (the only objects ferry may delete)
  * quarantine/&lt;64 hex&gt;               objects {@link ferry.store.Store#check} found damaged; never served
- * tmp/                              objects being written; emptied on open
- * store.lock                        held while a Store is open (holds the owner's process id)
+ * tmp/                              objects being written; emptied when the writer opens the store
+ * store.lock                        the one writer's lock: an import or a check (holds its process id)
+ * serve.lock                        the one server's lock (holds its process id)
+ * catalog.lock.db                   H2's: where the catalog is shared with the other process (loopback, with a key)
  * </pre>
+ *
+ * <p>A store is opened exclusively ({@link ferry.store.Store#open}), as its writer
+ * ({@link ferry.store.Store#openForImport}) or for serving ({@link ferry.store.Store#openForServing}, read-only); one
+ * writer and one server may have it open at once, in two processes, sharing the catalog through H2's automatic mixed
+ * mode ({@code Catalog}).
  *
  * <p>A directory with {@code store.id} or objects is only opened with its own catalog
  * ({@link ferry.store.StoreDamagedException} otherwise). Objects are deleted only as the import journal allows:

@@ -60,6 +60,18 @@ public final class StoreChild {
                 imp.commit(sampleBundle(imp::putObject, "b2", 2));
                 System.exit(1);
             }
+            case "import" -> {
+                // The writer's role only: a process serving the store may have it open meanwhile.
+                try (Store store = Store.openForImport(dir, List.of(ProbeSource.INSTANCE));
+                     PendingImport imp = store.beginImport()) {
+                    imp.commit(sampleBundle(imp::putObject, args[2], Integer.parseInt(args[3])));
+                    System.out.println("imported " + args[2]);
+                    System.exit(OPENED);
+                } catch (StoreLockedException e) {
+                    System.out.println(e.getMessage());
+                    System.exit(LOCKED);
+                }
+            }
             case "crash-before-commit-unjournaled" -> {
                 Store store = Fixtures.open(dir);
                 store.beforeCommit = () -> Runtime.getRuntime().halt(HALTED);
@@ -95,8 +107,10 @@ public final class StoreChild {
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 
-    static Result run(String mode, Path dir) throws Exception {
-        Process p = start(mode, dir.toString());
+    static Result run(String mode, Path dir, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of(mode, dir.toString()));
+        args.addAll(List.of(more));
+        Process p = start(args.toArray(String[]::new));
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
