@@ -211,8 +211,10 @@ public final class SyntheticCatalog {
             if (!bundled.isEmpty()) {
                 bundles++;
             }
+            long due = emitted;
             for (int r = 1; r < revisions; r++) {
-                pending.add(new Pending(emitted + (long) r * (1000 + random.nextInt(20_000)), FIRST_REVISION + r, u));
+                due += 1000 + random.nextInt(20_000); // each revision after the one before
+                pending.add(new Pending(due, FIRST_REVISION + r, u));
                 reserved++;
             }
             for (int p : productIndexes) {
