@@ -38,7 +38,7 @@ import java.util.UUID;
  *
  * <pre>
  * java -cp ferry-cli.jar ferry.samples.MetadataBench --upstream http://127.0.0.1:PORT/ --product GUID
- *     --classification GUID [--list-runs 5] [--data-requests 200] [--warmup 20] [--seed 1]
+ *     --classification GUID [--list-runs 5] [--data-requests 200] [--warmup 20] [--seed 1] [--server-pid PID]
  * </pre>
  *
  * <p>Measures, in order: the authorization handshake (GetAuthConfig, GetAuthorizationCookie, GetCookie, then
@@ -46,7 +46,8 @@ import java.util.UUID;
  * {@code --list-runs} times (min, median, max), GetRevisionIdList without any filter once (every update: the
  * largest answer the server gives), then GetUpdateData with 100 ids per request, each request a different random
  * set drawn from the unfiltered list, {@code --warmup} requests untimed and {@code --data-requests} timed (p50,
- * p95, p99, max). Every answer is checked (ids back exactly as asked); a fault or a wrong answer ends the run with
+ * p95, p99, max). With {@code --server-pid} (a server on this machine), each phase also reports the server's CPU
+ * time per request, read from /proc. Every answer is checked (ids back exactly as asked); a fault or a wrong answer ends the run with
  * exit status 1. Prints one line per figure to standard output, times in milliseconds.
  */
 public final class MetadataBench {
