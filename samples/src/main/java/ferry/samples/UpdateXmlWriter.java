@@ -77,6 +77,23 @@ public final class UpdateXmlWriter {
     public static String software(String id, int revision, String title, String kb, String description,
                            List<String> detectoids, String classificationId, String productId,
                            List<String> supersededIds, List<Bundled> bundled, List<FileRef> files) {
+        return software(id, revision, List.of(new Localized("en", title, description)), kb, detectoids,
+                classificationId == null ? List.of() : List.of(classificationId),
+                productId == null ? List.of() : List.of(productId), supersededIds, bundled, files);
+    }
+
+    /** One language's title and optional description ({@code LocalizedProperties}). */
+    public record Localized(String language, String title, String description) {
+    }
+
+    /**
+     * As {@link #software(String, int, String, String, String, List, String, String, List, List, List)}, with one
+     * {@code LocalizedProperties} per language (the first is the default language) and any number of
+     * classifications and products, each kind in one {@code IsCategory} group as on real documents.
+     */
+    public static String software(String id, int revision, List<Localized> localized, String kb,
+                                  List<String> detectoids, List<String> classificationIds, List<String> productIds,
+                                  List<String> supersededIds, List<Bundled> bundled, List<FileRef> files) {
         StringBuilder x = new StringBuilder(HEAD);
         identity(x, id, revision);
         long total = files.stream().mapToLong(FileRef::size).sum();
@@ -91,21 +108,13 @@ public final class UpdateXmlWriter {
             x.append("<upd:KBArticleID>").append(escape(kb)).append("</upd:KBArticleID>");
         }
         x.append("<upd:InstallationBehavior Impact=\"Minor\" /></upd:Properties>");
-        localized(x, title, description);
+        localized(x, localized);
         x.append("<upd:Relationships><upd:Prerequisites>");
         for (String d : detectoids) {
             ref(x, d, -1);
         }
-        if (classificationId != null) {
-            x.append("<upd:AtLeastOne IsCategory=\"true\">");
-            ref(x, classificationId, -1);
-            x.append("</upd:AtLeastOne>");
-        }
-        if (productId != null) {
-            x.append("<upd:AtLeastOne IsCategory=\"true\">");
-            ref(x, productId, -1);
-            x.append("</upd:AtLeastOne>");
-        }
+        categoryGroup(x, classificationIds);
+        categoryGroup(x, productIds);
         x.append("</upd:Prerequisites>");
         if (!bundled.isEmpty()) {
             x.append("<upd:BundledUpdates><upd:AtLeastOne>");
@@ -154,6 +163,29 @@ public final class UpdateXmlWriter {
             x.append(" RevisionNumber=\"").append(revision).append('"');
         }
         x.append(" />");
+    }
+
+    private static void categoryGroup(StringBuilder x, List<String> ids) {
+        if (!ids.isEmpty()) {
+            x.append("<upd:AtLeastOne IsCategory=\"true\">");
+            for (String id : ids) {
+                ref(x, id, -1);
+            }
+            x.append("</upd:AtLeastOne>");
+        }
+    }
+
+    private static void localized(StringBuilder x, List<Localized> all) {
+        x.append("<upd:LocalizedPropertiesCollection>");
+        for (Localized l : all) {
+            x.append("<upd:LocalizedProperties><upd:Language>").append(escape(l.language()))
+                    .append("</upd:Language><upd:Title>").append(escape(l.title())).append("</upd:Title>");
+            if (l.description() != null) {
+                x.append("<upd:Description>").append(escape(l.description())).append("</upd:Description>");
+            }
+            x.append("</upd:LocalizedProperties>");
+        }
+        x.append("</upd:LocalizedPropertiesCollection>");
     }
 
     private static void localized(StringBuilder x, String title, String description) {

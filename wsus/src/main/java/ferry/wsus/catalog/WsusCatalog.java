@@ -4,9 +4,12 @@ import ferry.store.Ids;
 import ferry.store.Store;
 import ferry.store.StoreException;
 import ferry.wsus.UpdateIdentity;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -77,6 +80,48 @@ public final class WsusCatalog {
         return store.read(WsusQueries::holdsFiles);
     }
 
+    /**
+     * The bundled updates ({@code BundledUpdates}) of all the given revisions that the store holds, each once, in no
+     * particular order; revisions not stored or bundling nothing contribute nothing. One query per 1,000 revisions.
+     */
+    public List<UpdateIdentity> storedBundledUpdates(Collection<UpdateIdentity> revisions) {
+        if (revisions.isEmpty()) {
+            return List.of();
+        }
+        List<UpdateIdentity> refs = refs(revisions);
+        return store.read(c -> WsusQueries.storedBundledUpdates(c, refs));
+    }
+
+    /**
+     * A stored revision as GetUpdateData serves it.
+     *
+     * @param metadataSha256 SHA-256 of the object holding its update metadata (UTF-8 XML)
+     * @param files          the stored files linked to it, by file name (empty for a metadata-only import)
+     */
+    public record ServedRevision(String metadataSha256, List<FileRecord> files) {
+        public ServedRevision {
+            files = List.copyOf(files);
+        }
+    }
+
+    /**
+     * The given revisions that are stored, with their metadata object and files, read in one committed state (an
+     * import committing meanwhile is seen entirely or not at all); revisions not stored are absent from the map.
+     */
+    public Map<UpdateIdentity, ServedRevision> servedRevisions(Collection<UpdateIdentity> revisions) {
+        if (revisions.isEmpty()) {
+            return Map.of();
+        }
+        List<UpdateIdentity> refs = refs(revisions);
+        return store.read(c -> {
+            Map<UpdateIdentity, String> metadata = WsusQueries.metadataSha256s(c, refs);
+            Map<UpdateIdentity, List<FileRecord>> files = WsusQueries.files(c, metadata.keySet());
+            Map<UpdateIdentity, ServedRevision> out = new HashMap<>();
+            metadata.forEach((ref, sha256) -> out.put(ref, new ServedRevision(sha256, files.getOrDefault(ref, List.of()))));
+            return out;
+        });
+    }
+
     /** The highest stored revision number of the update, if any. */
     public Optional<Integer> latestRevisionNumber(String updateId) {
         String id = Ids.guid(updateId, "update");
@@ -105,6 +150,14 @@ public final class WsusCatalog {
     public Optional<FileRecord> fileBySha1(String sha1Hex) {
         String sha1 = Ids.sha1(sha1Hex, "file");
         return store.read(c -> WsusQueries.fileBySha1(c, sha1));
+    }
+
+    private static List<UpdateIdentity> refs(Collection<UpdateIdentity> revisions) {
+        List<UpdateIdentity> out = new ArrayList<>(revisions.size());
+        for (UpdateIdentity r : revisions) {
+            out.add(ref(r.updateId(), r.revisionNumber()));
+        }
+        return out;
     }
 
     private static UpdateIdentity ref(String updateId, int revisionNumber) {

@@ -238,7 +238,7 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
             }
         }
         insertFiles(c, newFiles);
-        insertRevisions(c, bundleId, newRevisions);
+        insertRevisions(c, bundleId, newRevisions, latestStored);
         return new Result(newRevisions.size(), older, revisions.size() - newRevisions.size(), newFiles.size(),
                 files.size() - newFiles.size(), filesNotCarried, WsusQueries.currentChangeNumber(c));
     }
@@ -279,10 +279,19 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
         }
     }
 
-    private void insertRevisions(Connection c, String bundleId, List<Revision> newRevisions) throws SQLException {
-        try (PreparedStatement rev = c.prepareStatement("INSERT INTO wsus_update_revision (update_id, revision_number,"
+    /**
+     * @param latest the highest revision number stored of each update a new revision belongs to (null: none), kept
+     *               up to date here as revisions are inserted
+     */
+    private void insertRevisions(Connection c, String bundleId, List<Revision> newRevisions,
+                                 Map<String, Integer> latest) throws SQLException {
+        try (PreparedStatement next = c.prepareStatement("SELECT NEXT VALUE FOR change_number_seq");
+             PreparedStatement rev = c.prepareStatement("INSERT INTO wsus_update_revision (update_id, revision_number,"
                 + " update_type, category_type, title, kb_article, metadata_sha256, bundle_id, change_number)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NEXT VALUE FOR change_number_seq)");
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement unlist = c.prepareStatement("DELETE FROM wsus_latest_category WHERE update_id = ?");
+             PreparedStatement list = c.prepareStatement("INSERT INTO wsus_latest_category (category_id, update_id,"
+                     + " revision_number, change_number, update_type) VALUES (?, ?, ?, ?, ?)");
              PreparedStatement cat = c.prepareStatement(
                      "INSERT INTO wsus_update_category (update_id, revision_number, category_id) VALUES (?, ?, ?)");
              PreparedStatement pre = c.prepareStatement(
@@ -302,7 +311,30 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
                 rev.setString(6, r.kbArticle());
                 rev.setString(7, r.metadataSha256());
                 rev.setString(8, bundleId);
+                long changeNumber;
+                try (ResultSet rs = next.executeQuery()) {
+                    rs.next();
+                    changeNumber = rs.getLong(1);
+                }
+                rev.setLong(9, changeNumber);
                 rev.executeUpdate();
+                Integer stored = latest.get(r.ref().updateId());
+                if (stored == null || stored < r.ref().revisionNumber()) {
+                    // the update's new latest revision: GetRevisionIdList now lists this one under its categories
+                    latest.put(r.ref().updateId(), r.ref().revisionNumber());
+                    if (stored != null) {
+                        list.executeBatch(); // the rows this removes may still be in the batch
+                        unlist.setString(1, r.ref().updateId());
+                        unlist.executeUpdate();
+                    }
+                    for (String category : r.categories()) {
+                        list.setString(1, category);
+                        bindRef2(list, r.ref());
+                        list.setLong(4, changeNumber);
+                        list.setString(5, r.updateType());
+                        list.addBatch();
+                    }
+                }
                 addAll(cat, r.ref(), r.categories());
                 addAll(pre, r.ref(), r.prerequisites());
                 addAll(sup, r.ref(), r.superseded());
@@ -314,7 +346,7 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
                     bun.addBatch();
                 }
             }
-            for (PreparedStatement ps : List.of(cat, pre, bun, sup, fil)) {
+            for (PreparedStatement ps : List.of(cat, pre, bun, sup, fil, list)) {
                 ps.executeBatch();
             }
         }
@@ -326,6 +358,11 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
             ps.setString(3, v);
             ps.addBatch();
         }
+    }
+
+    private static void bindRef2(PreparedStatement ps, UpdateIdentity ref) throws SQLException {
+        ps.setString(2, ref.updateId());
+        ps.setInt(3, ref.revisionNumber());
     }
 
     private static void bindRef(PreparedStatement ps, UpdateIdentity ref) throws SQLException {

@@ -9,8 +9,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Read-only queries of the WSUS tables; each takes the connection to run on, so callers choose the transaction. */
 final class WsusQueries {
@@ -54,50 +60,217 @@ final class WsusQueries {
         }
     }
 
-    // A category id plays the product role unless the store knows it as a classification, and the
-    // classification role unless the store knows it as something else: unknown categories still match.
-    private static final String PRODUCT_MATCH = " AND EXISTS (SELECT 1 FROM wsus_update_category c"
-            + " WHERE c.update_id = r.update_id AND c.revision_number = r.revision_number AND c.category_id = ANY(?)"
-            + " AND NOT EXISTS (SELECT 1 FROM wsus_update_revision k WHERE k.update_id = c.category_id"
-            + " AND k.category_type = 'UpdateClassification'))";
-    private static final String CLASSIFICATION_MATCH = " AND EXISTS (SELECT 1 FROM wsus_update_category c"
-            + " WHERE c.update_id = r.update_id AND c.revision_number = r.revision_number AND c.category_id = ANY(?)"
-            + " AND NOT EXISTS (SELECT 1 FROM wsus_update_revision k WHERE k.update_id = c.category_id"
-            + " AND k.category_type IS NOT NULL AND k.category_type <> 'UpdateClassification'))";
-
+    /**
+     * The latest revisions for a listing. Without category filters: the covering index on update type and change
+     * number, each candidate checked for being its update's latest through another covering index. With filters:
+     * index ranges of {@code wsus_latest_category} (one per category id, no table rows read), products and
+     * classifications intersected here rather than by a correlated lookup per candidate, which at 500,000 revisions
+     * costs several times more.
+     *
+     * <p>A category id plays the product role unless the store knows it as a classification, and the
+     * classification role unless the store knows it as something else: unknown categories still match.
+     */
     static List<UpdateIdentity> latestRevisions(Connection c, boolean config, Collection<String> productIds,
                                              Collection<String> classificationIds, long sinceChangeNumber)
             throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT r.update_id, r.revision_number FROM wsus_update_revision r"
-                + " WHERE r.update_type IN (?, ?) AND r.change_number > ?"
-                + " AND r.revision_number = (SELECT MAX(m.revision_number) FROM wsus_update_revision m"
-                + " WHERE m.update_id = r.update_id)");
-        if (!productIds.isEmpty()) {
-            sql.append(PRODUCT_MATCH);
+        String type1 = config ? "Category" : "Software";
+        String type2 = config ? "Detectoid" : "Driver";
+        if (productIds.isEmpty() && classificationIds.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT r.update_id, r.revision_number"
+                    + " FROM wsus_update_revision r WHERE r.update_type IN (?, ?) AND r.change_number > ?"
+                    + " AND NOT EXISTS (SELECT 1 FROM wsus_update_revision m"
+                    + " WHERE m.update_id = r.update_id AND m.revision_number > r.revision_number)"
+                    + " ORDER BY r.change_number")) {
+                ps.setString(1, type1);
+                ps.setString(2, type2);
+                ps.setLong(3, sinceChangeNumber);
+                List<UpdateIdentity> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new UpdateIdentity(rs.getString(1), rs.getInt(2)));
+                    }
+                }
+                return out;
+            }
         }
-        if (!classificationIds.isEmpty()) {
-            sql.append(CLASSIFICATION_MATCH);
+        List<String> products = inRole(c, productIds, "category_type = 'UpdateClassification'");
+        List<String> classifications = inRole(c, classificationIds,
+                "category_type IS NOT NULL AND category_type <> 'UpdateClassification'");
+        if (!productIds.isEmpty() && products.isEmpty() || !classificationIds.isEmpty() && classifications.isEmpty()) {
+            return List.of();
         }
-        sql.append(" ORDER BY r.change_number");
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        // the side to keep in memory: products when given (the smaller side in practice), else classifications
+        List<String> kept = products.isEmpty() ? classifications : products;
+        List<String> streamed = products.isEmpty() ? List.of() : classifications;
+        Map<String, Listed> candidates = new HashMap<>();
+        scanLatest(c, kept, type1, type2, sinceChangeNumber, (id, revision, change) ->
+                candidates.putIfAbsent(id, new Listed(id, revision, change)));
+        List<Listed> matched;
+        if (streamed.isEmpty()) {
+            matched = new ArrayList<>(candidates.values());
+        } else {
+            List<Listed> both = new ArrayList<>();
+            scanLatest(c, streamed, type1, type2, sinceChangeNumber, (id, revision, change) -> {
+                Listed l = candidates.remove(id);
+                if (l != null) {
+                    both.add(l);
+                }
+            });
+            matched = both;
+        }
+        matched.sort((a, b) -> Long.compare(a.changeNumber(), b.changeNumber()));
+        List<UpdateIdentity> out = new ArrayList<>(matched.size());
+        for (Listed l : matched) {
+            out.add(new UpdateIdentity(l.updateId(), l.revisionNumber()));
+        }
+        return out;
+    }
+
+    private record Listed(String updateId, int revisionNumber, long changeNumber) {
+    }
+
+    @FunctionalInterface
+    private interface ListedSink {
+        void accept(String updateId, int revisionNumber, long changeNumber);
+    }
+
+    /** The ids given, less those the store knows in a category role matching {@code excludedRole}. */
+    private static List<String> inRole(Connection c, Collection<String> ids, String excludedRole) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Set<String> excluded = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT update_id FROM wsus_update_revision"
+                + " WHERE update_id IN (" + placeholders(ids.size()) + ") AND " + excludedRole)) {
             int i = 1;
-            ps.setString(i++, config ? "Category" : "Software");
-            ps.setString(i++, config ? "Detectoid" : "Driver");
-            ps.setLong(i++, sinceChangeNumber);
-            if (!productIds.isEmpty()) {
-                ps.setArray(i++, varchars(c, productIds));
+            for (String id : ids) {
+                ps.setString(i++, id);
             }
-            if (!classificationIds.isEmpty()) {
-                ps.setArray(i++, varchars(c, classificationIds));
-            }
-            List<UpdateIdentity> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new UpdateIdentity(rs.getString(1), rs.getInt(2)));
+                    excluded.add(rs.getString(1));
                 }
             }
-            return out;
         }
+        List<String> out = new ArrayList<>();
+        for (String id : ids) {
+            if (!excluded.contains(id)) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    // One index range per category id: IN with one placeholder each, which H2 turns into index lookups (an array
+    // parameter is not, inside a larger query).
+    private static void scanLatest(Connection c, List<String> categoryIds, String type1, String type2, long since,
+                                   ListedSink sink) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT update_id, revision_number, change_number"
+                + " FROM wsus_latest_category WHERE category_id IN (" + placeholders(categoryIds.size()) + ")"
+                + " AND update_type IN (?, ?) AND change_number > ?")) {
+            int i = 1;
+            for (String id : categoryIds) {
+                ps.setString(i++, id);
+            }
+            ps.setString(i++, type1);
+            ps.setString(i++, type2);
+            ps.setLong(i, since);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(rs.getString(1), rs.getInt(2), rs.getLong(3));
+                }
+            }
+        }
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
+    }
+
+    /**
+     * The bundled updates of the given revisions that the store holds, each once, in no particular order: one
+     * query per 1,000 revisions instead of one per revision.
+     */
+    static List<UpdateIdentity> storedBundledUpdates(Connection c, Collection<UpdateIdentity> refs) throws SQLException {
+        Set<UpdateIdentity> out = new LinkedHashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT b.bundled_update_id, b.bundled_revision_number"
+                + " FROM UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS INT ARRAY)) AS t(u, n)"
+                + " JOIN wsus_bundled_update b ON b.update_id = t.u AND b.revision_number = t.n"
+                + " WHERE EXISTS (SELECT 1 FROM wsus_update_revision r"
+                + " WHERE r.update_id = b.bundled_update_id AND r.revision_number = b.bundled_revision_number)")) {
+            for (List<UpdateIdentity> chunk : chunks(refs)) {
+                bindRefs(c, ps, chunk);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new UpdateIdentity(rs.getString(1), rs.getInt(2)));
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** SHA-256 of each stored revision's metadata object; revisions not stored are absent. */
+    static Map<UpdateIdentity, String> metadataSha256s(Connection c, Collection<UpdateIdentity> refs)
+            throws SQLException {
+        Map<UpdateIdentity, String> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT r.update_id, r.revision_number, r.metadata_sha256"
+                + " FROM UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS INT ARRAY)) AS t(u, n)"
+                + " JOIN wsus_update_revision r ON r.update_id = t.u AND r.revision_number = t.n")) {
+            for (List<UpdateIdentity> chunk : chunks(refs)) {
+                bindRefs(c, ps, chunk);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(new UpdateIdentity(rs.getString(1), rs.getInt(2)), rs.getString(3));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The stored files linked to each revision, by file name; revisions without any are absent. */
+    static Map<UpdateIdentity, List<FileRecord>> files(Connection c, Collection<UpdateIdentity> refs)
+            throws SQLException {
+        Map<UpdateIdentity, List<FileRecord>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT rf.update_id, rf.revision_number, " + FILE_COLUMNS
+                + " FROM UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS INT ARRAY)) AS t(u, n)"
+                + " JOIN wsus_revision_file rf ON rf.update_id = t.u AND rf.revision_number = t.n"
+                + " JOIN wsus_file f ON f.sha1_hex = rf.sha1_hex ORDER BY f.file_name, f.sha1_hex")) {
+            for (List<UpdateIdentity> chunk : chunks(refs)) {
+                bindRefs(c, ps, chunk);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(new UpdateIdentity(rs.getString(1), rs.getInt(2)), k -> new ArrayList<>())
+                                .add(new FileRecord(rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6),
+                                        rs.getString(7)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static final int CHUNK = 1000;
+
+    private static List<List<UpdateIdentity>> chunks(Collection<UpdateIdentity> refs) {
+        List<UpdateIdentity> all = new ArrayList<>(refs);
+        List<List<UpdateIdentity>> out = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += CHUNK) {
+            out.add(all.subList(from, Math.min(all.size(), from + CHUNK)));
+        }
+        return out;
+    }
+
+    private static void bindRefs(Connection c, PreparedStatement ps, List<UpdateIdentity> refs) throws SQLException {
+        String[] ids = new String[refs.size()];
+        Integer[] revisions = new Integer[refs.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = refs.get(i).updateId();
+            revisions[i] = refs.get(i).revisionNumber();
+        }
+        ps.setArray(1, c.createArrayOf("VARCHAR", ids));
+        ps.setArray(2, c.createArrayOf("INTEGER", revisions));
     }
 
     static Array varchars(Connection c, Collection<String> values) throws SQLException {

@@ -33,12 +33,11 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.zip.CRC32;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -282,13 +281,16 @@ final class ServerSyncService {
      * that synchronizes a product x classification must still be told about them, as real upstreams do.
      */
     private void addBundled(Set<UpdateIdentity> result) {
-        Deque<UpdateIdentity> todo = new ArrayDeque<>(result);
-        while (!todo.isEmpty()) {
-            for (UpdateIdentity child : catalog.bundledUpdates(todo.pop())) {
+        // level by level, each level asked for at once: one query per thousand revisions, not one per revision
+        List<UpdateIdentity> level = new ArrayList<>(result);
+        while (!level.isEmpty()) {
+            List<UpdateIdentity> next = new ArrayList<>();
+            for (UpdateIdentity child : catalog.bundledUpdates(level)) {
                 if (result.add(child)) {
-                    todo.push(child);
+                    next.add(child);
                 }
             }
+            level = next;
         }
     }
 
@@ -313,11 +315,14 @@ final class ServerSyncService {
     private ServerUpdateData updateData(List<UpdateIdentity> ids, String contentBase) throws FaultSignal {
         List<UpdateData> updates = new ArrayList<>();
         Map<String, UrlData> urls = new LinkedHashMap<>();
-        for (UpdateIdentity id : ids) {
-            String xml = catalog.metadata(id).orElseThrow(
+        List<Optional<UpdateCatalog.UpdateContent>> contents = catalog.updateContent(ids);
+        for (int i = 0; i < ids.size(); i++) {
+            UpdateIdentity id = ids.get(i);
+            UpdateCatalog.UpdateContent content = contents.get(i).orElseThrow(
                     // a real server answers an unknown revision with InternalServerError (exchange 000017)
                     () -> new FaultSignal(SoapFault.INTERNAL_SERVER_ERROR, ""));
-            List<UpdateCatalog.CatalogFile> files = catalog.files(id, xml);
+            String xml = content.metadata();
+            List<UpdateCatalog.CatalogFile> files = content.files();
             List<String> digests = files.stream().map(UpdateCatalog.CatalogFile::sha1Base64).distinct().toList();
             boolean compress = !plainXmlSafe(xml)
                     || !settings.plainBlobsOnly() && xml.length() * 2L > COMPRESS_ABOVE_UTF16_BYTES;

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,16 +126,45 @@ public final class StoreCatalog implements UpdateCatalog {
                 .orElse(List.of());
     }
 
+    /** Every level of bundles in one query per 1,000 revisions. */
+    @Override
+    public List<UpdateIdentity> bundledUpdates(Collection<UpdateIdentity> ids) {
+        return catalog.storedBundledUpdates(ids);
+    }
+
     @Override
     public Optional<String> metadata(UpdateIdentity id) {
         Optional<String> sha256 = catalog.metadataSha256(id.updateId(), id.revisionNumber());
-        if (sha256.isEmpty()) {
-            return Optional.empty();
+        return sha256.map(h -> readMetadata(id, h));
+    }
+
+    /**
+     * The revisions' metadata objects and stored files in one catalog read (one committed state), then the objects.
+     *
+     * @throws UncheckedIOException  if a metadata object is listed but cannot be read (the store was damaged)
+     * @throws IllegalStateException if stored metadata no longer parses (the store was damaged)
+     */
+    @Override
+    public List<Optional<UpdateContent>> updateContent(List<UpdateIdentity> ids) {
+        Map<UpdateIdentity, WsusCatalog.ServedRevision> served = catalog.servedRevisions(ids);
+        List<Optional<UpdateContent>> out = new ArrayList<>(ids.size());
+        for (UpdateIdentity id : ids) {
+            WsusCatalog.ServedRevision r = served.get(id);
+            if (r == null) {
+                out.add(Optional.empty());
+                continue;
+            }
+            String xml = readMetadata(id, r.metadataSha256());
+            out.add(Optional.of(new UpdateContent(xml, files(id, xml, r.files()))));
         }
-        try (InputStream in = store.openObject(sha256.get())) {
-            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        return out;
+    }
+
+    private String readMetadata(UpdateIdentity id, String sha256) {
+        try (InputStream in = store.openObject(sha256)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("metadata object " + sha256.get() + " of " + id + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("metadata object " + sha256 + " of " + id + ": " + e.getMessage(), e);
         }
     }
 
@@ -151,6 +181,14 @@ public final class StoreCatalog implements UpdateCatalog {
 
     @Override
     public List<CatalogFile> files(UpdateIdentity id, String metadata) {
+        if (!metadata.contains("Files")) {
+            return List.of();
+        }
+        return files(id, metadata, catalog.files(id.updateId(), id.revisionNumber()));
+    }
+
+    /** @param storedFiles the files the catalog links to the revision */
+    private List<CatalogFile> files(UpdateIdentity id, String metadata, List<FileRecord> storedFiles) {
         // a document without this text has no Files element: most (bundles, categories) are not parsed twice
         if (!metadata.contains("Files")) {
             return List.of();
@@ -165,7 +203,7 @@ public final class StoreCatalog implements UpdateCatalog {
             return List.of();
         }
         Map<String, FileRecord> stored = new HashMap<>();
-        for (FileRecord f : catalog.files(id.updateId(), id.revisionNumber())) {
+        for (FileRecord f : storedFiles) {
             stored.put(f.sha1Hex(), f);
         }
         List<CatalogFile> out = new ArrayList<>();

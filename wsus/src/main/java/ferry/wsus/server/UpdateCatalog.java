@@ -2,6 +2,9 @@ package ferry.wsus.server;
 
 import ferry.wsus.UpdateIdentity;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -45,6 +48,40 @@ public interface UpdateCatalog {
      * this catalog does not hold. The server lists these with their bundle in GetRevisionIdList answers.
      */
     List<UpdateIdentity> bundledUpdates(UpdateIdentity id);
+
+    /**
+     * {@link #bundledUpdates(UpdateIdentity)} of many revisions at once: the union, each once, in no particular
+     * order. A catalog backed by a database answers this in a few queries rather than one per revision.
+     */
+    default List<UpdateIdentity> bundledUpdates(Collection<UpdateIdentity> ids) {
+        Set<UpdateIdentity> out = new LinkedHashSet<>();
+        for (UpdateIdentity id : ids) {
+            out.addAll(bundledUpdates(id));
+        }
+        return new ArrayList<>(out);
+    }
+
+    /**
+     * What GetUpdateData sends for each revision: {@link #metadata} and {@link #files(UpdateIdentity, String)}, one
+     * element per id in order, empty for a revision this catalog does not hold. A catalog backed by a database reads
+     * all of them in one consistent state and a few queries.
+     */
+    default List<Optional<UpdateContent>> updateContent(List<UpdateIdentity> ids) {
+        List<Optional<UpdateContent>> out = new ArrayList<>(ids.size());
+        for (UpdateIdentity id : ids) {
+            out.add(metadata(id).map(xml -> new UpdateContent(xml, files(id, xml))));
+        }
+        return out;
+    }
+
+    /**
+     * One revision as GetUpdateData serves it.
+     *
+     * @param metadata the update metadata document
+     * @param files    every file it names, as {@link #files(UpdateIdentity)}
+     */
+    record UpdateContent(String metadata, List<CatalogFile> files) {
+    }
 
     /**
      * Every update file named by a revision's metadata, held here or not, for {@code FileDigestList} and

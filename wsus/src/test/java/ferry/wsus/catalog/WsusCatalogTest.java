@@ -16,8 +16,10 @@ import ferry.store.StoreCounts;
 import ferry.wsus.UpdateIdentity;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -212,6 +214,67 @@ class WsusCatalogTest {
         assertTrue(catalog.latestRevisions(false, Set.of(), Set.of(), 0).contains(new UpdateIdentity(CU_WIN11, 200)));
         // The revision already stored keeps its first metadata and categories.
         assertEquals(List.of(SERVER_2025, CRITICAL), catalog.revision(CU_SERVER, 100).orElseThrow().categoryIds());
+    }
+
+    @Test
+    void aRevisionListsUnderItsOwnCategoriesOnlyWhileItIsTheLatest() {
+        importFirst();
+        // 201 moves the update from Windows 11 x Security to Server 2025 x Critical; an older 150 arriving after it
+        // names Windows 11 again, and must not bring the update back under it.
+        RevisionRecord moved = CatalogFixtures.revision(store, CU_WIN11, 201, "Software", null,
+                List.of(SERVER_2025, CRITICAL), List.of());
+        RevisionRecord older = CatalogFixtures.revision(store, CU_WIN11, 150, "Software", null,
+                List.of(WINDOWS_11, SECURITY), List.of());
+        CatalogFixtures.commit(store, CatalogFixtures.bundle("b2", "wsus", 2, 1L, List.of(moved), List.of()));
+        CatalogFixtures.commit(store, CatalogFixtures.bundle("b3", "wsus", 3, 2L, List.of(older), List.of()));
+
+        assertFalse(ids(catalog.latestRevisions(false, Set.of(WINDOWS_11), Set.of(SECURITY), 0)).contains(CU_WIN11));
+        assertFalse(ids(catalog.latestRevisions(false, Set.of(WINDOWS_11), Set.of(), 0)).contains(CU_WIN11));
+        assertTrue(catalog.latestRevisions(false, Set.of(SERVER_2025), Set.of(CRITICAL), 0)
+                .contains(new UpdateIdentity(CU_WIN11, 201)));
+        assertTrue(catalog.latestRevisions(false, Set.of(), Set.of(CRITICAL), 0).contains(new UpdateIdentity(CU_WIN11, 201)));
+    }
+
+    @Test
+    void twoRevisionsOfOneUpdateInOneBundleListTheHigherOnce() {
+        importFirst();
+        RevisionRecord v300 = CatalogFixtures.revision(store, CU_WIN11, 300, "Software", null,
+                List.of(WINDOWS_11, SECURITY), List.of());
+        RevisionRecord v299 = CatalogFixtures.revision(store, CU_WIN11, 299, "Software", null,
+                List.of(WINDOWS_11, CRITICAL), List.of());
+        RevisionRecord v301 = CatalogFixtures.revision(store, CU_WIN11, 301, "Software", null,
+                List.of(WINDOWS_11, CRITICAL), List.of());
+        CatalogFixtures.commit(store, CatalogFixtures.bundle("b2", "wsus", 2, 1L, List.of(v300, v299, v301), List.of()));
+        List<UpdateIdentity> win11 = catalog.latestRevisions(false, Set.of(WINDOWS_11), Set.of(), 0);
+        assertTrue(win11.contains(new UpdateIdentity(CU_WIN11, 301)));
+        assertEquals(1, win11.stream().filter(r -> r.updateId().equals(CU_WIN11)).count());
+        assertFalse(ids(catalog.latestRevisions(false, Set.of(WINDOWS_11), Set.of(SECURITY), 0)).contains(CU_WIN11));
+    }
+
+    @Test
+    void manyRevisionsAreReadAtOnce() {
+        importFirst();
+        UpdateIdentity both = new UpdateIdentity(BOTH, 50);
+        UpdateIdentity win11 = new UpdateIdentity(CU_WIN11, 200);
+        UpdateIdentity missing = new UpdateIdentity("66666666-6666-6666-6666-666666666666", 1);
+        assertEquals(List.of(win11), catalog.storedBundledUpdates(List.of(both, win11, missing)));
+        assertEquals(List.of(), catalog.storedBundledUpdates(List.of(win11)));
+
+        Map<UpdateIdentity, WsusCatalog.ServedRevision> served = catalog.servedRevisions(List.of(both, win11, missing));
+        assertEquals(Set.of(both, win11), served.keySet(), "a revision not stored is absent");
+        assertEquals(catalog.metadataSha256(BOTH, 50).orElseThrow(), served.get(both).metadataSha256());
+        assertEquals(catalog.files(BOTH, 50), served.get(both).files());
+        assertEquals(catalog.files(CU_WIN11, 200), served.get(win11).files());
+        assertEquals(1, served.get(win11).files().size());
+
+        // more than one query's worth (1,000) of revisions, most of them not stored
+        List<UpdateIdentity> many = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            many.add(new UpdateIdentity(String.format("%08x-0000-4000-8000-000000000000", i), 1));
+        }
+        many.add(both);
+        assertEquals(List.of(win11), catalog.storedBundledUpdates(many));
+        assertEquals(Set.of(both), catalog.servedRevisions(many).keySet());
     }
 
     @Test
