@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.apache.commons.io.input.BoundedInputStream;
 
 /**
  * Reads one suite of an upstream APT repository the way apt does, trusting nothing it has not checked: the
@@ -142,12 +143,12 @@ public final class SuiteReader {
             if (raw == null) {
                 throw new FetchException(fetched + ": not found (the Release lists " + path + ")");
             }
-            BoundedInputStream limited = new BoundedInputStream(raw, f.size());
-            DigestInputStream hashed = new DigestInputStream(limited, sha);
+            DigestInputStream hashed = new DigestInputStream(bounded(raw, f.size()), sha);
             // the compressed bytes are checked in full before parsing: read them into memory (indexes are tens of MiB)
             byte[] compressed = hashed.readAllBytes();
-            if (limited.overflowed() || compressed.length != f.size()) {
-                throw new FetchException(fetched + ": " + (limited.overflowed() ? "longer" : "shorter (" + compressed.length
+            boolean longer = raw.read() >= 0;
+            if (longer || compressed.length != f.size()) {
+                throw new FetchException(fetched + ": " + (longer ? "longer" : "shorter (" + compressed.length
                         + " bytes)") + " than the " + f.size() + " bytes the Release lists");
             }
             String got = HexFormat.of().formatHex(sha.digest());
@@ -161,7 +162,10 @@ public final class SuiteReader {
                 plain = new GZIPInputStream(plain);
             }
             try (ControlFileReader r = new ControlFileReader(new InputStreamReader(
-                    new BoundedInputStream(plain, MAX_INDEX_BYTES), StandardCharsets.UTF_8), fetched)) {
+                    BoundedInputStream.builder().setInputStream(plain).setMaxCount(MAX_INDEX_BYTES)
+                            .setOnMaxCount((max, count) -> {
+                                throw new IOException("decompressed index over " + max + " bytes");
+                            }).get(), StandardCharsets.UTF_8), fetched)) {
                 Paragraph p;
                 while ((p = r.next()) != null) {
                     entries.add(PackageEntry.of(p));
@@ -180,16 +184,20 @@ public final class SuiteReader {
             if (in == null) {
                 return null;
             }
-            BoundedInputStream limited = new BoundedInputStream(in, max);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            limited.transferTo(out);
-            if (limited.overflowed()) {
+            bounded(in, max).transferTo(out);
+            if (in.read() >= 0) {
                 throw new FetchException(path + ": over " + max + " bytes");
             }
             return out.toByteArray();
         } catch (IOException e) {
             throw new FetchException(path + ": " + e.getMessage(), e);
         }
+    }
+
+    /** At most {@code max} bytes of {@code in}, leaving {@code in} open so the caller can ask whether more follow. */
+    private static InputStream bounded(InputStream in, long max) throws IOException {
+        return BoundedInputStream.builder().setInputStream(in).setMaxCount(max).setPropagateClose(false).get();
     }
 
     private static MessageDigest sha256() {
