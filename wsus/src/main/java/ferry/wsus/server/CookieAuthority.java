@@ -2,20 +2,14 @@ package ferry.wsus.server;
 
 import ferry.wsus.soap.Messages.AuthorizationCookie;
 import ferry.wsus.soap.Messages.Cookie;
+import ferry.wsus.internal.SealedText;
 import ferry.wsus.soap.Soap;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -27,16 +21,17 @@ import java.util.Optional;
  */
 final class CookieAuthority {
 
-    private static final int MAC_BYTES = 32;
     private static final int MAX_COOKIE_CHARS = 2048;
 
-    private final byte[] key = new byte[32];
+    private final SealedText sealer;
     private final Clock clock;
     private final Duration authorizationLifetime;
     private final Duration cookieLifetime;
 
     CookieAuthority(Clock clock, Duration authorizationLifetime, Duration cookieLifetime) {
+        byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
+        this.sealer = new SealedText(key);
         this.clock = clock;
         this.authorizationLifetime = authorizationLifetime;
         this.cookieLifetime = cookieLifetime;
@@ -68,31 +63,15 @@ final class CookieAuthority {
     }
 
     private String seal(String payload) {
-        byte[] p = payload.getBytes(StandardCharsets.UTF_8);
-        byte[] out = Arrays.copyOf(p, p.length + MAC_BYTES);
-        System.arraycopy(mac(p), 0, out, p.length, MAC_BYTES);
-        return Base64.getEncoder().encodeToString(out);
+        return sealer.seal(payload);
     }
 
     private Optional<String[]> open(String data, String kind) {
-        if (data == null || data.isEmpty() || data.length() > MAX_COOKIE_CHARS) {
+        Optional<String> payload = sealer.open(data, MAX_COOKIE_CHARS);
+        if (payload.isEmpty()) {
             return Optional.empty();
         }
-        byte[] raw;
-        try {
-            raw = Base64.getDecoder().decode(data.trim());
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        if (raw.length <= MAC_BYTES) {
-            return Optional.empty();
-        }
-        byte[] payload = Arrays.copyOf(raw, raw.length - MAC_BYTES);
-        byte[] tag = Arrays.copyOfRange(raw, raw.length - MAC_BYTES, raw.length);
-        if (!MessageDigest.isEqual(tag, mac(payload))) {
-            return Optional.empty();
-        }
-        String[] fields = new String(payload, StandardCharsets.UTF_8).split("\\|", -1);
+        String[] fields = payload.get().split("\\|", -1);
         if (fields.length != 4 || !kind.equals(fields[0])) {
             return Optional.empty();
         }
@@ -104,15 +83,5 @@ final class CookieAuthority {
             return Optional.empty();
         }
         return Optional.of(fields);
-    }
-
-    private byte[] mac(byte[] payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(payload);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
     }
 }

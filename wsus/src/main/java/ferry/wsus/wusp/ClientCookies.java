@@ -1,17 +1,11 @@
 package ferry.wsus.wusp;
 
+import ferry.wsus.internal.SealedText;
 import ferry.wsus.soap.Messages.Cookie;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
-import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Issues and checks the cookies of MS-WUSP: the SimpleTargeting authorization cookie (GetAuthorizationCookie,
@@ -31,7 +25,6 @@ public final class ClientCookies {
     /** The plug-in id of MS-WUSP's simple targeting authorization. */
     public static final String SIMPLE_TARGETING = "SimpleTargeting";
 
-    private static final int MAC_BYTES = 32;
     private static final int MAX_COOKIE_CHARS = 4096;
 
     /** What a presented cookie is. */
@@ -41,7 +34,7 @@ public final class ClientCookies {
     public record Checked(Check check, String clientId, String protocolVersion) {
     }
 
-    private final byte[] key;
+    private final SealedText sealer;
     private final Clock clock;
     private final String serverId;
 
@@ -50,13 +43,10 @@ public final class ClientCookies {
      * @param serverId the store's id: a cookie of another store is {@link Check#SERVER_CHANGED}
      */
     public ClientCookies(byte[] key, Clock clock, String serverId) {
-        if (key.length < 32) {
-            throw new IllegalArgumentException("cookie key of " + key.length + " bytes; at least 32 are needed");
-        }
         if (serverId.contains("|")) {
             throw new IllegalArgumentException("server id must not contain '|'");
         }
-        this.key = key.clone();
+        this.sealer = new SealedText(key);
         this.clock = clock;
         this.serverId = serverId;
     }
@@ -100,24 +90,12 @@ public final class ClientCookies {
 
     private Checked open(String data, String kind, long configVersion) {
         Checked invalid = new Checked(Check.INVALID, null, null);
-        if (data == null || data.isEmpty() || data.length() > MAX_COOKIE_CHARS) {
+        // not ours (another server's, or a key since replaced): either way the client must start over
+        String payload = sealer.open(data, MAX_COOKIE_CHARS).orElse(null);
+        if (payload == null) {
             return invalid;
         }
-        byte[] raw;
-        try {
-            raw = Base64.getDecoder().decode(data.trim());
-        } catch (IllegalArgumentException e) {
-            return invalid;
-        }
-        if (raw.length <= MAC_BYTES) {
-            return invalid;
-        }
-        byte[] payload = Arrays.copyOf(raw, raw.length - MAC_BYTES);
-        if (!MessageDigest.isEqual(Arrays.copyOfRange(raw, raw.length - MAC_BYTES, raw.length), mac(payload))) {
-            // not ours: another server's, or a key since replaced; either way the client must start over
-            return invalid;
-        }
-        String[] f = new String(payload, StandardCharsets.UTF_8).split("\\|", -1);
+        String[] f = payload.split("\\|", -1);
         if (f.length != 6 || !kind.equals(f[0])) {
             return invalid;
         }
@@ -138,19 +116,6 @@ public final class ClientCookies {
     }
 
     private String seal(String payload) {
-        byte[] p = payload.getBytes(StandardCharsets.UTF_8);
-        byte[] out = Arrays.copyOf(p, p.length + MAC_BYTES);
-        System.arraycopy(mac(p), 0, out, p.length, MAC_BYTES);
-        return Base64.getEncoder().encodeToString(out);
-    }
-
-    private byte[] mac(byte[] payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(payload);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return sealer.seal(payload);
     }
 }
