@@ -19,6 +19,11 @@ public final class ExitCodes {
     public static final int LOCKED = 5;
     /** Not enough disk space: the message names the path, the bytes needed and the bytes free. */
     public static final int NO_SPACE = 6;
+    /**
+     * {@code ferry export} found nothing new upstream since the channel's last bundle and wrote no bundle (a
+     * scheduled run with nothing to carry; not a failure).
+     */
+    public static final int NOTHING_NEW = 7;
     /** A bug in ferry; the message and a stack trace (with --verbose) should be reported. */
     public static final int INTERNAL = 10;
 

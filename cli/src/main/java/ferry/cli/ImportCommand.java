@@ -1,5 +1,7 @@
 package ferry.cli;
 
+import ferry.format.audit.AuditLog;
+import ferry.format.audit.AuditRecord;
 import ferry.importer.BundleInvalidException;
 import ferry.importer.ImportResult;
 import ferry.importer.Importer;
@@ -25,7 +27,7 @@ import java.util.concurrent.Callable;
                 "commit and the new one from then on. One import at a time per store."},
         footer = {"", "Exit codes: 0 imported (or already imported), 1 invalid bundle, 2 usage error,",
                 "            4 refused (replay, missing base), 5 store in use (another import or a check), 10 internal error."})
-public final class ImportCommand implements Callable<Integer> {
+public final class ImportCommand implements Callable<Integer>, Audited {
 
     @Parameters(paramLabel = "BUNDLE", description = "The bundle directory (holding manifest.json).")
     Path bundle;
@@ -39,8 +41,29 @@ public final class ImportCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    AuditOptions audit;
+
     @Spec
     CommandSpec spec;
+
+    /** What this run did, for the audit record (null unless it imported). */
+    private ImportResult imported;
+
+    @Override
+    public Path auditLog() {
+        return audit.file != null ? audit.file : store == null ? null : store.resolve(AuditLog.FILE_NAME);
+    }
+
+    @Override
+    public AuditRecord describe(AuditRecord record) {
+        if (imported == null) {
+            return Audited.claimedBy(bundle, record);
+        }
+        return record.withBundle(imported.bundleId(), imported.channel(), imported.sequence())
+                .withSigners(imported.signers().stream().map(ImportResult.Signer::fingerprint).toList())
+                .withResult(record.result(), record.exitCode(), imported.message());
+    }
 
     @Override
     public Integer call() {
@@ -49,6 +72,7 @@ public final class ImportCommand implements Callable<Integer> {
         try {
             ImportResult result = Importer.importBundle(bundle, store, trustStore.load(), Instant.now(), progress);
             progress.end();
+            imported = result;
             var o = result.outcome();
             out.result(result, (result.alreadyImported() ? "Already imported: " : "Imported: ") + "bundle " + result.bundleId()
                     + ", channel " + result.channel() + ", sequence " + result.sequence()

@@ -1,5 +1,6 @@
 package ferry.cli;
 
+import ferry.format.audit.AuditRecord;
 import ferry.format.trust.TrustStore;
 import ferry.verifier.BundleVerifier;
 import ferry.verifier.VerificationReport;
@@ -22,7 +23,7 @@ import java.util.concurrent.Callable;
                 "Prints OK or every problem found, each naming the volume, entry, signature or manifest field at fault.",
                 "With --volume, checks only the named volumes (a volume can be checked before the others arrive)."},
         footer = {"", "Exit codes: 0 valid, 1 invalid, 2 usage error (e.g. unreadable trust store)."})
-public final class VerifyCommand implements Callable<Integer> {
+public final class VerifyCommand implements Callable<Integer>, Audited {
 
     @Parameters(paramLabel = "BUNDLE", description = "The bundle directory (holding manifest.json).")
     Path bundle;
@@ -36,8 +37,32 @@ public final class VerifyCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    AuditOptions audit;
+
     @Spec
     CommandSpec spec;
+
+    /** The report of this run, for the audit record (null until it finished). */
+    private VerificationReport verified;
+
+    /** The transfer station keeps an audit log only where it is told to (it has no state of its own). */
+    @Override
+    public Path auditLog() {
+        return audit.file;
+    }
+
+    @Override
+    public AuditRecord describe(AuditRecord record) {
+        if (verified == null || verified.summary() == null || verified.summary().bundleId() == null) {
+            return Audited.claimedBy(bundle, record);
+        }
+        var s = verified.summary();
+        return record.withBundle(s.bundleId().toString(), s.channel(), s.sequence())
+                .withSigners(s.signers().stream().map(ferry.verifier.Signer::fingerprint).toList())
+                .withResult(record.result(), record.exitCode(), verified.ok() ? null
+                        : verified.problemCount() + " problem(s), first: " + verified.problems().get(0).message());
+    }
 
     @Override
     public Integer call() {
@@ -48,6 +73,7 @@ public final class VerifyCommand implements Callable<Integer> {
                 ? verifier.verify(bundle, Instant.now(), progress)
                 : verifier.verifyVolumes(bundle, volumes, Instant.now(), progress);
         progress.end();
+        verified = report;
         new Output(spec, output.json).resultRaw(report.toJson(), report.toText());
         return report.ok() ? ExitCodes.OK : ExitCodes.INVALID_BUNDLE;
     }
