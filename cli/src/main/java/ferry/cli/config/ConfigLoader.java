@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
@@ -76,17 +75,16 @@ public final class ConfigLoader {
             throw new ConfigException(List.of(new ConfigProblem(file, 0, 0, "", "cannot read: " + e.getMessage())));
         }
         List<ConfigProblem> problems = new ArrayList<>();
+        Map<String, JsonLocation> lines = new HashMap<>();
         YAMLMapper mapper = YAMLMapper.builder()
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .addHandler(new Collector(file, problems))
+                .addHandler(new Collector(file, problems, lines))
                 .build();
-        Map<String, JsonLocation> lines;
         FerryConfig config;
         try {
-            lines = locate(mapper, text);
+            lines.putAll(locate(mapper, text));
             config = text.isBlank() ? null : mapper.readValue(text, FerryConfig.class);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
@@ -156,16 +154,32 @@ public final class ConfigLoader {
     private static final class Collector extends DeserializationProblemHandler {
         private final Path file;
         private final List<ConfigProblem> problems;
+        private final Map<String, JsonLocation> lines;
 
-        Collector(Path file, List<ConfigProblem> problems) {
+        Collector(Path file, List<ConfigProblem> problems, Map<String, JsonLocation> lines) {
             this.file = file;
             this.problems = problems;
+            this.lines = lines;
         }
 
         private void add(JsonParser p, String message) {
+            String pointer = p.getParsingContext().pathAsPointer().toString();
             JsonLocation at = p.currentTokenLocation();
-            problems.add(new ConfigProblem(file, at.getLineNr(), at.getColumnNr(),
-                    field(p.getParsingContext().pathAsPointer().toString()), message));
+            if (at == null || at.getLineNr() <= 0) {
+                // a record's properties are buffered before its constructor runs: the buffer knows no lines
+                at = lines.get(pointer);
+            }
+            problems.add(new ConfigProblem(file, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(),
+                    field(pointer), message));
+        }
+
+        @Override
+        public Object handleMissingInstantiator(DeserializationContext ctxt, Class<?> instClass,
+                                                com.fasterxml.jackson.databind.deser.ValueInstantiator valueInsts,
+                                                JsonParser p, String msg) throws IOException {
+            add(p, "expected " + describe(ctxt.constructType(instClass)) + ", found " + describe(p.currentToken()));
+            p.skipChildren();
+            return null;
         }
 
         @Override
@@ -173,6 +187,7 @@ public final class ConfigLoader {
                                              Object beanOrClass, String propertyName) throws IOException {
             List<String> known = new ArrayList<>();
             deserializer.getKnownPropertyNames().forEach(n -> known.add(String.valueOf(n)));
+            known.sort(null);
             add(p, "unknown field" + (known.isEmpty() ? "" : "; known fields: " + String.join(", ", known)));
             p.skipChildren();
             return true;
