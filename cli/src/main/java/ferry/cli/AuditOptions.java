@@ -8,6 +8,6 @@ import java.nio.file.Path;
 final class AuditOptions {
     @Option(names = "--audit-log", paramLabel = "FILE",
             description = "Append this run's audit record (one JSON line) to FILE instead of the default"
-                    + " (export: <state>/audit.jsonl; import and store check: <store>/audit.jsonl). See docs/jobs.md.")
+                    + " (export: <state>/audit.jsonl; import: <store>/audit.jsonl; verify: none). See docs/jobs.md.")
     Path file;
 }
