@@ -79,7 +79,12 @@ final class FerryDefaults implements CommandLine.IDefaultValueProvider {
                 List<Object> typed = new ArrayList<>();
                 for (String v : values) {
                     if (type == Path.class) {
-                        typed.add(Path.of(v));
+                        try {
+                            typed.add(Path.of(v));
+                        } catch (java.nio.file.InvalidPathException e) {
+                            throw new CommandLine.ParameterException(pr.commandSpec().commandLine(),
+                                    o.longestName() + ": not a path: " + v + " (" + e.getReason() + ")");
+                        }
                     } else if (type == String.class) {
                         typed.add(v);
                     } else {
