@@ -53,9 +53,13 @@ final class Audit {
     static void record(CommandLine.ParseResult parseResult, int exitCode, String reason, PrintWriter err) {
         CommandLine.ParseResult leaf = parseResult;
         while (leaf.subcommand() != null) {
+            if (leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()) {
+                return; // --help ran nothing
+            }
             leaf = leaf.subcommand();
         }
-        if (!(leaf.commandSpec().userObject() instanceof Audited audited)) {
+        if (leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()
+                || !(leaf.commandSpec().userObject() instanceof Audited audited)) {
             return;
         }
         Path log;

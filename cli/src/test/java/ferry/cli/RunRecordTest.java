@@ -71,6 +71,13 @@ class RunRecordTest {
         assertFalse(Files.exists(dir.resolve("out")));
     }
 
+    @Test
+    void helpRecordsNothing() {
+        Path state = dir.resolve("state");
+        assertEquals(0, ferry("export", "--help", "--state", state.toString()).code);
+        assertFalse(Files.exists(state), "--help ran nothing, so nothing is recorded");
+    }
+
     record Run(int code, String out, String err) {
     }
 
