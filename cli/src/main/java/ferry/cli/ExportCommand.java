@@ -170,9 +170,14 @@ public final class ExportCommand implements Callable<Integer>, Audited {
     private ExportResult result;
     private final List<String> signerFingerprints = new ArrayList<>();
 
+    /** The state directory's log, if the directory exists: a failed run does not create a new channel's state just to log. */
     @Override
     public Path auditLog() {
-        return audit.file != null ? audit.file : channel == null ? null : stateDir().resolve(AuditLog.FILE_NAME);
+        if (audit.file != null) {
+            return audit.file;
+        }
+        Path state = channel == null ? null : stateDir();
+        return state != null && java.nio.file.Files.isDirectory(state) ? state.resolve(AuditLog.FILE_NAME) : null;
     }
 
     @Override

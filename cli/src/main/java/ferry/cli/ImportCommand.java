@@ -50,9 +50,13 @@ public final class ImportCommand implements Callable<Integer>, Audited {
     /** What this run did, for the audit record (null unless it imported). */
     private ImportResult imported;
 
+    /** The store's log, if the store directory exists: a failed run does not create a store just to log. */
     @Override
     public Path auditLog() {
-        return audit.file != null ? audit.file : store == null ? null : store.resolve(AuditLog.FILE_NAME);
+        if (audit.file != null) {
+            return audit.file;
+        }
+        return store != null && java.nio.file.Files.isDirectory(store) ? store.resolve(AuditLog.FILE_NAME) : null;
     }
 
     @Override

@@ -30,7 +30,7 @@ class RunRecordTest {
         Path keys = dir.resolve("keys");
         assertEquals(0, ferry("keys", "generate", "--out", keys.toString(), "--user-id", "r <r@ferry.invalid>").code);
         assertEquals(0, ferry("keys", "trust", keys.resolve("signer.pub.asc").toString(), "--trust-store", trust.toString()).code);
-        Path store = dir.resolve("store");
+        Path store = Files.createDirectories(dir.resolve("store"));
         Path summary = dir.resolve("out/summary.json");
         Run r = ferry("import", notABundle.toString(), "--store", store.toString(), "--trust-store", trust.toString(),
                 "--quiet", "--summary-json", summary.toString());
@@ -55,7 +55,7 @@ class RunRecordTest {
         Path pass = Files.writeString(dir.resolve("pass"), "correct horse\n");
         assertEquals(0, ferry("keys", "generate", "--out", keys.toString(), "--user-id", "p <p@ferry.invalid>",
                 "--passphrase-file", pass.toString()).code);
-        Path state = dir.resolve("state");
+        Path state = Files.createDirectories(dir.resolve("state"));
         Run r = ferry("export", "--upstream", "http://bob:hunter2@127.0.0.1:9/", "--product", "Contoso Widget", "--key",
                 keys.resolve("signer.sec.asc").toString(), "--out", dir.resolve("out").toString(), "--state",
                 state.toString(), "--no-expiry", "--quiet");
@@ -69,6 +69,20 @@ class RunRecordTest {
         assertTrue(rec.commandLine().contains("http://***@127.0.0.1:9/"), rec.commandLine().toString());
         assertFalse(rec.commandLine().toString().contains("hunter2"));
         assertFalse(Files.exists(dir.resolve("out")));
+    }
+
+    @Test
+    void aFailedRunCreatesNoStateDirectoryOrStoreJustToLog() {
+        Path state = dir.resolve("new-state");
+        Run r = ferry("export", "--upstream", "http://127.0.0.1:9/", "--product", "p", "--key", "k.asc", "--out",
+                dir.resolve("o").toString(), "--state", state.toString(), "--volume-size", "huge");
+        assertEquals(ExitCodes.USAGE, r.code, r.err);
+        assertFalse(Files.exists(state));
+        Path log = dir.resolve("elsewhere/audit.jsonl");
+        assertEquals(ExitCodes.USAGE, ferry("export", "--upstream", "http://127.0.0.1:9/", "--product", "p", "--key",
+                "k.asc", "--out", dir.resolve("o").toString(), "--state", state.toString(), "--volume-size", "huge",
+                "--audit-log", log.toString()).code);
+        assertTrue(Files.exists(log), "--audit-log names a file: recorded there");
     }
 
     @Test
