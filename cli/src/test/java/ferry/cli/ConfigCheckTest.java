@@ -111,6 +111,13 @@ class ConfigCheckTest {
     }
 
     @Test
+    void anEmptyEntryIsAnError() throws Exception {
+        Path file = Files.writeString(dir.resolve("ferry.yml"), GOOD + "  weekly:\n");
+        assertEquals(List.of(file + ":29:3: jobs.weekly: is empty"),
+                JobConfig.problems(file).stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
     void aGoodFileChecksAndResolvesPathsAgainstItsDirectory() throws Exception {
         Path file = Files.writeString(dir.resolve("ferry.yml"), GOOD);
         Run r = ferry("config", "check", "--config", file.toString());

@@ -29,6 +29,18 @@ public final class ConfigChecks {
     public static List<ConfigProblem> check(ConfigLoader.Loaded loaded, Syntax syntax) {
         List<ConfigProblem> out = new ArrayList<>(loaded.problems());
         FerryConfig c = loaded.config();
+        Map<String, Map<String, ?>> sections = new java.util.LinkedHashMap<>();
+        sections.put("upstreams", c.upstreams());
+        sections.put("selections", c.selections());
+        sections.put("keys", c.keys());
+        sections.put("outputs", c.outputs());
+        sections.put("media", c.media());
+        sections.put("jobs", c.jobs());
+        sections.forEach((section, entries) -> entries.forEach((name, value) -> {
+            if (value == null) {
+                out.add(loaded.problem("/" + section + "/" + name, "is empty"));
+            }
+        }));
         c.upstreams().forEach((name, u) -> {
             String at = "/upstreams/" + name;
             if (u == null) {
