@@ -228,6 +228,12 @@ public final class ExportCommand implements Callable<Integer> {
                         + " 9223372036854775807:0b87193f-efde-4ad1-a431-b2f9f14db672, got " + channelReset);
             }
         }
+        AptOptions apt;
+        try {
+            apt = aptOptions();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+        }
         WsusClientOptions client = clientOptions();
         char[] pass = passphrase.read();
         List<SigningKey> signers = new ArrayList<>();
@@ -242,7 +248,7 @@ public final class ExportCommand implements Callable<Integer> {
                 : Path.of(System.getProperty("user.home"), ".ferry", "export", channel.toLowerCase(Locale.ROOT));
         ExportOptions options;
         try {
-            options = ExportOptions.builder().source(source).apt(aptOptions())
+            options = ExportOptions.builder().source(source).apt(apt)
                     .upstream(upstream).products(products).classifications(classifications).languages(languages)
                     .mode(metadataOnly ? ExportMode.METADATA_ONLY : ExportMode.METADATA_AND_FILES)
                     .outputDir(out).volumeSize(volumeBytes).channel(channel).stateDir(state).cacheDir(cacheDir)
