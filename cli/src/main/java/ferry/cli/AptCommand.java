@@ -150,7 +150,8 @@ public final class AptCommand implements Runnable {
             StringBuilder text = new StringBuilder();
             for (AptCatalog.Snapshot k : kept) {
                 text.append(k.current() ? "* " : "  ").append(k.number()).append("  ").append(k.publishedAt())
-                        .append("  bundle ").append(k.bundleId()).append('\n');
+                        .append("  bundle ").append(k.bundleId())
+                        .append(k.contentOf() != null ? "  (content of " + k.contentOf() + ")" : "").append('\n');
             }
             new Output(spec, json).result(Map.of("channel", channel, "snapshots", kept),
                     kept.isEmpty() ? "APT channel " + channel + " has no snapshot" : text.toString().stripTrailing());
@@ -158,9 +159,10 @@ public final class AptCommand implements Runnable {
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = {"Switch an APT channel back to an earlier kept snapshot (default: the one before the",
-                    "served one), atomically; `ferry serve` serves it from its next request. The next import",
-                    "publishes a new snapshot and serves that."})
+            description = {"Serve the content of an earlier kept snapshot of an APT channel again (default: the one",
+                    "before the content served): published as a new snapshot, its Release dated now and signed again",
+                    "(apt refuses a Release older than the one it has), switched to atomically; `ferry serve` serves",
+                    "it from its next request. The next import publishes a new snapshot and serves that."})
     static final class Rollback implements Runnable {
         @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")
         Path store;
@@ -178,10 +180,10 @@ public final class AptCommand implements Runnable {
         public void run() {
             AptCatalog.Snapshot now;
             try (Store s = Store.openForImport(store, Importer.catalogs())) {
-                now = AptCatalog.rollback(s, channel, Optional.ofNullable(to));
+                now = AptCatalog.rollback(s, channel, Optional.ofNullable(to), java.time.Instant.now());
             }
             spec.commandLine().getOut().println("APT channel " + channel + " now serves snapshot " + now.number()
-                    + " (published " + now.publishedAt() + ", bundle " + now.bundleId() + ")");
+                    + ": the content of snapshot " + now.contentOf() + " (bundle " + now.bundleId() + "), signed again");
         }
     }
 }

@@ -1,12 +1,21 @@
 package ferry.apt.catalog;
 
+import ferry.apt.publish.PublishSettings;
+import ferry.apt.publish.Resign;
+import ferry.apt.publish.SiteKey;
+import ferry.apt.publish.SnapshotFiles;
+import ferry.format.pgp.SigningKey;
 import ferry.store.Store;
 import ferry.store.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,8 +23,8 @@ import java.util.Optional;
 
 /**
  * Reads of the APT tables for serving and for {@code ferry apt}: a channel's served snapshot and its files, the
- * indexes of every kept snapshot by hash, the pool; and the one change outside an import, switching a channel to
- * another kept snapshot ({@link #rollback}). Each method sees one committed state of the catalog.
+ * indexes of every kept snapshot by hash, the pool; and the one change outside an import, serving an older kept
+ * snapshot's content again ({@link #rollback}). Each method sees one committed state of the catalog.
  */
 public final class AptCatalog {
     private final Store store;
@@ -31,9 +40,12 @@ public final class AptCatalog {
     /**
      * A kept snapshot of a channel.
      *
-     * @param current whether the channel serves it
+     * @param bundleId  the bundle whose import published its content
+     * @param current   whether the channel serves it
+     * @param contentOf for a rollback, the snapshot whose content it publishes again; else null
      */
-    public record Snapshot(String channel, long number, String bundleId, Instant publishedAt, boolean current) {
+    public record Snapshot(String channel, long number, String bundleId, Instant publishedAt, boolean current,
+                           Long contentOf) {
     }
 
     /**
@@ -119,36 +131,71 @@ public final class AptCatalog {
     }
 
     /**
-     * Switches {@code channel} to snapshot {@code to}, or to the kept snapshot just before the served one, in one
-     * update: a client reading the channel sees the old snapshot or the new one, never a mix. The next import
-     * publishes a new snapshot and serves it.
+     * Serves the content of an older kept snapshot of {@code channel} again: publishes it as a new snapshot (same
+     * indexes and pool, its Release dated {@code now} and signed afresh with the store's repository key, since apt
+     * refuses a Release older than the one it has) and switches to it in one update, so a client sees the old snapshot
+     * or the new one, never a mix. The next import publishes its own snapshot and serves that.
      *
      * @param store the store, open for import (the writer)
+     * @param to    the snapshot whose content to serve, or empty for the kept snapshot just before the content served
      * @return the snapshot now served
-     * @throws RollbackException if the channel has no snapshot, {@code to} is not kept, or no older snapshot is kept
-     * @throws StoreException    on a database error
+     * @throws RollbackException      if the channel has no snapshot, {@code to} is not kept, or no older one is kept
+     * @throws ferry.apt.publish.PublishConfigException if the repository key or the settings are unusable
+     * @throws StoreException         on a database error
      */
-    public static Snapshot rollback(Store store, String channel, Optional<Long> to) {
+    public static Snapshot rollback(Store store, String channel, Optional<Long> to, Instant now) {
+        PublishSettings settings = PublishSettings.load(store.directory());
+        SigningKey key = SiteKey.loadOrCreate(store.directory());
+        Instant date = now.truncatedTo(ChronoUnit.SECONDS);
         return store.update(c -> {
             List<Snapshot> kept = snapshots(c, channel);
             Snapshot current = kept.stream().filter(Snapshot::current).findFirst()
                     .orElseThrow(() -> new RollbackException("APT channel " + channel + " has no published snapshot"));
+            long served = current.contentOf() != null ? current.contentOf() : current.number();
             Snapshot target;
             if (to.isPresent()) {
                 target = kept.stream().filter(s -> s.number() == to.get()).findFirst()
                         .orElseThrow(() -> new RollbackException("APT channel " + channel + " keeps no snapshot "
                                 + to.get() + " (kept: " + numbers(kept) + ")"));
             } else {
-                target = kept.stream().filter(s -> s.number() < current.number()).reduce((a, b) -> b)
+                target = kept.stream().filter(s -> s.number() < served).reduce((a, b) -> b)
                         .orElseThrow(() -> new RollbackException("APT channel " + channel + " keeps no snapshot older"
-                                + " than " + current.number() + " (kept: " + numbers(kept) + ")"));
+                                + " than " + served + " (kept: " + numbers(kept) + ")"));
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE apt_current SET number = ? WHERE channel = ?")) {
-                ps.setLong(1, target.number());
-                ps.setString(2, channel);
-                ps.executeUpdate();
+            long content = target.contentOf() != null ? target.contentOf() : target.number();
+            List<SnapshotFiles.File> files = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT path, content, sha256 FROM apt_snapshot_file"
+                    + " WHERE channel = ? AND number = ? ORDER BY path")) {
+                ps.setString(1, channel);
+                ps.setLong(2, target.number());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String path = rs.getString(1);
+                        byte[] bytes = rs.getBytes(2);
+                        if (path.endsWith("/Release")) {
+                            files.addAll(Resign.of(path.substring(0, path.length() - "/Release".length()),
+                                    new String(bytes, StandardCharsets.UTF_8), key, date,
+                                    settings.validFor().map(date::plus)));
+                        } else if (!path.endsWith("/InRelease") && !path.endsWith("/Release.gpg")) {
+                            files.add(new SnapshotFiles.File(path, bytes, rs.getString(3)));
+                        }
+                    }
+                }
             }
-            return new Snapshot(target.channel(), target.number(), target.bundleId(), target.publishedAt(), true);
+            Map<String, String> pool = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT filename, sha256 FROM apt_snapshot_pool"
+                    + " WHERE channel = ? AND number = ? ORDER BY filename")) {
+                ps.setString(1, channel);
+                ps.setLong(2, target.number());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        pool.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            Snapshots.Published p = Snapshots.publish(c, channel, target.bundleId(), date, content, files, pool,
+                    settings.keepSnapshots());
+            return new Snapshot(channel, p.number(), target.bundleId(), date, true, content);
         });
     }
 
@@ -159,13 +206,14 @@ public final class AptCatalog {
     private static List<Snapshot> snapshots(Connection c, String channel) throws SQLException {
         List<Snapshot> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT s.number, s.bundle_id, s.published_at,"
-                + " k.number IS NOT NULL FROM apt_snapshot s LEFT JOIN apt_current k ON k.channel = s.channel"
+                + " k.number IS NOT NULL, s.content_of FROM apt_snapshot s LEFT JOIN apt_current k ON k.channel = s.channel"
                 + " AND k.number = s.number WHERE s.channel = ? ORDER BY s.number")) {
             ps.setString(1, channel);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Snapshot(channel, rs.getLong(1), rs.getString(2),
-                            rs.getObject(3, java.time.OffsetDateTime.class).toInstant(), rs.getBoolean(4)));
+                            rs.getObject(3, java.time.OffsetDateTime.class).toInstant(), rs.getBoolean(4),
+                            rs.getObject(5, Long.class)));
                 }
             }
         }

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -140,58 +139,8 @@ final class AptCatalogWrite implements CatalogWrite<AptCatalogWrite.Result> {
                         + ") is neither in the bundle nor in the store");
             }
         }
-        long number;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COALESCE(MAX(number), 0) + 1 FROM apt_snapshot WHERE channel = ?")) {
-            ps.setString(1, channel);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                number = rs.getLong(1);
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO apt_snapshot (channel, number, bundle_id, published_at) VALUES (?, ?, ?, ?)")) {
-            ps.setString(1, channel);
-            ps.setLong(2, number);
-            ps.setString(3, bundleId);
-            ps.setTimestamp(4, Timestamp.from(publishedAt));
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO apt_snapshot_file (channel, number, path, sha256,"
-                + " size, content) VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (SnapshotFiles.File f : files) {
-                ps.setString(1, channel);
-                ps.setLong(2, number);
-                ps.setString(3, f.path());
-                ps.setString(4, f.sha256());
-                ps.setLong(5, f.size());
-                ps.setBytes(6, f.bytes());
-                ps.executeUpdate();
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO apt_snapshot_pool (channel, number, filename, sha256) VALUES (?, ?, ?, ?)")) {
-            for (Map.Entry<String, String> e : pool.entrySet()) {
-                ps.setString(1, channel);
-                ps.setLong(2, number);
-                ps.setString(3, e.getKey());
-                ps.setString(4, e.getValue());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-        try (PreparedStatement ps = c.prepareStatement("MERGE INTO apt_current (channel, number) KEY (channel) VALUES (?, ?)")) {
-            ps.setString(1, channel);
-            ps.setLong(2, number);
-            ps.executeUpdate();
-        }
-        int dropped;
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM apt_snapshot WHERE channel = ? AND number <= ?")) {
-            ps.setString(1, channel);
-            ps.setLong(2, number - keep);
-            dropped = ps.executeUpdate();
-        }
-        return new Result(channel, number, packages, carried.size(), fresh, dropped);
+        Snapshots.Published p = Snapshots.publish(c, channel, bundleId, publishedAt, null, files, pool, keep);
+        return new Result(channel, p.number(), packages, carried.size(), fresh, p.dropped());
     }
 
     private static boolean known(Connection c, String sha256) throws SQLException {

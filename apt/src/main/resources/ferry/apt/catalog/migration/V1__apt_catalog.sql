@@ -10,12 +10,15 @@ CREATE TABLE apt_package (
     bundle_id     VARCHAR(200) NOT NULL
 );
 
--- A published snapshot of a channel's repository: numbered 1, 2, ... per channel; the last few are kept.
+-- A published snapshot of a channel's repository: numbered 1, 2, ... per channel; the last few are kept. A rollback
+-- publishes the content of an older one again (content_of: its number), signed afresh with a new Date, since apt
+-- refuses a Release older than the one it has.
 CREATE TABLE apt_snapshot (
     channel       VARCHAR(200) NOT NULL,
     number        BIGINT NOT NULL CHECK (number >= 1),
     bundle_id     VARCHAR(200) NOT NULL,
     published_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+    content_of    BIGINT,
     PRIMARY KEY (channel, number)
 );
 
