@@ -161,7 +161,7 @@ public final class AptCommand implements Runnable {
     @Command(name = "rollback", mixinStandardHelpOptions = true,
             description = {"Serve the content of an earlier kept snapshot of an APT channel again (default: the one",
                     "before the content served): published as a new snapshot, its Release dated now and signed again",
-                    "(apt refuses a Release older than the one it has), switched to atomically; `ferry serve` serves",
+                    "(apt keeps a Release newer than the one offered), switched to atomically; `ferry serve` serves",
                     "it from its next request. The next import publishes a new snapshot and serves that."})
     static final class Rollback implements Runnable {
         @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")

@@ -133,7 +133,7 @@ public final class AptCatalog {
     /**
      * Serves the content of an older kept snapshot of {@code channel} again: publishes it as a new snapshot (same
      * indexes and pool, its Release dated {@code now} and signed afresh with the store's repository key, since apt
-     * refuses a Release older than the one it has) and switches to it in one update, so a client sees the old snapshot
+     * keeps a Release newer than the one offered) and switches to it in one update, so a client sees the old snapshot
      * or the new one, never a mix. The next import publishes its own snapshot and serves that.
      *
      * @param store the store, open for import (the writer)

@@ -13,8 +13,9 @@ import java.util.Optional;
 
 /**
  * A Release ferry published, dated and signed again: the same suite and indexes with a new {@code Date} (and
- * {@code Valid-Until}), for a rollback. apt refuses a Release whose Date is older than the one it already has, so
- * serving an older snapshot's own files would leave every client that updated meanwhile stuck.
+ * {@code Valid-Until}), for a rollback. Offered a Release whose Date is older than the one it has, apt silently keeps
+ * its own (its guard against a downgrade to older, still valid files), so serving an older snapshot's own files would
+ * never move a client that updated meanwhile back.
  */
 public final class Resign {
     private static final DateTimeFormatter DATE =

@@ -12,7 +12,7 @@ CREATE TABLE apt_package (
 
 -- A published snapshot of a channel's repository: numbered 1, 2, ... per channel; the last few are kept. A rollback
 -- publishes the content of an older one again (content_of: its number), signed afresh with a new Date, since apt
--- refuses a Release older than the one it has.
+-- keeps a Release newer than the one offered.
 CREATE TABLE apt_snapshot (
     channel       VARCHAR(200) NOT NULL,
     number        BIGINT NOT NULL CHECK (number >= 1),
