@@ -14,7 +14,8 @@ n="${1:-3000}"
 reps="${2:-1}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ferry-apt-bench.XXXXXX")"
-trap 'kill "${http_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+# FERRY_BENCH_KEEP=1 keeps the upstream, bundle, store and aptly root in the printed directory
+trap 'kill "${http_pid:-}" 2>/dev/null || true; if [ -n "${FERRY_BENCH_KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi' EXIT
 export FERRY_JAVA_OPTS="${FERRY_JAVA_OPTS:--Xmx512m}"
 "$here/ferry" --version >/dev/null   # builds if needed, outside the measurements
 # shellcheck disable=SC2206
@@ -95,13 +96,14 @@ http_pid=$!
 for _ in $(seq 1 50); do python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/dists/bench/Release')" 2>/dev/null && break; sleep 0.2; done
 url="http://127.0.0.1:$port/"
 
-# measure NAME COMMAND...: runs it under /usr/bin/time, prints "NAME seconds peak_kib"
+# measure NAME COMMAND...: runs it under /usr/bin/time, prints "NAME wall_seconds peak_kib cpu_seconds" (CPU: user +
+# system, the figure that stays fair on a machine other work keeps busy)
 measure() {
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/time.$name" "$@" >"$work/out.$name" 2>"$work/err.$name" \
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time.$name" "$@" >"$work/out.$name" 2>"$work/err.$name" \
     || { echo "$name failed:" >&2; cat "$work/err.$name" "$work/out.$name" >&2; exit 1; }
-  read -r secs kib < "$work/time.$name"
-  echo "$name $secs $kib"
+  read -r secs kib user sys < "$work/time.$name"
+  echo "$name $secs $kib $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')"
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"\
@@ -137,13 +139,14 @@ for rep in $(seq 1 "$reps"); do
   echo "rep $rep: ferry carried $ferry_pkgs .deb files, aptly published $aptly_pkgs" | tee -a "$work/results"
 done
 echo
-echo "| tool | wall time (s, sum of its steps, mean per repetition) | peak RSS (MiB, largest step) |"
-echo "|---|---|---|"
+echo "| tool | wall time (s, sum of its steps, mean per repetition) | CPU time (s, user + system) | peak RSS (MiB, largest step) |"
+echo "|---|---|---|---|"
 for tool in ferry aptly; do
-  awk -v tool="$tool" -v reps="$reps" '$1 ~ "^" tool "-" { t += $2; if ($3 > m) m = $3 }
-    END { printf "| %s | %.2f | %.0f |\n", tool, t / reps, m / 1024 }' "$work/results"
+  awk -v tool="$tool" -v reps="$reps" '$1 ~ "^" tool "-" { t += $2; c += $4; if ($3 > m) m = $3 }
+    END { printf "| %s | %.2f | %.2f | %.0f |\n", tool, t / reps, c / reps, m / 1024 }' "$work/results"
 done
 echo
-awk '$1 ~ /^(ferry|aptly)-/ { t[$1] += $2; n[$1]++ } END { for (k in t) printf "%s %.2f s (mean of %d)\n", k, t[k] / n[k], n[k] }' \
+awk '$1 ~ /^(ferry|aptly)-/ { t[$1] += $2; c[$1] += $4; n[$1]++ }
+  END { for (k in t) printf "%s %.2f s wall, %.2f s CPU (mean of %d)\n", k, t[k] / n[k], c[k] / n[k], n[k] }' \
   "$work/results" | sort
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); heap $FERRY_JAVA_OPTS"
