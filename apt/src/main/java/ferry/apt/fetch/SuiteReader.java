@@ -161,7 +161,19 @@ public final class SuiteReader {
         MessageDigest sha = sha256();
         List<PackageEntry> entries = new ArrayList<>();
         byte[] compressed;
-        try (InputStream raw = t.open(fetched, f.size())) {
+        InputStream opened;
+        try {
+            opened = t.open(fetched, f.size());
+            if (opened == null && byHash) {
+                // as apt does: a mirror that advertises by-hash but lacks the file (synced late) is read by name; the
+                // bytes are checked against the Release's SHA-256 all the same
+                fetched = dists + path;
+                opened = t.open(fetched, f.size());
+            }
+        } catch (IOException e) {
+            throw new FetchException(fetched + ": " + e.getMessage(), e);
+        }
+        try (InputStream raw = opened) {
             if (raw == null) {
                 throw new FetchException(fetched + ": not found (the Release lists " + path + ")");
             }
