@@ -36,6 +36,18 @@ public final class AptCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * Opens an existing store as its writer, which a running {@code ferry serve} allows (an exclusive open would not).
+     *
+     * @throws CliException (usage) if there is no store at {@code dir}
+     */
+    static Store open(Path dir) {
+        if (!Files.exists(dir.resolve("store.id")) && !Files.exists(dir.resolve("catalog.mv.db"))) {
+            throw new CliException(ExitCodes.USAGE, "no store at " + dir);
+        }
+        return Store.openForImport(dir, Importer.catalogs());
+    }
+
     @Command(name = "init-key", mixinStandardHelpOptions = true,
             description = {"Make the store's APT repository key (OpenPGP Ed25519): " + SiteKey.SECRET + " (mode 600)",
                     "and " + SiteKey.PUBLIC + ". The first APT import makes one if the store has none; an existing",
@@ -144,7 +156,7 @@ public final class AptCommand implements Runnable {
         @Override
         public void run() {
             List<AptCatalog.Snapshot> kept;
-            try (Store s = Store.openExisting(store, Importer.catalogs())) {
+            try (Store s = open(store)) {
                 kept = new AptCatalog(s).snapshots(channel);
             }
             StringBuilder text = new StringBuilder();
@@ -179,7 +191,7 @@ public final class AptCommand implements Runnable {
         @Override
         public void run() {
             AptCatalog.Snapshot now;
-            try (Store s = Store.openForImport(store, Importer.catalogs())) {
+            try (Store s = open(store)) {
                 now = AptCatalog.rollback(s, channel, Optional.ofNullable(to), java.time.Instant.now());
             }
             spec.commandLine().getOut().println("APT channel " + channel + " now serves snapshot " + now.number()

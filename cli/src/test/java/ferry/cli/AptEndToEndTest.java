@@ -168,6 +168,9 @@ class AptEndToEndTest {
             Path dists = Files.createDirectories(root.resolve("dists/stable/main/binary-amd64"));
             for (IndexFiles.IndexFile f : indexes.values()) {
                 Files.write(root.resolve("dists/stable/" + f.path()), f.bytes());
+                // the Release says Acquire-By-Hash: yes
+                Files.createDirectories(dists.resolve("by-hash/SHA256"));
+                Files.write(dists.resolve("by-hash/SHA256/" + f.sha256()), f.bytes());
             }
             Instant now = Instant.now().minusSeconds(5);
             String release = ReleaseWriter.write(new ReleaseWriter.Suite("Upstream", "Upstream", "stable", "bookworm",
