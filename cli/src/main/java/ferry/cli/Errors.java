@@ -1,5 +1,7 @@
 package ferry.cli;
 
+import ferry.apt.catalog.RollbackException;
+import ferry.apt.publish.PublishConfigException;
 import ferry.exporter.ExportConfigException;
 import ferry.exporter.ExportLockedException;
 import ferry.exporter.ExportUpstreamException;
@@ -38,6 +40,8 @@ final class Errors {
             Map.entry(NoSpaceException.class, ExitCodes.NO_SPACE),
             Map.entry(ImporterException.class, ExitCodes.INTERNAL),
             Map.entry(KeyException.class, ExitCodes.USAGE),
+            Map.entry(PublishConfigException.class, ExitCodes.USAGE), // the store's APT key or publish.properties
+            Map.entry(RollbackException.class, ExitCodes.USAGE),
             Map.entry(TrustStoreException.class, ExitCodes.USAGE),
             Map.entry(CommandLine.ParameterException.class, ExitCodes.USAGE),
             Map.entry(StoreLockedException.class, ExitCodes.LOCKED), // includes serving a store another run holds
@@ -53,6 +57,9 @@ final class Errors {
         for (Throwable t = ex; t != null; t = next(t)) {
             if (t instanceof StoreFullException) {
                 return ExitCodes.NO_SPACE;
+            }
+            if (t instanceof PublishConfigException) {
+                return ExitCodes.USAGE; // the importer reports it as a failed import: still the operator's to fix
             }
         }
         for (Throwable t = ex; t != null; t = next(t)) {

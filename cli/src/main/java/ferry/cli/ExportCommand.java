@@ -8,6 +8,8 @@ import ferry.format.ChannelReset;
 import ferry.format.audit.AuditLog;
 import ferry.format.audit.AuditRecord;
 import ferry.exporter.ExportResult;
+import ferry.exporter.apt.AptFigures;
+import ferry.exporter.apt.AptOptions;
 import ferry.exporter.wsus.WsusFigures;
 import ferry.format.pgp.KeyException;
 import ferry.format.pgp.SigningKey;
@@ -35,6 +37,12 @@ import java.util.concurrent.Callable;
         description = {"Synchronize the selected updates from an upstream server over MS-WSUSSS and write a signed bundle."
                 + " The selection closes over the categories, detectoids, prerequisites and bundled updates it needs.",
                 "",
+                "With --source apt, mirror a selection of an APT repository instead: the suite's InRelease (or Release"
+                        + " with Release.gpg) is verified against --upstream-keyring and its Valid-Until, each Packages"
+                        + " index against the Release's SHA-256, the packages are closed over Pre-Depends and Depends"
+                        + " (alternatives, Provides, version relations; a relation nothing meets fails the run, exit 2),"
+                        + " and each .deb against the SHA-256 of its Packages paragraph.",
+                "",
                 "Runs unattended: it exports only what changed since the channel's last bundle (a delta bundle), writes"
                         + " no bundle when nothing changed, holds a lock against overlapping runs, and caches downloaded"
                         + " files by digest so nothing is downloaded twice. On failure nothing is left in --out and the"
@@ -58,21 +66,34 @@ import java.util.concurrent.Callable;
                 "  ferry export --product \"Windows 11\" --proxy http://proxy.example.org:3128 --download-threads 8"
                         + " --key signer.sec.asc --out /srv/bundles/next",
                 "",
+                "Example (Debian packages: hello and what it needs, for amd64):",
+                "  ferry export --source apt --upstream http://mirror.example.org/debian/ --suite bookworm"
+                        + " --component main --arch amd64 --package hello"
+                        + " --upstream-keyring /usr/share/keyrings/debian-archive-keyring.gpg --channel debian"
+                        + " --key signer.sec.asc --out /media/usb/debian-next",
+                "",
                 "Example (from another ferry serving HTTPS with its own certificate, a chain of air gaps):",
                 "  ferry export --upstream https://ferry-a.example.org:8531/ --upstream-ca /etc/ferry/ferry-a.crt"
                         + " --product \"Windows 11\" --key signer.sec.asc --out /media/usb/next"},
-        footer = {"", "Exit codes: 0 bundle written, 7 nothing new (no bundle written), 2 usage/selection/configuration error,"
-                + " 3 upstream error (unreachable, SOAP fault, digest mismatch, retries exhausted), 5 another export"
+        footer = {"", "Exit codes: 0 bundle written, 7 nothing new (no bundle written), 2 usage/selection/configuration error"
+                + " (apt: also a dependency nothing meets), 3 upstream error (unreachable, SOAP fault, digest mismatch,"
+                + " retries exhausted; apt: a Release not signed by --upstream-keyring, past its Valid-Until, an index or"
+                + " .deb whose SHA-256 differs), 5 another export"
                 + " holds the lock,"
                 + " 10 internal error (a bug)."})
 public final class ExportCommand implements Callable<Integer>, Audited {
 
-    @Option(names = "--upstream", paramLabel = "URL", description = "Upstream server: a WSUS server (e.g. http://wsus:8530/), another ferry, or Microsoft Update (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--source", defaultValue = "wsus", paramLabel = "TYPE",
+            description = "The upstream's source type: wsus (MS-WSUSSS) or apt (an APT repository) (default: ${DEFAULT-VALUE}).")
+    String source;
+
+    @Option(names = "--upstream", paramLabel = "URL", description = "Upstream server: a WSUS server (e.g. http://wsus:8530/), another ferry, or Microsoft Update (default: ${DEFAULT-VALUE});"
+            + " with --source apt the repository root holding dists/ (required).",
             defaultValue = "https://sws.update.microsoft.com/")
     URI upstream;
 
-    @Option(names = "--product", required = true, paramLabel = "NAME|GUID", description = "A product to export, by title or category GUID (repeatable).")
-    List<String> products;
+    @Option(names = "--product", paramLabel = "NAME|GUID", description = "A product to export, by title or category GUID (repeatable; at least one for wsus).")
+    List<String> products = new ArrayList<>();
 
     @Option(names = "--classification", paramLabel = "NAME|GUID", description = "A classification, e.g. \"Security Updates\" (repeatable; default: all).")
     List<String> classifications = new ArrayList<>();
@@ -80,8 +101,29 @@ public final class ExportCommand implements Callable<Integer>, Audited {
     @Option(names = "--language", paramLabel = "CODE", description = "A language code as the upstream lists it, e.g. en (repeatable; default: all).")
     List<String> languages = new ArrayList<>();
 
-    @Option(names = "--metadata-only", description = "Carry update metadata only, no update files.")
+    @Option(names = "--metadata-only", description = "Carry update metadata only, no update files (wsus).")
     boolean metadataOnly;
+
+    @Option(names = "--suite", paramLabel = "SUITE", description = "apt: the suite below dists/, e.g. bookworm or stable.")
+    String suite;
+
+    @Option(names = "--component", paramLabel = "NAME", description = "apt: a component, e.g. main (repeatable; at least one).")
+    List<String> components = new ArrayList<>();
+
+    @Option(names = "--arch", paramLabel = "ARCH", description = "apt: an architecture, e.g. amd64 (repeatable; at least one; Architecture: all packages come along).")
+    List<String> architectures = new ArrayList<>();
+
+    @Option(names = "--package", paramLabel = "NAME|PATTERN", description = "apt: a package name or glob pattern (* and ?), closed over its dependencies (repeatable).")
+    List<String> packages = new ArrayList<>();
+
+    @Option(names = "--upstream-keyring", paramLabel = "FILE", description = "apt: the OpenPGP keys trusted to sign the suite's Release: a binary keyring (.gpg, e.g. /usr/share/keyrings/debian-archive-keyring.gpg) or armored keys (.asc).")
+    Path upstreamKeyring;
+
+    @Option(names = "--recommends", description = "apt: follow Recommends too, not only Pre-Depends and Depends.")
+    boolean recommends;
+
+    @Option(names = "--whole-component", description = "apt: carry every package of the components for the architectures (relations nothing meets become warnings).")
+    boolean wholeComponent;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Bundle directory to write (must not exist, or be empty).")
     Path out;
@@ -220,6 +262,12 @@ public final class ExportCommand implements Callable<Integer>, Audited {
                         + " 9223372036854775807:0b87193f-efde-4ad1-a431-b2f9f14db672, got " + channelReset);
             }
         }
+        AptOptions apt;
+        try {
+            apt = aptOptions();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+        }
         WsusClientOptions client = clientOptions();
         char[] pass = passphrase.read();
         List<SigningKey> signers = new ArrayList<>();
@@ -237,7 +285,7 @@ public final class ExportCommand implements Callable<Integer>, Audited {
         Path state = stateDir();
         ExportOptions options;
         try {
-            options = ExportOptions.builder()
+            options = ExportOptions.builder().source(source).apt(apt)
                     .upstream(upstream).products(products).classifications(classifications).languages(languages)
                     .mode(metadataOnly ? ExportMode.METADATA_ONLY : ExportMode.METADATA_AND_FILES)
                     .outputDir(out).volumeSize(volumeBytes).channel(channel).stateDir(state).cacheDir(cacheDir)
@@ -263,6 +311,36 @@ public final class ExportCommand implements Callable<Integer>, Audited {
         result = r;
         new Output(spec, output.json).resultRaw(r.toJson(), text(r));
         return r.bundleWritten() ? ExitCodes.OK : ExitCodes.NOTHING_NEW;
+    }
+
+    /**
+     * The APT selection for {@code --source apt}, null otherwise; the APT options without it are a usage error.
+     *
+     * @throws IllegalArgumentException naming the option at fault
+     */
+    private AptOptions aptOptions() {
+        boolean any = suite != null || !components.isEmpty() || !architectures.isEmpty() || !packages.isEmpty()
+                || upstreamKeyring != null || recommends || wholeComponent;
+        if (!"apt".equals(source)) {
+            if (any) {
+                throw new IllegalArgumentException("--suite, --component, --arch, --package, --upstream-keyring,"
+                        + " --recommends and --whole-component need --source apt");
+            }
+            return null;
+        }
+        if (upstream == null || upstream.equals(ExportOptions.DEFAULT_UPSTREAM)) {
+            throw new IllegalArgumentException("--source apt needs --upstream, the repository root holding dists/");
+        }
+        if (metadataOnly) {
+            throw new IllegalArgumentException("--metadata-only is for wsus; an apt bundle always carries its .deb files");
+        }
+        if (suite == null) {
+            throw new IllegalArgumentException("--source apt needs --suite");
+        }
+        if (upstreamKeyring == null) {
+            throw new IllegalArgumentException("--source apt needs --upstream-keyring, the keys that sign the suite");
+        }
+        return new AptOptions(suite, components, architectures, packages, recommends, wholeComponent, upstreamKeyring);
     }
 
     /** Timeouts, retries, proxy and TLS trust; each bad value is a usage error naming its option. */
@@ -357,7 +435,16 @@ public final class ExportCommand implements Callable<Integer>, Audited {
                 t.append(w.revisions().added()).append(" revisions ").append(w.revisions().addedByType())
                         .append(", ").append(w.files().count()).append(" files (").append(Sizes.human(w.files().bytes())).append("), ");
             }
+            if (r.figures() instanceof AptFigures a) {
+                t.append(a.selected()).append(" packages selected from ").append(a.suite()).append(", ")
+                        .append(a.files().count()).append(" new .deb files (").append(Sizes.human(a.files().bytes()))
+                        .append("), ");
+            }
             t.append(r.volumes()).append(" volume(s), ").append(Sizes.human(r.bundleBytes()));
+            if (r.figures() instanceof AptFigures a) {
+                t.append('\n').append("  downloaded ").append(a.files().downloaded()).append(" files (")
+                        .append(Sizes.human(a.files().bytesDownloaded())).append("), from cache ").append(a.files().fromCache());
+            }
             if (r.figures() instanceof WsusFigures w) {
                 t.append('\n').append("  downloaded ").append(w.files().downloaded()).append(" files (")
                         .append(Sizes.human(w.files().bytesDownloaded())).append("), from cache ").append(w.files().fromCache());

@@ -46,6 +46,7 @@ import java.nio.file.Path;
                 ImportCommand.class,
                 ServeCommand.class,
                 StoreCommand.class,
+                AptCommand.class,
                 SampleUpstreamCommand.class,
                 DemoCommand.class,
                 ConfigCommand.class,

@@ -137,6 +137,46 @@ class ExportCommandTest {
         assertEquals(ExitCodes.INTERNAL, Errors.exitCode(new NullPointerException()));
     }
 
+    @Test
+    void aptOptionsNeedTheirSourceAndEachOther() throws Exception {
+        String up = "http://127.0.0.1:1/debian/";
+        Path keyring = Files.writeString(tmp.resolve("upstream.asc"), "not read before the options are complete");
+        Path key = Files.writeString(tmp.resolve("k.asc"), ferry.format.pgp.KeyGenerator.generateEd25519(
+                "t <t@example.invalid>", null).armoredSecretKey());
+        Map<List<String>, String> bad = new LinkedHashMap<>();
+        bad.put(List.of("--product", "Contoso Widget", "--suite", "stable"), "need --source apt");
+        bad.put(List.of("--source", "apt", "--suite", "stable"), "--source apt needs --upstream");
+        bad.put(List.of("--source", "apt", "--upstream", up, "--component", "main"), "--source apt needs --suite");
+        bad.put(List.of("--source", "apt", "--upstream", up, "--suite", "stable", "--component", "main", "--arch",
+                "amd64", "--package", "hello"), "--source apt needs --upstream-keyring");
+        bad.put(List.of("--source", "apt", "--upstream", up, "--suite", "stable", "--component", "main", "--arch",
+                "amd64", "--upstream-keyring", keyring.toString()), "select at least one --package, or --whole-component");
+        bad.put(List.of("--source", "apt", "--upstream", up, "--suite", "stable", "--arch", "amd64", "--package",
+                "hello", "--upstream-keyring", keyring.toString()), "select at least one --component");
+        bad.put(List.of("--source", "apt", "--upstream", up, "--suite", "../x", "--component", "main", "--arch",
+                "amd64", "--package", "hello", "--upstream-keyring", keyring.toString()), "--suite: not a suite name");
+        bad.put(List.of("--source", "apt", "--upstream", up, "--suite", "stable", "--component", "main", "--arch",
+                "amd64", "--package", "Hello World", "--upstream-keyring", keyring.toString()),
+                "--package: not a package name or pattern");
+        bad.put(List.of("--source", "apt", "--upstream", up, "--suite", "stable", "--component", "main", "--arch",
+                "amd64", "--package", "hello", "--upstream-keyring", keyring.toString(), "--metadata-only"),
+                "--metadata-only is for wsus");
+        bad.put(List.of("--source", "rpm", "--product", "x"), "unknown source type \"rpm\" (known: wsus, apt)");
+        bad.put(List.of("--source", "wsus"), "select at least one product");
+        for (Map.Entry<List<String>, String> b : bad.entrySet()) {
+            List<String> args = new ArrayList<>(List.of("export", "--out", tmp.resolve("out").toString(), "--key",
+                    key.toString(), "--state", tmp.resolve("state").toString()));
+            args.addAll(b.getKey());
+            StringWriter err = new StringWriter();
+            CommandLine cl = Main.newCommandLine();
+            cl.setErr(new PrintWriter(err, true));
+            cl.setOut(new PrintWriter(new StringWriter(), true));
+            assertEquals(ExitCodes.USAGE, cl.execute(args.toArray(String[]::new)), b.getKey() + ": " + err);
+            assertTrue(err.toString().contains(b.getValue()), b.getValue() + " in: " + err);
+        }
+        assertFalse(Files.exists(tmp.resolve("out")));
+    }
+
     private record Result(int code, String out, String err) {
     }
 

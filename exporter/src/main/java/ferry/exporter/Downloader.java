@@ -132,7 +132,7 @@ final class Downloader {
                 throw failure(f, problem, null);
             }
             CrashPoints.reached("download.verified");
-            Downloaded d = new Downloaded(cache.commit(p.path, f.sha1Hex()), p.received);
+            Downloaded d = new Downloaded(cache.commit(p.path, f), p.received);
             CrashPoints.reached("download.cached");
             return d;
         } finally {

@@ -1,5 +1,6 @@
 package ferry.exporter;
 
+import ferry.exporter.apt.AptOptions;
 import ferry.format.ChannelReset;
 import ferry.format.FieldRules;
 import ferry.format.Limits;
@@ -22,10 +23,11 @@ import java.util.Set;
  * throws {@link IllegalArgumentException} with a one-line message (the operator's usage error).
  *
  * @param source           the source type to export ({@link SourceExports}); default {@link #DEFAULT_SOURCE}. The
- *                         selection fields below are the WSUS source type's, the only one so far
- * @param upstream         the upstream server's base URL (MS-WSUSSS 2.1); default {@link #DEFAULT_UPSTREAM}
+ *                         selection fields below are the WSUS source type's; {@code apt} holds the APT one's
+ * @param upstream         the upstream server's base URL (MS-WSUSSS 2.1; for APT the repository root, the
+ *                         directory holding {@code dists/}); default {@link #DEFAULT_UPSTREAM}
  * @param products         products to export, each a category GUID or a title (case-insensitive exact match
- *                         against the upstream's Product category documents); at least one
+ *                         against the upstream's Product category documents); at least one for {@code wsus}
  * @param classifications  classifications (UpdateClassification categories), GUID or title; empty = all
  * @param languages        short language codes as the upstream lists them in GetConfigData (e.g. {@code en});
  *                         recorded in the manifest and sent as the GetRevisionIdList language filter; empty = all
@@ -52,12 +54,13 @@ import java.util.Set;
  * @param downloadThreads  files downloaded at once, 1..64; default {@link #DEFAULT_DOWNLOAD_THREADS}
  * @param channelReset     null, or the channel position this bundle resets (docs/bundle-format.md section 3.4): the
  *                         recovery from a fast-forward; such a bundle is always full
+ * @param apt              the APT selection; required for source {@code apt}, null otherwise
  */
 public record ExportOptions(String source, URI upstream, List<String> products, List<String> classifications, List<String> languages,
                             ExportMode mode, Path outputDir, long volumeSize, String channel, Path stateDir,
                             Path cacheDir, List<SigningKey> signingKeys, Duration expiresIn, boolean full, Clock clock,
                             String producerVersion, WsusClientOptions clientOptions, int downloadAttempts,
-                            Duration retryBackoff, ChannelReset channelReset, int downloadThreads) {
+                            Duration retryBackoff, ChannelReset channelReset, int downloadThreads, AptOptions apt) {
 
     /** The source type exported unless another is named. */
     public static final String DEFAULT_SOURCE = "wsus";
@@ -91,8 +94,22 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         products = cleaned("product", products);
         classifications = cleaned("classification", classifications);
         languages = cleaned("language", languages);
-        if (products.isEmpty()) {
-            throw new IllegalArgumentException("select at least one product");
+        if (source.equals("apt")) {
+            if (apt == null) {
+                throw new IllegalArgumentException("the apt source needs --suite, --component, --arch, --package and"
+                        + " --upstream-keyring");
+            }
+            if (!products.isEmpty() || !classifications.isEmpty() || !languages.isEmpty()) {
+                throw new IllegalArgumentException("--product, --classification and --language select WSUS updates,"
+                        + " not APT packages");
+            }
+        } else {
+            if (apt != null) {
+                throw new IllegalArgumentException("the APT selection is given, but the source is " + source);
+            }
+            if (products.isEmpty()) {
+                throw new IllegalArgumentException("select at least one product");
+            }
         }
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(outputDir, "output directory");
@@ -182,6 +199,7 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         private Duration retryBackoff = Duration.ofSeconds(2);
         private ChannelReset channelReset;
         private int downloadThreads = DEFAULT_DOWNLOAD_THREADS;
+        private AptOptions apt;
 
         private Builder() {
         }
@@ -222,6 +240,8 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         public Builder channelReset(ChannelReset v) { channelReset = v; return this; }
         /** Default {@link #DEFAULT_DOWNLOAD_THREADS}. */
         public Builder downloadThreads(int v) { downloadThreads = v; return this; }
+        /** The APT selection, for source {@code apt}. */
+        public Builder apt(AptOptions v) { apt = v; return this; }
 
         /** @throws IllegalArgumentException naming the first bad field */
         public ExportOptions build() {
@@ -229,7 +249,7 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
                     : WsusClientOptions.defaults().withUserAgent(PRODUCER_NAME + "/" + producerVersion);
             return new ExportOptions(source, upstream, products, classifications, languages, mode, outputDir, volumeSize,
                     channel, stateDir, cacheDir, signingKeys, expiresIn, full || channelReset != null, clock,
-                    producerVersion, client, downloadAttempts, retryBackoff, channelReset, downloadThreads);
+                    producerVersion, client, downloadAttempts, retryBackoff, channelReset, downloadThreads, apt);
         }
 
         private static String defaultVersion() {

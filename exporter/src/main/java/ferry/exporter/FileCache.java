@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * Verified files of every source type, {@code <dir>/<XX>/<SHA1HEX>} ({@code XX} = the last two hex digits, as
- * in WSUS content URLs), so that no run downloads a file twice. Only files whose size and digests matched the
+ * in WSUS content URLs), or {@code <dir>/sha256/<xx>/<sha256hex>} for files their source names by SHA-256 only
+ * (APT), so that no run downloads a file twice. Only files whose size and digests matched the
  * metadata are ever renamed into place; downloads in progress live in {@code <dir>/.partial/<owner>/} under unique names, so
  * several channels may share one cache. The owner names the state directory whose lock the run holds, so a run
  * deletes whatever a killed run of its own channel left there, and never another channel's download.
@@ -58,9 +59,9 @@ final class FileCache {
         return dir;
     }
 
-    /** Where the file with this SHA-1 lives once verified. */
-    Path path(String sha1Hex) {
-        return dir.resolve(sha1Hex.substring(38)).resolve(sha1Hex);
+    /** Where the file lives once verified ({@link RemoteFile#cachePath()}). */
+    Path path(RemoteFile f) {
+        return dir.resolve(f.cachePath());
     }
 
     /** A fresh, unique file for a download in progress. */
@@ -73,8 +74,8 @@ final class FileCache {
     }
 
     /** Moves a verified download into place. */
-    Path commit(Path partial, String sha1Hex) throws ExportConfigException {
-        Path target = path(sha1Hex);
+    Path commit(Path partial, RemoteFile f) throws ExportConfigException {
+        Path target = path(f);
         try {
             Files.createDirectories(target.getParent());
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -91,7 +92,7 @@ final class FileCache {
      * @return null when the file must be downloaded
      */
     Path verified(RemoteFile f, Progress progress) throws ExportConfigException {
-        Path p = path(f.sha1Hex());
+        Path p = path(f);
         if (!Files.isRegularFile(p)) {
             return null;
         }

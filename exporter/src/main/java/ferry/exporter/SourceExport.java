@@ -71,7 +71,7 @@ public interface SourceExport {
         java.nio.file.Path keepDir();
 
         /**
-         * Gets files into the file cache (shared by channels, keyed by SHA-1), verified against their size and
+         * Gets files into the file cache (shared by channels, keyed by SHA-1, or SHA-256 when a file has no SHA-1), verified against their size and
          * digests: from the cache when a re-hash matches, else downloaded (retried as the options say).
          *
          * @param upstream the upstream the files belong to, for failures

@@ -1,5 +1,6 @@
 package ferry.exporter;
 
+import ferry.exporter.apt.AptExport;
 import ferry.exporter.wsus.WsusExport;
 
 import java.util.List;
@@ -8,12 +9,12 @@ import java.util.List;
 public final class SourceExports {
 
     /** The export halves of the source types, one line each. */
-    static final List<SourceExport> ALL = List.of(WsusExport.INSTANCE);
+    static final List<SourceExport> ALL = List.of(WsusExport.INSTANCE, AptExport.INSTANCE);
 
     private SourceExports() {
     }
 
-    /** The names of the known source types, e.g. {@code [wsus]}. */
+    /** The names of the known source types, e.g. {@code [wsus, apt]}. */
     public static List<String> names() {
         return ALL.stream().map(SourceExport::name).toList();
     }

@@ -23,6 +23,7 @@
  * ├── pending.json      a sequence number reserved for a bundle not yet recorded (see below)
  * ├── *.json.tmp-*      a state or pending file being written (synced, then renamed over the real one)
  * ├── cache/XX/SHA1     verified files of any source type, by SHA-1 (unless another cache directory is given)
+ * │   ├── sha256/xx/SHA256  files whose source names them by SHA-256 only (APT's .deb files)
  * │   └── .partial/OWNER/  downloads in progress, one directory per state directory using the cache
  * ├── wsus/config/      the upstream's category documents and index.json, kept between runs (a cache:
  * │                     {@code HeldConfig}; a run succeeds without it)

@@ -161,7 +161,7 @@ class DownloadResumeTest {
         try (Stream<Path> s = Files.walk(tmp.resolve("cache2/.partial"))) {
             assertEquals(List.of(), s.filter(Files::isRegularFile).toList());
         }
-        assertFalse(Files.exists(fresh.path(bad.sha1Hex())));
+        assertFalse(Files.exists(fresh.path(bad)));
     }
 
     /** The first byte asked for by request {@code i} (from 0), which must be a range request. */
@@ -172,7 +172,7 @@ class DownloadResumeTest {
     }
 
     private void assertNotCached() throws Exception {
-        assertFalse(Files.exists(cache.path(file.sha1Hex())), "never in the cache");
+        assertFalse(Files.exists(cache.path(file)), "never in the cache");
         assertNoPartials();
     }
 

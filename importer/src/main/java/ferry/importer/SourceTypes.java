@@ -5,13 +5,14 @@ import ferry.format.Manifest;
 import ferry.store.SourceCatalog;
 import ferry.store.SourceImport;
 import ferry.wsus.catalog.WsusImport;
+import ferry.apt.catalog.AptImport;
 
 import java.util.List;
 
 /** The source types this importer knows, and which one a bundle's entries belong to. */
 final class SourceTypes {
     /** The import halves of the source types, one line each. */
-    static final List<SourceImport> ALL = List.of(WsusImport.INSTANCE);
+    static final List<SourceImport> ALL = List.of(WsusImport.INSTANCE, AptImport.INSTANCE);
 
     private SourceTypes() {
     }

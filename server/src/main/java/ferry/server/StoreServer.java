@@ -3,6 +3,7 @@ package ferry.server;
 import ferry.store.Store;
 import ferry.store.SourceCatalog;
 import ferry.wsus.catalog.WsusTables;
+import ferry.apt.catalog.AptTables;
 import ferry.store.StoreException;
 import ferry.store.StoreLockedException;
 import ferry.wsus.server.ServerSyncSettings;
@@ -178,11 +179,11 @@ public final class StoreServer implements AutoCloseable {
     }
 
     /** The catalog tables of the source types, one line each: a store is only opened with all of them. */
-    static final List<SourceCatalog> CATALOGS = List.of(WsusTables.INSTANCE);
+    static final List<SourceCatalog> CATALOGS = List.of(WsusTables.INSTANCE, AptTables.INSTANCE);
 
     /** The serving halves of the source types, one line each. */
     private static List<SourceServing> sources(ServerSyncSettings settings) {
-        return List.of(new WsusServing(settings));
+        return List.of(new WsusServing(settings), new AptServing());
     }
 
     /** The base URL, e.g. {@code http://127.0.0.1:8530/} (HTTP when enabled); downstream servers use it as their upstream server. */

@@ -42,16 +42,31 @@ public final class SuiteReader {
     /** Largest decompressed index accepted, in bytes. */
     public static final long MAX_INDEX_BYTES = 4L << 30;
 
-    /** A suite as read: its verified Release, the signers, and the entries of each index read. */
-    public record Suite(ReleaseFile release, List<String> signerFingerprints, List<Index> indexes) {
+    /**
+     * A suite as read: its verified Release, the signers, and the entries of each index read.
+     *
+     * @param releasePath  the signed file the Release came from, below the repository root:
+     *                     {@code dists/<suite>/InRelease}, or {@code dists/<suite>/Release} when the upstream has
+     *                     only Release with Release.gpg
+     * @param releaseBytes that file's bytes exactly as fetched (and verified); not copied, do not change them
+     */
+    public record Suite(ReleaseFile release, List<String> signerFingerprints, List<Index> indexes, String releasePath,
+                        byte[] releaseBytes) {
         public Suite {
             signerFingerprints = List.copyOf(signerFingerprints);
             indexes = List.copyOf(indexes);
         }
     }
 
-    /** One Packages index: which component and architecture, the file fetched, its entries. */
-    public record Index(String component, String architecture, ReleaseFile.IndexFile file, List<PackageEntry> entries) {
+    /**
+     * One Packages index: which component and architecture, the file fetched, its entries.
+     *
+     * @param verified the index file's bytes as fetched (compressed as {@code file} says), after their size and
+     *                 SHA-256 matched the Release: {@link Stanzas} reads the upstream's paragraphs from them; not
+     *                 copied, do not change them
+     */
+    public record Index(String component, String architecture, ReleaseFile.IndexFile file, List<PackageEntry> entries,
+                        byte[] verified) {
         public Index {
             entries = List.copyOf(entries);
         }
@@ -77,7 +92,8 @@ public final class SuiteReader {
             }
         }
         String dists = "dists/" + suite + "/";
-        ReleaseVerifier.Verified verified = release(transport, dists, keys, now);
+        Signed signed = release(transport, dists, keys, now);
+        ReleaseVerifier.Verified verified = signed.verified();
         ReleaseFile release;
         try {
             release = ReleaseFile.parse(verified.text());
@@ -107,45 +123,63 @@ public final class SuiteReader {
                     }
                     throw new FetchException(dists + "Release lists no " + base + " (.xz, .gz or plain)");
                 }
-                indexes.add(new Index(component, arch, chosen.get(), packages(transport, dists, chosen.get(),
-                        release.acquireByHash())));
+                indexes.add(packages(transport, dists, component, arch, chosen.get(), release.acquireByHash()));
             }
         }
-        return new Suite(release, verified.signerFingerprints(), indexes);
+        return new Suite(release, verified.signerFingerprints(), indexes, signed.path(), signed.bytes());
     }
 
-    private static ReleaseVerifier.Verified release(RepositoryTransport t, String dists, UpstreamKeyring keys,
-                                                    Instant now) throws FetchException {
+    /** The Release as verified, and the file it came from with its bytes. */
+    private record Signed(ReleaseVerifier.Verified verified, String path, byte[] bytes) {
+    }
+
+    private static Signed release(RepositoryTransport t, String dists, UpstreamKeyring keys,
+                                  Instant now) throws FetchException {
         try {
             byte[] inRelease = bytes(t, dists + "InRelease", ReleaseVerifier.MAX_BYTES);
             if (inRelease != null) {
-                return ReleaseVerifier.verifyInRelease(inRelease, keys, now);
+                return new Signed(ReleaseVerifier.verifyInRelease(inRelease, keys, now), dists + "InRelease",
+                        inRelease);
             }
             byte[] release = bytes(t, dists + "Release", ReleaseVerifier.MAX_BYTES);
             byte[] signature = bytes(t, dists + "Release.gpg", 1 << 20);
             if (release == null || signature == null) {
                 throw new FetchException(dists + ": no InRelease, and no Release with Release.gpg");
             }
-            return ReleaseVerifier.verifyDetached(release, signature, keys, now);
+            return new Signed(ReleaseVerifier.verifyDetached(release, signature, keys, now), dists + "Release",
+                    release);
         } catch (ReleaseSignatureException e) {
             throw new FetchException(dists + e.getMessage(), e);
         }
     }
 
-    private static List<PackageEntry> packages(RepositoryTransport t, String dists, ReleaseFile.IndexFile f,
-                                               boolean byHash) throws FetchException {
+    private static Index packages(RepositoryTransport t, String dists, String component, String arch,
+                                  ReleaseFile.IndexFile f, boolean byHash) throws FetchException {
         String path = f.path();
         String fetched = byHash ? dists + path.substring(0, path.lastIndexOf('/') + 1) + "by-hash/SHA256/" + f.sha256()
                 : dists + path;
         MessageDigest sha = sha256();
         List<PackageEntry> entries = new ArrayList<>();
-        try (InputStream raw = t.open(fetched, f.size())) {
+        byte[] compressed;
+        InputStream opened;
+        try {
+            opened = t.open(fetched, f.size());
+            if (opened == null && byHash) {
+                // as apt does: a mirror that advertises by-hash but lacks the file (synced late) is read by name; the
+                // bytes are checked against the Release's SHA-256 all the same
+                fetched = dists + path;
+                opened = t.open(fetched, f.size());
+            }
+        } catch (IOException e) {
+            throw new FetchException(fetched + ": " + e.getMessage(), e);
+        }
+        try (InputStream raw = opened) {
             if (raw == null) {
                 throw new FetchException(fetched + ": not found (the Release lists " + path + ")");
             }
             DigestInputStream hashed = new DigestInputStream(bounded(raw, f.size()), sha);
             // the compressed bytes are checked in full before parsing: read them into memory (indexes are tens of MiB)
-            byte[] compressed = hashed.readAllBytes();
+            compressed = hashed.readAllBytes();
             boolean longer = raw.read() >= 0;
             if (longer || compressed.length != f.size()) {
                 throw new FetchException(fetched + ": " + (longer ? "longer" : "shorter (" + compressed.length
@@ -155,17 +189,8 @@ public final class SuiteReader {
             if (!got.equals(f.sha256())) {
                 throw new FetchException(fetched + ": SHA-256 " + got + " differs from the Release's " + f.sha256());
             }
-            InputStream plain = new java.io.ByteArrayInputStream(compressed);
-            if (path.endsWith(".xz")) {
-                plain = new XZCompressorInputStream(plain);
-            } else if (path.endsWith(".gz")) {
-                plain = new GZIPInputStream(plain);
-            }
-            try (ControlFileReader r = new ControlFileReader(new InputStreamReader(
-                    BoundedInputStream.builder().setInputStream(plain).setMaxCount(MAX_INDEX_BYTES)
-                            .setOnMaxCount((max, count) -> {
-                                throw new IOException("decompressed index over " + max + " bytes");
-                            }).get(), StandardCharsets.UTF_8), fetched)) {
+            try (ControlFileReader r = new ControlFileReader(new InputStreamReader(decompressed(compressed, path),
+                    StandardCharsets.UTF_8), fetched)) {
                 Paragraph p;
                 while ((p = r.next()) != null) {
                     entries.add(PackageEntry.of(p));
@@ -176,7 +201,24 @@ public final class SuiteReader {
         } catch (IOException e) {
             throw new FetchException(fetched + ": " + e.getMessage(), e);
         }
-        return entries;
+        return new Index(component, arch, f, entries, compressed);
+    }
+
+    /**
+     * The plain text of an index file's verified bytes, decompressed as its path's suffix says, refused past
+     * {@link #MAX_INDEX_BYTES} with an IOException.
+     */
+    static InputStream decompressed(byte[] verified, String path) throws IOException {
+        InputStream plain = new java.io.ByteArrayInputStream(verified);
+        if (path.endsWith(".xz")) {
+            plain = new XZCompressorInputStream(plain);
+        } else if (path.endsWith(".gz")) {
+            plain = new GZIPInputStream(plain);
+        }
+        return BoundedInputStream.builder().setInputStream(plain).setMaxCount(MAX_INDEX_BYTES)
+                .setOnMaxCount((max, count) -> {
+                    throw new IOException("decompressed index over " + max + " bytes");
+                }).get();
     }
 
     private static byte[] bytes(RepositoryTransport t, String path, long max) throws FetchException {

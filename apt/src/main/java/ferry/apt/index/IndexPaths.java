@@ -1,7 +1,7 @@
 package ferry.apt.index;
 
 /** The one rule for paths that come from indexes (Release lists, Packages {@code Filename}): relative and confined. */
-final class IndexPaths {
+public final class IndexPaths {
     /** Longest path accepted, in characters. */
     static final int MAX_PATH_CHARS = 1024;
 
@@ -12,7 +12,7 @@ final class IndexPaths {
      * True for a relative path of {@code /}-separated segments none of which is empty, {@code .} or {@code ..},
      * without backslashes or control characters: it cannot leave the directory it is resolved against.
      */
-    static boolean safe(String path) {
+    public static boolean safe(String path) {
         if (path.isEmpty() || path.length() > MAX_PATH_CHARS || path.startsWith("/") || path.indexOf('\\') >= 0) {
             return false;
         }

@@ -17,9 +17,14 @@ public final class ReleaseWriter {
     private static final DateTimeFormatter DATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-    /** What the suite is called and holds. */
-    public record Suite(String origin, String label, String suite, String codename, List<String> architectures,
-                        List<String> components, String description) {
+    /** What the suite is called and holds; null or empty fields are left out. */
+    public record Suite(String origin, String label, String suite, String codename, String version,
+                        List<String> architectures, List<String> components, String description) {
+        /** A suite without a {@code Version}. */
+        public Suite(String origin, String label, String suite, String codename, List<String> architectures,
+                     List<String> components, String description) {
+            this(origin, label, suite, codename, null, architectures, components, description);
+        }
     }
 
     private ReleaseWriter() {
@@ -37,6 +42,7 @@ public final class ReleaseWriter {
         field(b, "Label", s.label());
         field(b, "Suite", s.suite());
         field(b, "Codename", s.codename());
+        field(b, "Version", s.version());
         field(b, "Date", DATE.format(date));
         validUntil.ifPresent(v -> field(b, "Valid-Until", DATE.format(v)));
         field(b, "Acquire-By-Hash", "yes");

@@ -124,6 +124,20 @@ class SuiteReaderTest {
     }
 
     @Test
+    void aMissingByHashCopyIsReadByNameAndStillChecked() throws Exception {
+        IndexFiles.IndexFile xz = indexes.get("main/binary-amd64/Packages.xz");
+        Files.delete(repo.resolve("dists/stable/main/binary-amd64/by-hash/SHA256/" + xz.sha256()));
+        assertEquals(2, read().indexes().get(0).entries().size());
+        assertTrue(requested.contains("dists/stable/main/binary-amd64/Packages.xz"), requested.toString());
+        byte[] damaged = xz.bytes().clone();
+        damaged[damaged.length / 2] ^= 1;
+        write("dists/stable/main/binary-amd64/Packages.xz", damaged);
+        assertTrue(fail().contains("dists/stable/main/binary-amd64/Packages.xz: SHA-256 "), fail());
+        Files.delete(repo.resolve("dists/stable/main/binary-amd64/Packages.xz"));
+        assertTrue(fail().contains("dists/stable/main/binary-amd64/Packages.xz: not found"), fail());
+    }
+
+    @Test
     void releaseWithDetachedSignatureWhenThereIsNoInRelease() throws Exception {
         Files.delete(repo.resolve("dists/stable/InRelease"));
         assertEquals(2, read().indexes().get(0).entries().size());
