@@ -1,23 +1,34 @@
 package ferry.server;
 
 import ferry.store.Store;
+import ferry.wsus.server.ClientHandler;
 import ferry.wsus.server.ContentHandler;
 import ferry.wsus.server.ServerSyncHandler;
 import ferry.wsus.server.ServerSyncSettings;
 import ferry.wsus.server.StoreCatalog;
 import ferry.wsus.server.StoreContent;
 import ferry.wsus.catalog.WsusCatalog;
+import ferry.wsus.wusp.ClientApprovals;
+import ferry.wsus.wusp.ClientRegistry;
+import ferry.wsus.wusp.ClientScope;
+import ferry.wsus.wusp.ClientService;
 import org.eclipse.jetty.server.Handler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * The WSUS source's serving half: the MS-WSUSSS web services (MS-WSUSSS 3.1) answered from the store's catalog
- * ({@link StoreCatalog}) and {@code /Content/} answered from its objects ({@link StoreContent}, HEAD and byte ranges),
- * using the wsus module's handlers.
+ * ({@link StoreCatalog}), {@code /Content/} answered from its objects ({@link StoreContent}, HEAD and byte ranges),
+ * and the MS-WUSP web services Windows clients call ({@link ClientHandler}: client, SimpleAuth, ReportEventBatch),
+ * backed by the store and the clients database {@code <store>/clients.mv.db} ({@link ClientRegistry}), with the
+ * clients page ({@link ClientsPage}). At start it logs every file of an approved update the store does not hold.
  */
 final class WsusServing implements SourceServing {
+    private static final Logger LOG = LoggerFactory.getLogger(WsusServing.class);
     private final ServerSyncSettings settings;
 
     WsusServing(ServerSyncSettings settings) {
@@ -27,7 +38,17 @@ final class WsusServing implements SourceServing {
     @Override
     public List<Handler> handlers(Store store) {
         WsusCatalog catalog = new WsusCatalog(store);
-        // Content first: most requests are downloads, and the SOAP handler looks at every path it is offered.
-        return List.of(new ContentHandler(new StoreContent(catalog)), new ServerSyncHandler(new StoreCatalog(catalog), settings));
+        ClientRegistry registry = ClientRegistry.open(store.directory());
+        ClientScope scope = new ClientScope(store);
+        ClientApprovals approvals = ClientApprovals.NONE;
+        for (var m : ClientsPage.missingFiles(scope, approvals)) {
+            LOG.warn("approved update {} is not offered to Windows clients: the store does not hold its file {}"
+                    + " (SHA-1 {}, {} bytes)", m.updateId(), m.fileName(), m.sha1Hex(), m.size());
+        }
+        // Content first: most requests are downloads, and the SOAP handlers look at every path they are offered.
+        return List.of(new ContentHandler(new StoreContent(catalog)),
+                new ClientHandler(new ClientService(scope, approvals, registry, Clock.systemUTC())),
+                new ServerSyncHandler(new StoreCatalog(catalog), settings),
+                new ClientsPage(registry, scope, approvals));
     }
 }
