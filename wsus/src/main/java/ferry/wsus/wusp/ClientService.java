@@ -224,7 +224,7 @@ public final class ClientService {
         Snapshot s = scope.current();
         List<Entry> entries = new ArrayList<>();
         TreeSet<Integer> outOfScope = new TreeSet<>();
-        for (int id : new TreeSet<>(r.revisionIds())) {
+        for (int id : new LinkedHashSet<>(r.revisionIds())) { // in the order asked, as the recorded server
             Entry e = s.byId(id);
             if (e == null) {
                 outOfScope.add(id);
