@@ -23,10 +23,14 @@ final class RuleApplication {
     private RuleApplication() {
     }
 
-    /** @return the updates a rule approved (each once), by title */
-    static List<WsusAdministration.SelectedUpdate> apply(Connection c, Collection<String> updateIds, Instant now)
-            throws SQLException {
-        List<ApprovalRule> rules = ApprovalQueries.rules(c);
+    /**
+     * @param onlyRule the name of the one rule to apply, or null for every rule
+     * @return the updates a rule approved (each once), by title
+     */
+    static List<WsusAdministration.SelectedUpdate> apply(Connection c, Collection<String> updateIds, String onlyRule,
+                                                         Instant now) throws SQLException {
+        List<ApprovalRule> rules = ApprovalQueries.rules(c).stream()
+                .filter(r -> onlyRule == null || r.name().equals(onlyRule)).toList();
         if (rules.isEmpty() || updateIds.isEmpty()) {
             return List.of();
         }

@@ -231,7 +231,7 @@ public final class WsusAdministration {
      * Adds an automatic-approval rule: from the next import on, each new software or driver update (or new revision
      * of one not approved for the group) of one of {@code classifications} (if any) and of one of {@code products}
      * (if any), not declined and not contained in a bundle, is approved for Install for the group. With
-     * {@code applyNow} the rule also approves the stored updates it matches, as WSUS's "Run Rule".
+     * {@code applyNow} this rule also approves the stored updates it matches, as WSUS's "Run Rule".
      *
      * @param products        product titles (case ignored) or ids, of products the store holds
      * @param classifications classification titles (case ignored) or ids, of classifications the store holds
@@ -288,7 +288,7 @@ public final class WsusAdministration {
             }
             List<SelectedUpdate> approved = List.of();
             if (applyNow) {
-                approved = RuleApplication.apply(c, allSoftware(c), now);
+                approved = RuleApplication.apply(c, allSoftware(c), n, now);
             }
             ApprovalRule rule = ApprovalQueries.rules(c).stream()
                     .filter(r -> r.name().equals(n)).findFirst().orElseThrow();

@@ -285,7 +285,7 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
             }
         }
         ApprovalQueries.renew(c, revised, now);
-        return RuleApplication.apply(c, changed, now).size();
+        return RuleApplication.apply(c, changed, null, now).size();
     }
 
     private static String storedFileSha256(Connection c, String sha1) throws SQLException {
