@@ -12,6 +12,7 @@ import ferry.wsus.wusp.ClientApprovals;
 import ferry.wsus.wusp.ClientRegistry;
 import ferry.wsus.wusp.ClientScope;
 import ferry.wsus.wusp.ClientService;
+import ferry.wsus.wusp.StoreApprovals;
 import org.eclipse.jetty.server.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ final class WsusServing implements SourceServing {
         WsusCatalog catalog = new WsusCatalog(store);
         ClientRegistry registry = ClientRegistry.open(store.directory());
         ClientScope scope = new ClientScope(store);
-        ClientApprovals approvals = ClientApprovals.NONE;
+        ClientApprovals approvals = new StoreApprovals(catalog);
         for (var m : ClientsPage.missingFiles(scope, approvals)) {
             LOG.warn("approved update {} is not offered to Windows clients: the store does not hold its file {}"
                     + " (SHA-1 {}, {} bytes)", m.updateId(), m.fileName(), m.sha1Hex(), m.size());

@@ -160,7 +160,7 @@ public final class ClientService {
             throw new ClientFault(ClientFault.REGISTRATION_REQUIRED, "RegisterComputer first");
         }
         Snapshot s = scope.current();
-        Decisions d = approvals.decisions(groups(known.targetGroup()));
+        Decisions d = approvals.decisions(targetGroups(known.targetGroup()));
         List<SyncPlanner.Revision> revisions = s.revisions();
         if (!d.declined().isEmpty()) {
             revisions = revisions.stream().filter(x -> !d.declined().contains(x.updateId())).toList();
@@ -370,7 +370,23 @@ public final class ClientService {
         return ClientResponses.reportEventBatch(v, true);
     }
 
-    /** The groups of a computer: All Computers, and the groups its policy names or else Unassigned Computers. */
+    /** The group names a computer's policy sends ({@code targetGroupName}, several separated by {@code ;}). */
+    public static List<String> targetGroups(String targetGroup) {
+        List<String> out = new ArrayList<>();
+        if (targetGroup != null) {
+            for (String g : targetGroup.split(";")) {
+                if (!g.isBlank() && !out.contains(g.trim())) {
+                    out.add(g.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The groups of a computer as it names them: All Computers, and the groups its policy names or else Unassigned
+     * Computers (a name the store has no group of still counts as unassigned when approvals are read).
+     */
     public static List<String> groups(String targetGroup) {
         List<String> out = new ArrayList<>();
         out.add(ALL_COMPUTERS);
