@@ -42,6 +42,7 @@ import java.nio.file.Path;
                 ImportCommand.class,
                 ServeCommand.class,
                 StoreCommand.class,
+                ClientsCommand.class,
                 SampleUpstreamCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class})
