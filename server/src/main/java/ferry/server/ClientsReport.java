@@ -43,7 +43,7 @@ public final class ClientsReport {
     }
 
     /** A file of an approved update the store does not hold (the update is not offered for install). */
-    public record MissingJson(String updateId, String fileName, String sha1, long size) {
+    public record MissingJson(String approvedUpdateId, String updateId, String fileName, String sha1, long size) {
     }
 
     /** The whole report; {@code missingFiles} is null where it was not computed (the command line). */
@@ -66,7 +66,8 @@ public final class ClientsReport {
                     updates));
         }
         List<MissingJson> m = missing == null ? null : missing.stream()
-                .map(f -> new MissingJson(f.updateId(), f.fileName(), f.sha1Hex(), f.size())).toList();
+                .map(f -> new MissingJson(f.approvedUpdateId(), f.updateId(), f.fileName(), f.sha1Hex(), f.size()))
+                .toList();
         return new ReportJson(now.toString(), out, m);
     }
 
@@ -104,7 +105,7 @@ public final class ClientsReport {
         if (report.missingFiles() != null && !report.missingFiles().isEmpty()) {
             t.append("approved updates not offered for install, files missing from the store:\n");
             for (MissingJson m : report.missingFiles()) {
-                t.append("    ").append(m.updateId()).append("  ").append(m.fileName()).append("  SHA-1 ")
+                t.append("    ").append(m.approvedUpdateId()).append("  ").append(m.fileName()).append("  SHA-1 ")
                         .append(m.sha1()).append('\n');
             }
         }
@@ -121,10 +122,11 @@ public final class ClientsReport {
                 .append(esc(report.generatedAt())).append(". Machine-readable: <a href=\"clients.json\">clients.json</a>;")
                 .append(" the store: <a href=\"/\">status</a>.</p>\n");
         if (report.missingFiles() != null && !report.missingFiles().isEmpty()) {
-            h.append("<h2>Approved, not offered: files missing from the store</h2>\n<table><tr><th>update</th>")
-                    .append("<th>file</th><th>SHA-1</th><th>bytes</th></tr>\n");
+            h.append("<h2>Approved, not offered: files missing from the store</h2>\n<table><tr><th>approved update</th>")
+                    .append("<th>file of</th><th>file</th><th>SHA-1</th><th>bytes</th></tr>\n");
             for (MissingJson m : report.missingFiles()) {
-                h.append("<tr><td><code>").append(esc(m.updateId())).append("</code></td><td>").append(esc(m.fileName()))
+                h.append("<tr><td><code>").append(esc(m.approvedUpdateId())).append("</code></td><td><code>")
+                        .append(esc(m.updateId())).append("</code></td><td>").append(esc(m.fileName()))
                         .append("</td><td><code>").append(esc(m.sha1())).append("</code></td><td>").append(m.size())
                         .append("</td></tr>\n");
             }

@@ -43,8 +43,9 @@ final class WsusServing implements SourceServing {
         ClientScope scope = new ClientScope(store);
         ClientApprovals approvals = new StoreApprovals(catalog);
         for (var m : ClientsPage.missingFiles(scope, approvals)) {
-            LOG.warn("approved update {} is not offered to Windows clients: the store does not hold its file {}"
-                    + " (SHA-1 {}, {} bytes)", m.updateId(), m.fileName(), m.sha1Hex(), m.size());
+            LOG.warn("approved update {} is not offered to Windows clients for install: the store does not hold file {}"
+                    + " of update {} (SHA-1 {}, {} bytes)", m.approvedUpdateId(), m.fileName(), m.updateId(), m.sha1Hex(),
+                    m.size());
         }
         // Content first: most requests are downloads, and the SOAP handlers look at every path they are offered.
         return List.of(new ContentHandler(new StoreContent(catalog)),

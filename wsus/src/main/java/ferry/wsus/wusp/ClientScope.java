@@ -49,8 +49,11 @@ public final class ClientScope {
                         List<UpdateFile> files, String lastChange) {
     }
 
-    /** A file of an approved update that the store does not hold. */
-    public record MissingFile(String updateId, String fileName, String sha1Hex, long size) {
+    /**
+     * A file of an approved update that the store does not hold: {@code updateId} names the update whose document
+     * lists the file, the approved update itself or one it bundles.
+     */
+    public record MissingFile(String approvedUpdateId, String updateId, String fileName, String sha1Hex, long size) {
     }
 
     /** The snapshot of one committed state. */
@@ -112,7 +115,7 @@ public final class ClientScope {
                 for (UpdateFile f : e.files()) {
                     String hex = ContentUrls.sha1Hex(f.sha1Base64());
                     if (!heldSha1Hex.contains(hex)) {
-                        out.add(new MissingFile(u, f.fileName(), hex, f.size()));
+                        out.add(new MissingFile(updateId, u, f.fileName(), hex, f.size()));
                     }
                 }
                 todo.addAll(e.bundledUpdateIds());
