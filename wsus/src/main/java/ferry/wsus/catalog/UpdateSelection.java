@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * fault, whatever an operator cannot have meant.
  */
 final class UpdateSelection {
+    private static final Pattern GUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern KB = Pattern.compile("(?i)(?:KB)?([0-9]{1,12})");
     private static final String LATEST = "r.revision_number = (SELECT MAX(m.revision_number) FROM wsus_update_revision m"
             + " WHERE m.update_id = r.update_id)";
@@ -145,6 +146,15 @@ final class UpdateSelection {
      */
     static Set<String> categories(Connection c, List<String> names, String categoryType, String what)
             throws SQLException {
+        return categories(c, names, categoryType, what, false);
+    }
+
+    /**
+     * As {@link #categories(Connection, List, String, String)}; with {@code unknownIds} an id the store does not hold
+     * as any category is taken as it is (a rule may name a category that a later import brings).
+     */
+    static Set<String> categories(Connection c, List<String> names, String categoryType, String what,
+                                  boolean unknownIds) throws SQLException {
         Map<String, String> titles = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT r.update_id, r.title FROM wsus_update_revision r"
                 + " WHERE r.category_type = ? AND " + LATEST + " ORDER BY r.update_id")) {
@@ -168,8 +178,17 @@ final class UpdateSelection {
                     matches.add(id);
                 }
             });
+            if (matches.isEmpty() && unknownIds && GUID.matcher(key).matches()) {
+                String stored = storedCategoryType(c, key);
+                if (stored != null) {
+                    throw new ApprovalException(what + " " + key + " is a " + stored + " in the store, not a " + what);
+                }
+                out.add(key);
+                continue;
+            }
             if (matches.isEmpty()) {
-                throw new ApprovalException("no " + what + " named " + Ids.quote(name) + " in the store");
+                throw new ApprovalException("no " + what + " named " + Ids.quote(name) + " in the store"
+                        + (unknownIds ? " (one the store does not hold yet can be named by id)" : ""));
             }
             if (matches.size() > 1) {
                 throw new ApprovalException(what + " name " + Ids.quote(name) + " is ambiguous: " + matches.size()
@@ -178,6 +197,16 @@ final class UpdateSelection {
             out.add(matches.get(0));
         }
         return out;
+    }
+
+    private static String storedCategoryType(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(category_type, update_type)"
+                + " FROM wsus_update_revision WHERE update_id = ? ORDER BY revision_number DESC LIMIT 1")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     private static Set<String> inCategories(Connection c, Set<String> categoryIds) throws SQLException {

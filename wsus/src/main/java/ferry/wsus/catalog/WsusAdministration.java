@@ -233,8 +233,10 @@ public final class WsusAdministration {
      * (if any), not declined and not contained in a bundle, is approved for Install for the group. With
      * {@code applyNow} this rule also approves the stored updates it matches, as WSUS's "Run Rule".
      *
-     * @param products        product titles (case ignored) or ids, of products the store holds
-     * @param classifications classification titles (case ignored) or ids, of classifications the store holds
+     * @param products        product titles (case ignored) of products the store holds, or ids (also of products
+     *                        a later import brings)
+     * @param classifications classification titles (case ignored) of classifications the store holds, or ids (also
+     *                        of classifications a later import brings)
      * @return the rule, and in {@link ApprovalOutcome} what {@code applyNow} approved (empty without it)
      * @throws ApprovalException if the name is taken or malformed, neither products nor classifications are named, a
      *                           name is unknown or ambiguous, or the group is unknown; nothing changed
@@ -254,9 +256,9 @@ public final class WsusAdministration {
             }
             TargetGroup g = ApprovalQueries.group(c, group == null ? TargetGroup.ALL_COMPUTERS : group);
             Set<String> p = products.isEmpty() ? Set.of()
-                    : UpdateSelection.categories(c, products, "Product", "product");
+                    : UpdateSelection.categories(c, products, "Product", "product", true);
             Set<String> k = classifications.isEmpty() ? Set.of()
-                    : UpdateSelection.categories(c, classifications, "UpdateClassification", "classification");
+                    : UpdateSelection.categories(c, classifications, "UpdateClassification", "classification", true);
             long id;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO wsus_approval_rule (name, name_key, group_id,"
                     + " created_at) VALUES (?, ?, ?, ?)", new String[] {"RULE_ID"})) {
