@@ -2,13 +2,9 @@ package ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import ferry.importer.Importer;
 import ferry.samples.SampleUpstream;
 import ferry.samples.SyntheticUpdates;
 import ferry.server.StoreServer;
-import ferry.store.Store;
-import ferry.wsus.catalog.UpdateSelector;
-import ferry.wsus.catalog.WsusAdministration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,8 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A Windows computer's whole life with ferry, over loopback: sample upstream → {@code ferry export} → {@code ferry
  * import} → {@code ferry serve} (StoreServer) → the administrator approves KB5000102 for All Computers and declines
- * KB5000101 while the server runs → a scripted Windows Update Agent walks GetConfig, GetAuthorizationCookie (at the
- * SimpleAuth URL GetConfig names), GetCookie, RegisterComputer, the SyncUpdates software loop (its installed
+ * KB5000101 with {@code ferry approve} and {@code ferry decline} while the server runs → a scripted Windows Update
+ * Agent walks GetConfig, GetAuthorizationCookie (at the SimpleAuth URL GetConfig names), GetCookie, RegisterComputer, the SyncUpdates software loop (its installed
  * non-leaf list computed from the Core fragments it receives: categories and detectoids evaluate installed, as on a
  * computer with Contoso Widget), the driver pass, GetExtendedUpdateInfo for the updates offered for install,
  * downloads their files by the returned URLs in parallel 1 MiB ranges, checks each file's SHA-1 and SHA-256 against
@@ -89,12 +85,11 @@ class WindowsClientEndToEndTest {
     @Test
     void aComputerFindsDownloadsAndInstallsTheApprovedUpdateAndTheServerKnows() throws Exception {
         try (StoreServer server = StoreServer.start(store, "127.0.0.1", 0)) {
-            try (Store admin = Store.openForImport(store, Importer.catalogs())) {
-                WsusAdministration a = new WsusAdministration(admin);
-                a.approve(new UpdateSelector(null, List.of("KB5000102"), null, null), "All Computers", "Install", null,
-                        false);
-                a.decline(new UpdateSelector(List.of(SyntheticUpdates.KB5000101), null, null, null), false);
-            }
+            Result approved = ferry("approve", "--store", store.toString(), "--kb", "5000102", "--group",
+                    "All Computers");
+            assertEquals(0, approved.code, approved.out + approved.err);
+            Result declined = ferry("decline", "--store", store.toString(), "--update", SyntheticUpdates.KB5000101);
+            assertEquals(0, declined.code, declined.out + declined.err);
             ScriptedClient pc = new ScriptedClient(server.uri(), "PC-E2E-01");
             pc.handshake();
             Map<Integer, Offer> offered = pc.scan();

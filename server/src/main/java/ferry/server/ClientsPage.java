@@ -22,10 +22,11 @@ import java.util.List;
  * approved updates not offered because the store lacks some of their files. Owns the clients database while the server
  * runs: closes it when the server stops.
  */
-final class ClientsPage extends Handler.Abstract {
+final class ClientsPage extends Handler.Abstract implements AutoCloseable {
     private final ClientRegistry registry;
     private final ClientScope scope;
     private final ClientApprovals approvals;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     ClientsPage(ClientRegistry registry, ClientScope scope, ClientApprovals approvals) {
         super(InvocationType.BLOCKING);
@@ -77,6 +78,14 @@ final class ClientsPage extends Handler.Abstract {
     @Override
     protected void doStop() throws Exception {
         super.doStop();
-        registry.close();
+        close();
+    }
+
+    /** Closes the clients database (once): when the server stops, or when it could not start. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            registry.close();
+        }
     }
 }

@@ -36,6 +36,16 @@ final class WsusServing implements SourceServing {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
+    // The store's identity (its catalog's store_info), which a rebuilt store does not share.
+    private static String storeId(Store store) {
+        return store.read(c -> {
+            try (var s = c.createStatement(); var rs = s.executeQuery("SELECT store_id FROM store_info")) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+    }
+
     @Override
     public List<Handler> handlers(Store store) {
         WsusCatalog catalog = new WsusCatalog(store);
@@ -49,7 +59,7 @@ final class WsusServing implements SourceServing {
         }
         // Content first: most requests are downloads, and the SOAP handlers look at every path they are offered.
         return List.of(new ContentHandler(new StoreContent(catalog)),
-                new ClientHandler(new ClientService(scope, approvals, registry, Clock.systemUTC())),
+                new ClientHandler(new ClientService(scope, approvals, registry, storeId(store), Clock.systemUTC())),
                 new ServerSyncHandler(new StoreCatalog(catalog), settings),
                 new ClientsPage(registry, scope, approvals));
     }

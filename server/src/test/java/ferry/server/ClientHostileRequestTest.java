@@ -143,6 +143,20 @@ class ClientHostileRequestTest {
         assertTrue(r.body().contains("<Name>ProtocolVersion</Name><Value>3.2</Value>"), r.body());
     }
 
+    @Test
+    void aCookieOfAnotherFerryServerIsServerChanged() throws Exception {
+        StoreServer first = server;
+        String theirs;
+        try (StoreServer other = StoreServer.start(tmp.resolve("other-store"), "127.0.0.1", 0)) {
+            server = other;
+            theirs = handshake();
+        } finally {
+            server = first;
+        }
+        assertFault(post(CLIENT, "SyncUpdates", envelope("<SyncUpdates xmlns=\"" + CLIENT_NS + "\">" + theirs
+                + "<parameters><SkipSoftwareSync>false</SkipSoftwareSync></parameters></SyncUpdates>")), "ServerChanged");
+    }
+
     private String handshake() throws Exception {
         String clientId = "e1da06a3-5601-43c9-bac3-52d5db701494";
         HttpResponse<String> auth = post("/SimpleAuthWebService/SimpleAuth.asmx",

@@ -189,7 +189,7 @@ public final class ClientRegistry implements AutoCloseable {
         }
     }
 
-    /** This server's identity in cookies: a client holding another's cookie gets ServerChanged. */
+    /** The clients database's own id (a new database, a new id); cookies name the store instead. */
     public String serverId() {
         return serverId;
     }

@@ -40,8 +40,8 @@ import java.util.TreeSet;
  * ({@link ClientRegistry}), and writes the answer with {@link ClientResponses}.
  *
  * <p>What it decides: GetConfig advertises protocol 3.2, registration required and SimpleTargeting; cookies are
- * {@link ClientCookies} (one hour, sealed with the clients database's key, naming its server id, so a restart keeps
- * them valid and a new database makes every client start over with ServerChanged); SyncUpdates is
+ * {@link ClientCookies} (one hour, sealed with the clients database's key and naming the store, so a restart keeps
+ * them valid, and a cookie of another store gets ServerChanged); SyncUpdates is
  * {@link SyncPlanner} over every latest revision that is not declined, with an approval's {@code Install} only for
  * an update whose files (its own and its bundled updates') the store holds all of, since an offer the client cannot
  * download fails on every computer; file locations name {@code /Content/} on the scheme, host and port the request
@@ -67,12 +67,19 @@ public final class ClientService {
     private final ClientCookies cookies;
     private final Clock clock;
 
-    public ClientService(ClientScope scope, ClientApprovals approvals, ClientRegistry registry, Clock clock) {
+    /**
+     * @param serverId the server's identity in cookies: the store's id, so that a cookie of another store (whose
+     *                 revision ids mean nothing here) is told apart as ServerChanged; a cookie sealed with another
+     *                 key of the same store (a new clients database) is InvalidCookie: the client asks for a new
+     *                 one and keeps its cache, whose revision ids are still this store's
+     */
+    public ClientService(ClientScope scope, ClientApprovals approvals, ClientRegistry registry, String serverId,
+                         Clock clock) {
         this.scope = scope;
         this.approvals = approvals;
         this.registry = registry;
         this.clock = clock;
-        this.cookies = new ClientCookies(registry.cookieKey(), clock, registry.serverId());
+        this.cookies = new ClientCookies(registry.cookieKey(), clock, serverId);
     }
 
     /**
