@@ -127,6 +127,16 @@ class ApprovalCommandsTest {
         assertEquals(3, after.at("/approvals").size());
         assertEquals(DEFENDER_BUNDLE, after.at("/declined/0").asText());
 
+        // A replica downstream server gets them from the served store (GetDeployments, MS-WSUSSS 3.1.4.10).
+        try (StoreServer served = StoreServer.start(store, "127.0.0.1", 0)) {
+            String deployments = getDeployments(served.uri());
+            assertEquals(3, count(deployments, "<ServerSyncDeployment>"), deployments);
+            assertEquals(3, count(deployments, "<ServerSyncTargetGroup>"), deployments);
+            assertTrue(deployments.contains("<HiddenUpdates><guid>" + DEFENDER_BUNDLE + "</guid></HiddenUpdates>"),
+                    deployments);
+            assertTrue(deployments.contains("<UpdateId>" + SyntheticUpdates.KB5000101 + "</UpdateId>"), deployments);
+        }
+
         refused("is built in", "groups", "remove", "--store", store.toString(), "Unassigned Computers");
         JsonNode groups = json(ferry("groups", "list", "--store", store.toString(), "--json"));
         assertEquals(3, groups.size());
@@ -149,6 +159,46 @@ class ApprovalCommandsTest {
         assertEquals(ExitCodes.USAGE, r.code);
         assertTrue(r.err.contains("no store at"), r.err);
         assertFalse(dir.resolve("nothing").toFile().exists(), "never creates a store");
+    }
+
+    private static int count(String text, String what) {
+        return text.split(java.util.regex.Pattern.quote(what), -1).length - 1;
+    }
+
+    /** The DSS handshake (GetAuthorizationCookie, GetCookie), then GetDeployments without an anchor. */
+    private static String getDeployments(java.net.URI server) throws Exception {
+        String ns = "http://www.microsoft.com/SoftwareDistribution";
+        String auth = soap(server.resolve("/DssAuthWebService/DssAuthWebService.asmx"), ns + "/Server/DssAuthWebService",
+                "GetAuthorizationCookie", "<accountName>replica.invalid</accountName>"
+                        + "<accountGuid>6f1c2f6e-3f0b-4d3a-9b1e-0d2f6a1c5e12</accountGuid>");
+        String data = between(auth, "<CookieData>", "</CookieData>");
+        String sync = "/ServerSyncWebService/ServerSyncWebService.asmx";
+        String cookie = soap(server.resolve(sync), ns, "GetCookie", "<authCookies><AuthorizationCookie><PlugInId>"
+                + "DssTargeting</PlugInId><CookieData>" + data + "</CookieData></AuthorizationCookie></authCookies>"
+                + "<protocolVersion>1.20</protocolVersion>");
+        String c = "<cookie><Expiration>" + between(cookie, "<Expiration>", "</Expiration>") + "</Expiration>"
+                + "<EncryptedData>" + between(cookie, "<EncryptedData>", "</EncryptedData>") + "</EncryptedData></cookie>";
+        return soap(server.resolve(sync), ns, "GetDeployments", c
+                + "<syncAnchor>1,2026-10-04 16:33:26.671</syncAnchor>");
+    }
+
+    private static String between(String text, String from, String to) {
+        int a = text.indexOf(from);
+        assertTrue(a >= 0, text);
+        return text.substring(a + from.length(), text.indexOf(to, a));
+    }
+
+    private static String soap(java.net.URI uri, String ns, String operation, String inner) throws Exception {
+        String body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope"
+                + " xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body><" + operation + " xmlns=\""
+                + ns + "\">" + inner + "</" + operation + "></soap:Body></soap:Envelope>";
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(uri).header("Content-Type", "text/xml; charset=utf-8")
+                        .header("SOAPAction", "\"" + ns + "/" + operation + "\"")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
     }
 
     private void refused(String message, String... args) {

@@ -122,15 +122,17 @@ public final class WsusAdministration {
         return store.change("approve", dryRun, c -> {
             TargetGroup g = ApprovalQueries.group(c, group);
             List<SelectedUpdate> selected = UpdateSelection.select(c, selector);
+            java.util.Map<String, Approval> forGroup = new java.util.HashMap<>();
+            for (Approval a : ApprovalQueries.approvalsOfUpdates(c,
+                    selected.stream().map(SelectedUpdate::updateId).toList())) {
+                if (a.groupId().equals(g.id())) {
+                    forGroup.put(a.updateId(), a);
+                }
+            }
             List<Approved> out = new ArrayList<>();
             for (SelectedUpdate u : selected) {
                 boolean undeclined = ApprovalQueries.undecline(c, u.updateId());
-                Approval prior = null;
-                for (Approval a : ApprovalQueries.approvalsOfUpdates(c, List.of(u.updateId()))) {
-                    if (a.groupId().equals(g.id())) {
-                        prior = a;
-                    }
-                }
+                Approval prior = forGroup.get(u.updateId());
                 String change;
                 if (prior != null && prior.action().equals(action) && Objects.equals(prior.deadline(), deadline)) {
                     change = "unchanged";

@@ -257,21 +257,17 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
     }
 
     /**
-     * For the updates whose latest revision this bundle brought: their approvals get a new deployment for the new
-     * revision (clients and replicas see a deployment they have not seen), and the automatic-approval rules approve
-     * them. Returns how many updates the rules approved.
+     * For the updates whose latest revision this bundle brought: their approvals (also one made before the store held
+     * the update) get a new deployment for the new revision (clients and replicas see a deployment they have not
+     * seen), and the automatic-approval rules approve them. Returns how many updates the rules approved.
      */
     private static int approveNewLatest(Connection c, String bundleId, Map<String, Integer> before,
                                         Map<String, Integer> after) throws SQLException {
-        List<String> revised = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         after.forEach((id, rev) -> {
             Integer prior = before.get(id);
             if (prior == null || prior < rev) {
                 changed.add(id);
-                if (prior != null) {
-                    revised.add(id);
-                }
             }
         });
         if (changed.isEmpty()) {
@@ -284,7 +280,7 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
                 now = rs.next() ? ApprovalQueries.instant(rs, 1) : java.time.Instant.now();
             }
         }
-        ApprovalQueries.renew(c, revised, now);
+        ApprovalQueries.renew(c, changed, now);
         return RuleApplication.apply(c, changed, null, now).size();
     }
 
