@@ -17,6 +17,7 @@ import ferry.server.ServeException;
 import ferry.store.StoreDamagedException;
 import ferry.store.StoreFullException;
 import ferry.store.StoreLockedException;
+import ferry.wsus.catalog.ApprovalException;
 import ferry.wsus.client.WsusException;
 import picocli.CommandLine;
 
@@ -48,6 +49,7 @@ final class Errors {
             Map.entry(ServeException.class, ExitCodes.USAGE), // cannot open the store to serve, cannot bind
             Map.entry(StoreDamagedException.class, ExitCodes.USAGE),
             Map.entry(WsusException.class, ExitCodes.UPSTREAM),
+            Map.entry(ApprovalException.class, ExitCodes.USAGE), // unknown update, KB, group; ambiguous name
             Map.entry(ExportConfigException.class, ExitCodes.USAGE), // includes SelectionException
             Map.entry(ExportUpstreamException.class, ExitCodes.UPSTREAM), // includes DownloadException
             Map.entry(ExportLockedException.class, ExitCodes.LOCKED));

@@ -13,8 +13,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Notices imports committed into a served store, in this process or by {@code ferry import} in another, by polling
- * {@link Store#imports()} (one cheap query) every {@link #INTERVAL}, and then runs the listeners: the hook for
+ * Notices imports committed into a served store, in this process or by {@code ferry import} in another, and changes
+ * made outside imports (approvals by {@code ferry approve}, {@link Store#change}), by polling {@link Store#changes()}
+ * (one cheap query) every {@link #INTERVAL}, and then runs the listeners: the hook for
  * anything a serving half caches from the catalog (answers read through {@link Store#read} need none: each sees the
  * committed state of its moment). A cache must never hold a "not found" across a commit longer than this interval
  * plus its own refresh.
@@ -31,10 +32,12 @@ public final class CommitWatch implements AutoCloseable {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
     private volatile long imports;
+    private volatile long changes;
 
     private CommitWatch(Store store) {
         this.store = store;
         this.imports = store.imports();
+        this.changes = store.changes();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ferry-commit-watch");
             t.setDaemon(true);
@@ -53,7 +56,10 @@ public final class CommitWatch implements AutoCloseable {
         return w;
     }
 
-    /** Runs {@code listener} after each commit this watch notices (several commits between polls: once). */
+    /**
+     * Runs {@code listener} after each commit this watch notices, an import's or another change's (several commits
+     * between polls: once).
+     */
     public void onCommit(Runnable listener) {
         listeners.add(listener);
     }
@@ -63,19 +69,32 @@ public final class CommitWatch implements AutoCloseable {
         return imports;
     }
 
+    /** How many times the catalog had changed at the last poll ({@link Store#changes()}). */
+    public long changes() {
+        return changes;
+    }
+
     void poll() {
         long now;
+        long bundles;
         try {
-            now = store.imports();
+            now = store.changes();
+            bundles = now == changes ? imports : store.imports();
         } catch (StoreException e) {
-            LOG.warn("cannot read the store's import count: {}", e.getMessage());
+            LOG.warn("cannot read the store's change count: {}", e.getMessage());
             return;
         }
-        if (now == imports) {
+        if (now == changes) {
             return;
         }
-        imports = now;
-        LOG.info("store {}: {} bundle(s) imported now; refreshing what the server keeps", store.directory(), now);
+        changes = now;
+        if (bundles != imports) {
+            imports = bundles;
+            LOG.info("store {}: {} bundle(s) imported now; refreshing what the server keeps", store.directory(), bundles);
+        } else {
+            LOG.info("store {}: the catalog changed (approvals or groups); refreshing what the server keeps",
+                    store.directory());
+        }
         for (Runnable l : listeners) {
             try {
                 l.run();

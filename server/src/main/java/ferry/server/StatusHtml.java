@@ -27,7 +27,8 @@ final class StatusHtml {
                 .append("td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}td.n{text-align:right}")
                 .append("code{font-size:90%}</style></head><body>\n<h1>ferry store</h1>\n");
         h.append("<p>As of ").append(esc(s.generatedAt().toString()))
-                .append(". Machine-readable: <a href=\"status.json\">status.json</a>.</p>\n");
+                .append(". Machine-readable: <a href=\"status.json\">status.json</a>. Windows computers and what they")
+                .append(" installed: <a href=\"clients\">clients</a>.</p>\n");
 
         h.append("<h2>Contents</h2>\n<table>\n");
         row(h, "bundles", s.counts().bundles());

@@ -164,14 +164,23 @@ public final class StoreServer implements AutoCloseable {
     private static JettyServer listen(Store store, Listeners listen, ServerSyncSettings settings,
                                      ServerLimits limits, AccessLog accessLog) throws ServeException {
         ServerTraffic traffic = new ServerTraffic();
+        List<Handler> handlers = new ArrayList<>();
         try {
-            List<Handler> handlers = new ArrayList<>();
             for (SourceServing source : sources(settings)) {
                 handlers.addAll(source.handlers(store));
             }
             handlers.add(new StatusHandler(store, traffic));
             return JettyServer.start(listen, limits, handlers, traffic, accessLog);
         } catch (Exception e) {
+            for (Handler h : handlers) {
+                if (h instanceof AutoCloseable c) { // what a handler opened (the clients database) is given back
+                    try {
+                        c.close();
+                    } catch (Exception suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+            }
             throw new ServeException("cannot serve on " + listen.bindHost() + " port "
                     + (listen.httpPort() >= 0 ? listen.httpPort() + (listen.httpsPort() >= 0 ? " and " : "") : "")
                     + (listen.httpsPort() >= 0 ? listen.httpsPort() + " (HTTPS)" : "") + ": " + e.getMessage(), e);

@@ -50,4 +50,24 @@ class CommitWatchTest {
             assertEquals(1, calls.get(), "once per commit");
         }
     }
+
+    @Test
+    void anApprovalMadeWhileServingReachesTheCommitListeners() throws Exception {
+        Path storeDir = tmp.resolve("store");
+        TrustStore trust = TestBundles.trust(tmp.resolve("trust"), 1, ALICE);
+        Importer.importBundle(bundle().update(defenderUpdate(200)).write(tmp.resolve("b1")), storeDir, trust, NOW,
+                Progress.NONE);
+        try (StoreServer server = StoreServer.start(storeDir, "127.0.0.1", 0)) {
+            long before = server.commits().changes();
+            CountDownLatch seen = new CountDownLatch(1);
+            server.commits().onCommit(seen::countDown);
+            // As `ferry approve` does: the store's writer, opened beside the server.
+            try (ferry.store.Store writer = ferry.store.Store.openForImport(storeDir, Importer.catalogs())) {
+                new ferry.wsus.catalog.WsusAdministration(writer).addGroup("Ring 1", null);
+            }
+            assertTrue(seen.await(10, TimeUnit.SECONDS), "the change was noticed");
+            assertEquals(before + 1, server.commits().changes());
+            assertEquals(1, server.commits().imports(), "no bundle was imported");
+        }
+    }
 }

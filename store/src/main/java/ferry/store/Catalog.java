@@ -498,6 +498,16 @@ final class Catalog implements AutoCloseable {
         });
     }
 
+    long changes() throws SQLException {
+        return read(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT (SELECT COUNT(*) FROM bundle) + catalog_changes FROM store_info")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
     static String firstLine(Throwable e) {
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');

@@ -406,6 +406,72 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * Changes a source type's tables outside any import, in one transaction: for what an operator decides on the
+     * isolated side (e.g. WSUS approvals). The same writer as an import ({@link #openForImport}, {@link #open}) runs it,
+     * so it waits for nothing and never overlaps an import of this process; a server sharing the store
+     * ({@link #openForServing}) sees it entirely or not at all, and {@link #changes()} grows by one when it commits.
+     * The catalog is synced to disk after the commit.
+     *
+     * @param what   names the change in messages, e.g. {@code "approve"}
+     * @param dryRun run the change and roll it back: the result says what it would do, nothing is kept
+     * @return what {@code change} returned
+     * @throws StoreFullException   if the catalog cannot grow for lack of space. Nothing changed.
+     * @throws StoreLockedException if the connection to the catalog was lost (the process sharing it stopped): rolled
+     *                              back, unless the loss came just after the commit
+     * @throws StoreException       if the store is open for serving only, or on a database error. Nothing changed.
+     * @throws RuntimeException     whatever {@code change} threw to refuse, unchanged. Nothing changed.
+     */
+    public <T> T change(String what, boolean dryRun, CatalogChange<T> change) {
+        requireWriter(what);
+        writeLock.lock();
+        try (Connection c = catalog.connection()) {
+            c.setAutoCommit(false);
+            T result;
+            try {
+                result = change.apply(c);
+                if (dryRun) {
+                    c.rollback();
+                } else {
+                    try (Statement s = c.createStatement()) {
+                        s.executeUpdate("UPDATE store_info SET catalog_changes = catalog_changes + 1");
+                    }
+                    c.commit();
+                }
+            } catch (SQLException | RuntimeException | Error e) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            if (!dryRun) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CHECKPOINT SYNC");
+                } catch (SQLException e) {
+                    LOG.warn("{}: committed, but syncing the catalog to disk failed: {}", what, Catalog.firstLine(e));
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            catalog.discardIfLost(e);
+            if (DiskSpace.isFull(e, dir)) {
+                throw new StoreFullException(dir, -1, DiskSpace.usable(dir), "catalog: " + what, e);
+            }
+            if (Catalog.connectionBroken(e)) {
+                throw new StoreLockedException("store " + dir + ": " + what + ": the catalog went away during the"
+                        + " change (the process sharing it, `ferry serve`, stopped); it was rolled back unless it had"
+                        + " just completed: look, then run it again", e);
+            }
+            throw new StoreException("store " + dir + ": " + what + " failed: " + Catalog.firstLine(e), e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /** For tests: commits under the default channel policy of a trust store. */
     <R extends CatalogWrite.Result> R commitImport(ImportRecord<R> rec) {
         return commitImport(rec, new ChannelPolicy(ferry.format.trust.TrustPolicy.DEFAULT_MAX_SEQUENCE_JUMP));
@@ -536,6 +602,21 @@ public final class Store implements AutoCloseable {
     public long imports() {
         try {
             return catalog.imports();
+        } catch (SQLException e) {
+            throw new StoreException("store " + dir + ": catalog query failed: " + Catalog.firstLine(e), e);
+        }
+    }
+
+    /**
+     * How many times the catalog has changed, read afresh: it grows with each import's commit ({@link #imports()})
+     * and each {@link #change}, in this process or another, so a cache of anything read from the catalog is stale
+     * once this differs from when it was filled. One cheap query.
+     *
+     * @throws StoreException with a one-line message on a database error
+     */
+    public long changes() {
+        try {
+            return catalog.changes();
         } catch (SQLException e) {
             throw new StoreException("store " + dir + ": catalog query failed: " + Catalog.firstLine(e), e);
         }

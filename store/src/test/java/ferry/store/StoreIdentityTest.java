@@ -169,6 +169,8 @@ class StoreIdentityTest {
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + storeDir.toAbsolutePath().resolve("catalog"),
                 "ferry", "")) {
             var s = c.createStatement();
+            s.execute("ALTER TABLE store_info DROP COLUMN catalog_changes");
+            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '4'");
             s.execute("ALTER TABLE store_info DROP COLUMN store_id");
             s.execute("UPDATE store_info SET format_version = 1");
             s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '2'");

@@ -152,6 +152,63 @@ public final class WsusCatalog {
         return store.read(c -> WsusQueries.fileBySha1(c, sha1));
     }
 
+    // ---- approvals, computer groups, declined updates (migration V3, written by WsusAdministration) ----
+
+    /** Every computer group: "All Computers" first, then "Unassigned Computers", then by name. */
+    public List<TargetGroup> groups() {
+        return store.read(ApprovalQueries::groups);
+    }
+
+    /**
+     * The approvals that apply to a computer in {@code groupIds}, by lower-case update id, read in one committed
+     * state: approvals for those groups and for every group above them (so "All Computers" always counts), of updates
+     * the store holds and no one declined, each for the update's latest stored revision ({@link Approval#revisionNumber}).
+     * Where several groups approve an update, Install wins over Uninstall, then the earliest deadline, then the older
+     * deployment. Unknown group ids are ignored; an empty set means "Unassigned Computers" alone, where WSUS puts a
+     * computer that names no group.
+     *
+     * @param groupIds group ids (GUIDs, either case), e.g. of the groups a client names (client-side targeting)
+     */
+    public Map<String, Approval> deployments(Set<String> groupIds) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (String id : groupIds) {
+            ids.add(id.trim().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (ids.isEmpty()) {
+            ids.add(TargetGroup.UNASSIGNED_COMPUTERS);
+        }
+        return store.read(c -> ApprovalQueries.effective(c, ids));
+    }
+
+    /** Declined update ids, lower-case, sorted: never offered to clients, never approved by a rule. */
+    public Set<String> declined() {
+        return java.util.Collections.unmodifiableSortedSet(store.read(ApprovalQueries::declined));
+    }
+
+    /**
+     * Every approval, or those of one group, by group name then update id (also approvals of updates the store does
+     * not hold yet: their revision number is null).
+     *
+     * @param group a group's name (case ignored) or id; null for every group
+     * @throws ApprovalException if there is no such group
+     */
+    public List<Approval> approvals(String group) {
+        return store.read(c -> ApprovalQueries.approvals(c, group == null ? null : ApprovalQueries.group(c, group).id()));
+    }
+
+    /** The automatic-approval rules, by name. */
+    public List<ApprovalRule> rules() {
+        return store.read(ApprovalQueries::rules);
+    }
+
+    /**
+     * What GetDeployments answers a replica that last saw deployment counter {@code since} (0 for everything), in one
+     * committed state.
+     */
+    public DeploymentChanges deploymentChanges(long since) {
+        return store.read(c -> ApprovalQueries.changesSince(c, since));
+    }
+
     private static List<UpdateIdentity> refs(Collection<UpdateIdentity> revisions) {
         List<UpdateIdentity> out = new ArrayList<>(revisions.size());
         for (UpdateIdentity r : revisions) {

@@ -46,12 +46,23 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
      * @param filesNotCarried  files named by the revisions' metadata that neither the bundle nor the store holds
      *                         (an export may leave files out on purpose: metadata only, other languages)
      * @param changeNumber     the store's change number after the import
+     * @param approvedByRules  updates the automatic-approval rules approved at this import
      */
     public record Result(int newRevisions, int olderRevisions, int skippedRevisions, int newFiles, int skippedFiles,
-                         int filesNotCarried, long changeNumber) implements CatalogWrite.Result {
+                         int filesNotCarried, long changeNumber, int approvedByRules) implements CatalogWrite.Result {
+        /** A result without rule approvals. */
+        public Result(int newRevisions, int olderRevisions, int skippedRevisions, int newFiles, int skippedFiles,
+                      int filesNotCarried, long changeNumber) {
+            this(newRevisions, olderRevisions, skippedRevisions, newFiles, skippedFiles, filesNotCarried, changeNumber,
+                    0);
+        }
+
         @Override
         public List<String> notes() {
             List<String> out = new ArrayList<>();
+            if (approvedByRules > 0) {
+                out.add(approvedByRules + " new update(s) approved by automatic-approval rules (ferry approvals list)");
+            }
             if (olderRevisions > 0) {
                 out.add(olderRevisions + " revision(s) are older than revisions already stored: kept, but the newer"
                         + " ones stay served");
@@ -238,9 +249,39 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
             }
         }
         insertFiles(c, newFiles);
+        Map<String, Integer> before = new HashMap<>(latestStored);
         insertRevisions(c, bundleId, newRevisions, latestStored);
+        int approved = approveNewLatest(c, bundleId, before, latestStored);
         return new Result(newRevisions.size(), older, revisions.size() - newRevisions.size(), newFiles.size(),
-                files.size() - newFiles.size(), filesNotCarried, WsusQueries.currentChangeNumber(c));
+                files.size() - newFiles.size(), filesNotCarried, WsusQueries.currentChangeNumber(c), approved);
+    }
+
+    /**
+     * For the updates whose latest revision this bundle brought: their approvals (also one made before the store held
+     * the update) get a new deployment for the new revision (clients and replicas see a deployment they have not
+     * seen), and the automatic-approval rules approve them. Returns how many updates the rules approved.
+     */
+    private static int approveNewLatest(Connection c, String bundleId, Map<String, Integer> before,
+                                        Map<String, Integer> after) throws SQLException {
+        List<String> changed = new ArrayList<>();
+        after.forEach((id, rev) -> {
+            Integer prior = before.get(id);
+            if (prior == null || prior < rev) {
+                changed.add(id);
+            }
+        });
+        if (changed.isEmpty()) {
+            return 0;
+        }
+        java.time.Instant now;
+        try (PreparedStatement ps = c.prepareStatement("SELECT imported_at FROM bundle WHERE bundle_id = ?")) {
+            ps.setString(1, bundleId);
+            try (ResultSet rs = ps.executeQuery()) {
+                now = rs.next() ? ApprovalQueries.instant(rs, 1) : java.time.Instant.now();
+            }
+        }
+        ApprovalQueries.renew(c, changed, now);
+        return RuleApplication.apply(c, changed, null, now).size();
     }
 
     private static String storedFileSha256(Connection c, String sha1) throws SQLException {

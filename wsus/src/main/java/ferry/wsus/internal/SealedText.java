@@ -59,6 +59,23 @@ public final class SealedText {
         return Optional.of(new String(payload, StandardCharsets.UTF_8));
     }
 
+    /**
+     * The payload of sealed text without checking its MAC: only to tell whose text it claims to be (e.g. another
+     * server's cookie), never to act on what it says. Empty for text that is not base64 of more than a MAC.
+     */
+    public static Optional<String> unverified(String sealed, int maxChars) {
+        if (sealed == null || sealed.isEmpty() || sealed.length() > maxChars) {
+            return Optional.empty();
+        }
+        try {
+            byte[] raw = Base64.getDecoder().decode(sealed.trim());
+            return raw.length <= MAC_BYTES ? Optional.empty()
+                    : Optional.of(new String(raw, 0, raw.length - MAC_BYTES, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     private byte[] mac(byte[] payload) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -3,6 +3,12 @@ package ferry.wsus.server;
 import ferry.wsus.ContentUrls;
 import ferry.wsus.UpdateIdentity;
 import ferry.wsus.cab.CabBlob;
+import ferry.wsus.catalog.Approval;
+import ferry.wsus.catalog.DeploymentChanges;
+import ferry.wsus.catalog.TargetGroup;
+import ferry.wsus.soap.Messages.DeploymentData;
+import ferry.wsus.soap.Messages.DeploymentResult;
+import ferry.wsus.soap.Messages.TargetGroupData;
 import ferry.wsus.soap.Messages.AuthPlugIn;
 import ferry.wsus.soap.Messages.AuthorizationCookie;
 import ferry.wsus.soap.Messages.ConfigData;
@@ -56,6 +62,11 @@ final class ServerSyncService {
     static final String ROLLUP_RESET_GUID = UUID.nameUUIDFromBytes("ferry rollup 1".getBytes(StandardCharsets.UTF_8)).toString();
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerSyncService.class);
+
+    private static final String NO_GROUP = "00000000-0000-0000-0000-000000000000";
+    private static final String NO_DEADLINE = "9999-12-31T23:59:59.9999999";
+    private static final java.time.format.DateTimeFormatter XS_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(java.time.ZoneOffset.UTC);
 
     private final UpdateCatalog catalog;
     private final ServerSyncSettings settings;
@@ -156,17 +167,42 @@ final class ServerSyncService {
     }
 
     /**
-     * GetDeployments (3.1.4.10): validates the anchors, then answers the deployments of the store, which holds no
-     * approvals yet: an empty answer, which the specification allows, with a deployment anchor in the real form.
+     * GetDeployments (3.1.4.10): validates the anchors, then answers every computer group, the approvals made and
+     * removed since the deployment anchor's counter (all of them without one, or with a counter this store never
+     * reached: an anchor of another server), and the declined updates as hidden. The anchor is the store's deployment
+     * counter and the time of the call, in the real form. Approvals of updates the store does not hold are left out.
+     * Deadlines and go-live times are UTC without a zone designator, as in the specification's example; no deadline
+     * is {@code 9999-12-31T23:59:59.9999999}. AdminName is {@code WUS Server} for a rule's approval, as WSUS names
+     * its automatic approvals, and {@code ferry} otherwise.
      */
-    private String deployments(SoapRequest.GetDeployments r) throws FaultSignal {
+    private DeploymentResult deployments(SoapRequest.GetDeployments r) throws FaultSignal {
         if (r.syncAnchor() == null || Anchors.parse(r.syncAnchor()) == null) {
             throw new FaultSignal(SoapFault.INVALID_PARAMETERS, "syncAnchor");
         }
-        if (r.deploymentAnchor() != null && !r.deploymentAnchor().isBlank() && Anchors.parse(r.deploymentAnchor()) == null) {
-            throw new FaultSignal(SoapFault.INVALID_PARAMETERS, "deploymentAnchor");
+        Anchors.Anchor given = null;
+        if (r.deploymentAnchor() != null && !r.deploymentAnchor().isBlank()) {
+            given = Anchors.parse(r.deploymentAnchor());
+            if (given == null) {
+                throw new FaultSignal(SoapFault.INVALID_PARAMETERS, "deploymentAnchor");
+            }
         }
-        return Anchors.format(1, clock.instant());
+        DeploymentChanges all = catalog.deploymentChanges(0);
+        long since = given == null || given.counter() > all.counter() ? 0 : given.counter();
+        DeploymentChanges d = since == 0 ? all : catalog.deploymentChanges(since);
+        List<TargetGroupData> groups = new ArrayList<>();
+        for (TargetGroup g : d.groups()) {
+            groups.add(new TargetGroupData(g.id(), g.parentId() == null ? NO_GROUP : g.parentId(), g.name(),
+                    g.builtIn()));
+        }
+        List<DeploymentData> deployments = new ArrayList<>();
+        for (Approval a : d.deployments()) {
+            deployments.add(new DeploymentData(new UpdateIdentity(a.updateId(), a.revisionNumber()),
+                    a.action().equals(Approval.UNINSTALL) ? 1 : 0, a.origin().equals("rule") ? "WUS Server" : "ferry",
+                    a.deadline() == null ? NO_DEADLINE : XS_TIME.format(a.deadline()), true,
+                    XS_TIME.format(a.approvedAt()), a.deploymentGuid(), a.groupId(), 1));
+        }
+        return new DeploymentResult(Anchors.format(d.counter(), clock.instant()), groups, deployments,
+                d.deadDeployments(), d.hiddenUpdates(), List.of());
     }
 
     /**

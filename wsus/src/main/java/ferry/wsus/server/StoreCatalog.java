@@ -52,6 +52,11 @@ public final class StoreCatalog implements UpdateCatalog {
     }
 
     @Override
+    public ferry.wsus.catalog.DeploymentChanges deploymentChanges(long since) {
+        return catalog.deploymentChanges(since);
+    }
+
+    @Override
     public String anchor() {
         return Anchors.format(catalog.currentChangeNumber(), epoch());
     }

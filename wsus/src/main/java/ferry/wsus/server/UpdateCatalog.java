@@ -1,6 +1,8 @@
 package ferry.wsus.server;
 
 import ferry.wsus.UpdateIdentity;
+import ferry.wsus.catalog.DeploymentChanges;
+import ferry.wsus.catalog.TargetGroup;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -104,6 +106,18 @@ public interface UpdateCatalog {
      */
     default ContentCoverage contentCoverage() {
         return ContentCoverage.ALL;
+    }
+
+    /**
+     * What GetDeployments (3.1.4.10) answers a replica that last saw deployment counter {@code since}: the computer
+     * groups, the approvals made and removed since, the declined updates. The default, for catalogs without
+     * approvals, is the two built-in groups and nothing else.
+     */
+    default DeploymentChanges deploymentChanges(long since) {
+        return new DeploymentChanges(0, List.of(
+                new TargetGroup(TargetGroup.ALL_COMPUTERS, TargetGroup.ALL_COMPUTERS_NAME, null, true),
+                new TargetGroup(TargetGroup.UNASSIGNED_COMPUTERS, TargetGroup.UNASSIGNED_COMPUTERS_NAME,
+                        TargetGroup.ALL_COMPUTERS, true)), List.of(), List.of(), List.of());
     }
 
     /** What {@link #contentCoverage()} reports. */

@@ -54,6 +54,42 @@ public final class Messages {
         }
     }
 
+    /**
+     * ServerSyncTargetGroup (3.1.4.10.3.3).
+     *
+     * @param parentGroupId the parent's GUID; all zeros for the top group
+     */
+    public record TargetGroupData(String targetGroupId, String parentGroupId, String name, boolean builtIn) {
+    }
+
+    /**
+     * ServerSyncDeployment (3.1.4.10.3.5), in schema order.
+     *
+     * @param action     0 install, 1 uninstall, 2 scan, 3 block
+     * @param deadline   xs:dateTime text; {@code 9999-12-31T23:59:59.9999999} for none, as the specification says
+     * @param goLiveTime xs:dateTime text
+     */
+    public record DeploymentData(UpdateIdentity update, int action, String adminName, String deadline,
+                                 boolean isAssigned, String goLiveTime, String deploymentGuid, String targetGroupId,
+                                 int downloadPriority) {
+    }
+
+    /**
+     * ServerSyncDeploymentResult (3.1.4.10.3.1): the groups, the deployments added and removed since the caller's
+     * anchor, hidden (declined) updates and accepted EULAs.
+     */
+    public record DeploymentResult(String anchor, List<TargetGroupData> groups, List<DeploymentData> deployments,
+                                   List<String> deadDeployments, List<String> hiddenUpdates,
+                                   List<String> acceptedEulas) {
+        public DeploymentResult {
+            groups = List.copyOf(groups);
+            deployments = List.copyOf(deployments);
+            deadDeployments = List.copyOf(deadDeployments);
+            hiddenUpdates = List.copyOf(hiddenUpdates);
+            acceptedEulas = List.copyOf(acceptedEulas);
+        }
+    }
+
     /** IdAndDelta (3.1.4.5.3.3): a category or classification GUID; Delta = only revisions newer than the anchor. */
     public record IdAndDelta(String id, boolean delta) {
     }

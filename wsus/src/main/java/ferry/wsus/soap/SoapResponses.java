@@ -206,11 +206,51 @@ public final class SoapResponses {
 
     /**
      * GetDeploymentsResponse (3.1.4.10): Anchor, then Groups, Deployments, DeadDeployments, HiddenUpdates and
-     * AcceptedEulas, each present and, in this server, empty: the store holds no approvals yet.
+     * AcceptedEulas, each present even when empty; GUID arrays as {@code <guid>} items (ArrayOfGuid).
      */
-    public static byte[] getDeployments(SoapVersion v, String anchor) {
-        return result(v, Operation.GET_DEPLOYMENTS).element("Anchor", anchor).empty("Groups").empty("Deployments")
-                .empty("DeadDeployments").empty("HiddenUpdates").empty("AcceptedEulas").end().end().finish();
+    public static byte[] getDeployments(SoapVersion v, Messages.DeploymentResult r) {
+        SoapWriter w = result(v, Operation.GET_DEPLOYMENTS).element("Anchor", r.anchor());
+        if (r.groups().isEmpty()) {
+            w.empty("Groups");
+        } else {
+            w.start("Groups");
+            for (Messages.TargetGroupData g : r.groups()) {
+                w.start("ServerSyncTargetGroup").element("TargetGroupID", g.targetGroupId())
+                        .element("ParentGroupId", g.parentGroupId()).element("Name", g.name())
+                        .element("IsBuiltin", g.builtIn()).end();
+            }
+            w.end();
+        }
+        if (r.deployments().isEmpty()) {
+            w.empty("Deployments");
+        } else {
+            w.start("Deployments");
+            for (Messages.DeploymentData d : r.deployments()) {
+                w.start("ServerSyncDeployment").element("UpdateId", d.update().updateId())
+                        .element("RevisionNumber", d.update().revisionNumber()).element("Action", d.action())
+                        .element("AdminName", d.adminName()).element("Deadline", d.deadline())
+                        .element("IsAssigned", d.isAssigned()).element("GoLiveTime", d.goLiveTime())
+                        .element("DeploymentGuid", d.deploymentGuid()).element("TargetGroupId", d.targetGroupId())
+                        .element("DownloadPriority", d.downloadPriority()).end();
+            }
+            w.end();
+        }
+        guids(w, "DeadDeployments", r.deadDeployments());
+        guids(w, "HiddenUpdates", r.hiddenUpdates());
+        guids(w, "AcceptedEulas", r.acceptedEulas());
+        return w.end().end().finish();
+    }
+
+    private static void guids(SoapWriter w, String array, List<String> ids) {
+        if (ids.isEmpty()) {
+            w.empty(array);
+            return;
+        }
+        w.start(array);
+        for (String id : ids) {
+            w.element("guid", id);
+        }
+        w.end();
     }
 
     /** A response element with no content: DownloadFilesResponse (3.1.4.11), PingResponse, RollupDownstreamServersResponse (3.1.4.14). */

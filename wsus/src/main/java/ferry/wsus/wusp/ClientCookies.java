@@ -93,7 +93,12 @@ public final class ClientCookies {
         // not ours (another server's, or a key since replaced): either way the client must start over
         String payload = sealer.open(data, MAX_COOKIE_CHARS).orElse(null);
         if (payload == null) {
-            return invalid;
+            // Sealed with another key: a cookie naming another server in our format is that server's (a store
+            // rebuilt, or another ferry), whose revision ids mean nothing here: the client must start over.
+            String claimed = SealedText.unverified(data, MAX_COOKIE_CHARS).orElse("");
+            String[] f = claimed.split("\\|", -1);
+            return f.length == 6 && kind.equals(f[0]) && !f[5].isEmpty() && !serverId.equals(f[5])
+                    ? new Checked(Check.SERVER_CHANGED, null, null) : invalid;
         }
         String[] f = payload.split("\\|", -1);
         if (f.length != 6 || !kind.equals(f[0])) {

@@ -16,8 +16,12 @@ public sealed interface ClientRequest {
 
     ClientOperation operation();
 
-    /** MS-WUSP 2.2.2.1.1: {@code clientId} is the client's GUID (lower case), {@code dnsName} its name, both as sent. */
-    record GetAuthorizationCookie(String clientId, String dnsName) implements ClientRequest {
+    /**
+     * MS-WUSP 2.2.2.1.1: {@code clientId} is the client's GUID (lower case), {@code dnsName} its name, both as sent;
+     * {@code targetGroupName} the group(s) the client's policy names (client-side targeting; several separated by
+     * {@code ;}), or null when it sent none (the recorded native client sent none: no targeting policy).
+     */
+    record GetAuthorizationCookie(String clientId, String targetGroupName, String dnsName) implements ClientRequest {
         @Override
         public ClientOperation operation() {
             return ClientOperation.GET_AUTHORIZATION_COOKIE;

@@ -84,9 +84,11 @@ public final class ClientRequestReader {
     private static ClientRequest authorizationCookie(StaxCursor c) throws XMLStreamException, SoapFormatException {
         String clientId = null;
         String dnsName = null;
+        String targetGroup = null;
         while (c.nextChild()) {
             switch (c.name()) {
                 case "clientId" -> clientId = SoapInput.guid(c.text().trim(), "clientId");
+                case "targetGroupName" -> targetGroup = text(c, "targetGroupName").trim();
                 case "dnsName" -> dnsName = text(c, "dnsName");
                 default -> c.skip();
             }
@@ -94,7 +96,8 @@ public final class ClientRequestReader {
         if (clientId == null) {
             throw new SoapFormatException("GetAuthorizationCookie has no clientId", "clientId", null);
         }
-        return new ClientRequest.GetAuthorizationCookie(clientId, dnsName);
+        return new ClientRequest.GetAuthorizationCookie(clientId,
+                targetGroup == null || targetGroup.isEmpty() ? null : targetGroup, dnsName);
     }
 
     private static ClientRequest getConfig(StaxCursor c) throws XMLStreamException, SoapFormatException {

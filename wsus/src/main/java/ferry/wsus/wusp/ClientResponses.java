@@ -104,19 +104,56 @@ public final class ClientResponses {
 
     /** SyncUpdatesResult (2.2.2.2.4). */
     public static byte[] syncUpdates(SoapVersion v, SyncInfo s) {
-        SoapWriter w = result(v, ClientOperation.SYNC_UPDATES);
+        return syncInfo(v, ClientOperation.SYNC_UPDATES, s);
+    }
+
+    /** SyncPrinterCatalogResult (2.2.2.2.9): a SyncInfo, as SyncUpdates. */
+    public static byte[] syncPrinterCatalog(SoapVersion v, SyncInfo s) {
+        return syncInfo(v, ClientOperation.SYNC_PRINTER_CATALOG, s);
+    }
+
+    /** A RefreshCacheResult (2.2.2.2.5): a revision the client cached, under the id this server gives it now. */
+    public record CacheEntry(int revisionId, ferry.wsus.UpdateIdentity globalId, boolean isLeaf, Deployment deployment) {
+    }
+
+    /** RefreshCacheResponse (2.2.2.2.5): one RefreshCacheResult per revision this server holds. */
+    public static byte[] refreshCache(SoapVersion v, List<CacheEntry> entries) {
+        SoapWriter w = result(v, ClientOperation.REFRESH_CACHE);
+        for (CacheEntry e : entries) {
+            w.start("RefreshCacheResult").element("RevisionID", e.revisionId()).identity("GlobalID", e.globalId())
+                    .element("IsLeaf", e.isLeaf());
+            deployment(w, e.deployment());
+            w.end();
+        }
+        return w.end().end().finish();
+    }
+
+    /** GetExtendedUpdateInfo2Result (2.2.2.2.10): fragments, then file locations (each left out when empty). */
+    public static byte[] getExtendedUpdateInfo2(SoapVersion v, List<UpdateFragment> updates, List<FileLocation> files) {
+        SoapWriter w = result(v, ClientOperation.GET_EXTENDED_UPDATE_INFO2);
+        fragments(w, updates);
+        locations(w, files);
+        return w.end().end().finish();
+    }
+
+    private static void deployment(SoapWriter w, Deployment d) {
+        if (d == null) {
+            return;
+        }
+        w.start("Deployment").element("ID", d.id()).element("Action", d.action())
+                .element("Deadline", d.deadline())
+                .element("IsAssigned", d.isAssigned()).element("LastChangeTime", d.lastChangeTime())
+                .element("AutoSelect", d.autoSelect()).element("AutoDownload", d.autoDownload())
+                .element("SupersedenceBehavior", d.supersedenceBehavior()).end();
+    }
+
+    private static byte[] syncInfo(SoapVersion v, ClientOperation op, SyncInfo s) {
+        SoapWriter w = result(v, op);
         if (!s.newUpdates().isEmpty()) {
             w.start("NewUpdates");
             for (UpdateInfo u : s.newUpdates()) {
                 w.start("UpdateInfo").element("ID", u.id());
-                if (u.deployment() != null) {
-                    Deployment d = u.deployment();
-                    w.start("Deployment").element("ID", d.id()).element("Action", d.action())
-                            .element("Deadline", d.deadline())
-                            .element("IsAssigned", d.isAssigned()).element("LastChangeTime", d.lastChangeTime())
-                            .element("AutoSelect", d.autoSelect()).element("AutoDownload", d.autoDownload())
-                            .element("SupersedenceBehavior", d.supersedenceBehavior()).end();
-                }
+                deployment(w, u.deployment());
                 w.element("IsLeaf", u.isLeaf()).element("Xml", u.coreXml()).end();
             }
             w.end();

@@ -2,6 +2,10 @@ package ferry.wsus.server;
 
 import ferry.wsus.Fixtures;
 import ferry.wsus.UpdateIdentity;
+import ferry.wsus.catalog.Approval;
+import ferry.wsus.catalog.DeploymentChanges;
+import ferry.wsus.catalog.TargetGroup;
+import java.time.Instant;
 import ferry.wsus.soap.SoapVersion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -226,6 +230,66 @@ class ServerOperationsTest {
         assertEquals("deploymentAnchor", badDeploymentAnchor.body().all("Message").get(0).text());
         assertEquals("InvalidCookie", errorCode(post(v, SYNC, "GetDeployments",
                 "<syncAnchor>9438,2026-10-04 16:33:26.671</syncAnchor>")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(SoapVersion.class)
+    void getDeploymentsAnswersTheStoredApprovalsInTheSpecificationsShape(SoapVersion v) throws Exception {
+        String ring = "5b0f7a47-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
+        Instant approvedAt = Instant.parse("2026-11-29T09:00:00.125Z");
+        List<TargetGroup> groups = List.of(
+                new TargetGroup(TargetGroup.ALL_COMPUTERS, "All Computers", null, true),
+                new TargetGroup(TargetGroup.UNASSIGNED_COMPUTERS, "Unassigned Computers", TargetGroup.ALL_COMPUTERS, true),
+                new TargetGroup(ring, "Ring 1", TargetGroup.ALL_COMPUTERS, false));
+        Approval install = new Approval(LEAF.updateId(), 200, "t", "2267602", ring, "Ring 1", Approval.INSTALL,
+                Instant.parse("2026-12-01T18:00:00Z"), approvedAt, "local", null, 3, "0c5e0a8e-4f3b-4c6a-9f0e-3d2b1a0f9e8d");
+        Approval uninstall = new Approval("a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe", 200, "t", null,
+                TargetGroup.ALL_COMPUTERS, "All Computers", Approval.UNINSTALL, null, approvedAt, "rule", "r", 4,
+                "1d6f1b9f-5a4c-4d7b-8a1f-4e3c2b1a0f9e");
+        catalog.deployments(new DeploymentChanges(5, groups, List.of(install, uninstall),
+                List.of("2e7a2cae-6b5d-4e8c-9b2a-5f4d3c2b1a0f"), List.of("dd78b8a1-0b20-45c1-add6-4da72e9364cf")));
+        try {
+            String cookie = cookie(v);
+            String sync = "<syncAnchor>9438,2026-10-04 16:33:26.671</syncAnchor>";
+            Shape result = post(v, SYNC, "GetDeployments", cookie + sync).body().all("GetDeploymentsResult").get(0);
+            assertTrue(result.child("Anchor").text().startsWith("5,"), result.child("Anchor").text());
+            List<Shape> g = result.child("Groups").children();
+            assertEquals(3, g.size());
+            assertEquals(List.of("TargetGroupID", "ParentGroupId", "Name", "IsBuiltin"),
+                    g.get(0).children().stream().map(Shape::name).toList());
+            assertEquals("00000000-0000-0000-0000-000000000000", g.get(0).child("ParentGroupId").text());
+            assertEquals("All Computers", g.get(0).child("Name").text());
+            assertEquals("true", g.get(1).child("IsBuiltin").text());
+            assertEquals("false", g.get(2).child("IsBuiltin").text());
+            List<Shape> d = result.child("Deployments").children();
+            assertEquals(List.of("ServerSyncDeployment", "ServerSyncDeployment"), d.stream().map(Shape::name).toList());
+            assertEquals(List.of("UpdateId", "RevisionNumber", "Action", "AdminName", "Deadline", "IsAssigned",
+                    "GoLiveTime", "DeploymentGuid", "TargetGroupId", "DownloadPriority"),
+                    d.get(0).children().stream().map(Shape::name).toList(), "ServerSyncDeployment in schema order");
+            assertEquals(LEAF.updateId(), d.get(0).child("UpdateId").text());
+            assertEquals("0", d.get(0).child("Action").text());
+            assertEquals("2026-12-01T18:00:00.000", d.get(0).child("Deadline").text());
+            assertEquals("2026-11-29T09:00:00.125", d.get(0).child("GoLiveTime").text());
+            assertEquals(ring, d.get(0).child("TargetGroupId").text());
+            assertEquals("1", d.get(1).child("Action").text());
+            assertEquals("WUS Server", d.get(1).child("AdminName").text(), "a rule's approval, as WSUS names them");
+            assertEquals("9999-12-31T23:59:59.9999999", d.get(1).child("Deadline").text());
+            assertEquals(List.of("2e7a2cae-6b5d-4e8c-9b2a-5f4d3c2b1a0f"),
+                    result.child("DeadDeployments").children().stream().map(Shape::text).toList());
+            assertEquals(List.of("guid"), result.child("HiddenUpdates").children().stream().map(Shape::name).toList());
+            assertEquals(List.of(), result.child("AcceptedEulas").children());
+
+            Shape again = post(v, SYNC, "GetDeployments", cookie + "<deploymentAnchor>" + result.child("Anchor").text()
+                    + "</deploymentAnchor>" + sync).body().all("GetDeploymentsResult").get(0);
+            assertEquals(List.of(), again.child("Deployments").children(), "nothing new since that anchor");
+            assertEquals(3, again.child("Groups").children().size(), "the groups are always whole");
+            assertEquals(1, again.child("HiddenUpdates").children().size(), "hidden updates are always whole");
+            Shape foreign = post(v, SYNC, "GetDeployments", cookie + "<deploymentAnchor>9999,2026-10-04 16:33:26.671"
+                    + "</deploymentAnchor>" + sync).body().all("GetDeploymentsResult").get(0);
+            assertEquals(2, foreign.child("Deployments").children().size(), "another server's anchor: everything");
+        } finally {
+            catalog.deployments(null);
+        }
     }
 
     @ParameterizedTest

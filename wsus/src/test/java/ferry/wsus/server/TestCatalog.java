@@ -31,6 +31,25 @@ final class TestCatalog implements UpdateCatalog {
         return coverage;
     }
 
+    private volatile ferry.wsus.catalog.DeploymentChanges deployments;
+
+    /** What {@link #deploymentChanges} answers from now on (null: the default, no approvals). */
+    TestCatalog deployments(ferry.wsus.catalog.DeploymentChanges d) {
+        deployments = d;
+        return this;
+    }
+
+    /** The set deployments when {@code since} is below their counter, else only the groups and hidden updates. */
+    @Override
+    public ferry.wsus.catalog.DeploymentChanges deploymentChanges(long since) {
+        ferry.wsus.catalog.DeploymentChanges d = deployments;
+        if (d == null) {
+            return UpdateCatalog.super.deploymentChanges(since);
+        }
+        return since < d.counter() ? d : new ferry.wsus.catalog.DeploymentChanges(d.counter(), d.groups(), List.of(),
+                List.of(), d.hiddenUpdates());
+    }
+
     TestCatalog add(String xml) throws Exception {
         UpdateDocument doc = UpdateDocument.parse(xml);
         docs.put(doc.identity(), doc);

@@ -45,6 +45,9 @@ class ClientCookiesTest {
         byte[] otherKey = KEY.clone();
         otherKey[0] = 1;
         assertEquals(Check.INVALID, new ClientCookies(otherKey, clock, "store-1").check(c, 3).check());
+        // another store's server, with its own key: told apart by the store the cookie names, not trusted for more
+        assertEquals(new ClientCookies.Checked(Check.SERVER_CHANGED, null, null),
+                new ClientCookies(otherKey, clock, "store-2").check(c, 3));
         // a restart with the same key: still valid
         assertEquals(Check.VALID, new ClientCookies(KEY, clock, "store-1").check(c, 3).check());
     }

@@ -31,6 +31,12 @@ class ClientRequestReaderTest {
         var auth = assertInstanceOf(ClientRequest.GetAuthorizationCookie.class, recorded("scan-000002"));
         assertEquals(CLIENT_ID, auth.clientId());
         assertEquals("REDACTED3", auth.dnsName());
+        assertNull(auth.targetGroupName(), "the recorded client had no targeting policy");
+        var targeted = assertInstanceOf(ClientRequest.GetAuthorizationCookie.class, ClientRequestReader.read(in(envelope(
+                "<GetAuthorizationCookie xmlns=\"" + ClientOperation.Service.SIMPLE_AUTH.namespace() + "\"><clientId>"
+                        + CLIENT_ID + "</clientId><targetGroupName>Ring 1;Servers</targetGroupName><dnsName>pc</dnsName>"
+                        + "</GetAuthorizationCookie>")), SoapVersion.SOAP_11));
+        assertEquals("Ring 1;Servers", targeted.targetGroupName(), "client-side targeting, as the policy names it");
 
         var cookie = assertInstanceOf(ClientRequest.GetCookie.class, recorded("scan-000003"));
         assertEquals(1, cookie.authCookies().size());
