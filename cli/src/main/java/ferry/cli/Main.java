@@ -40,6 +40,7 @@ import java.nio.file.Path;
                 ExportCommand.class,
                 VerifyCommand.class,
                 ImportCommand.class,
+                RepairCommand.class,
                 ServeCommand.class,
                 StoreCommand.class,
                 SampleUpstreamCommand.class,

@@ -86,9 +86,22 @@ final class Gf16 {
      * distributes over XOR), so a slice costs two loads and an XOR per word.
      */
     static int[] productTable(int c, int[] into) {
-        for (int b = 0; b < 256; b++) {
-            into[b] = mul(b, c);
-            into[256 + b] = mul(b << 8, c);
+        // multiplication by c is linear over GF(2): 16 products of c by the powers of 2, the rest by XOR
+        int[] basis = new int[16];
+        int x = c;
+        for (int k = 0; k < 16; k++) {
+            basis[k] = x;
+            x <<= 1;
+            if ((x & 0x10000) != 0) {
+                x ^= POLYNOMIAL;
+            }
+        }
+        into[0] = 0;
+        into[256] = 0;
+        for (int b = 1; b < 256; b++) {
+            int low = Integer.numberOfTrailingZeros(b);
+            into[b] = into[b & (b - 1)] ^ basis[low];
+            into[256 + b] = into[256 + (b & (b - 1))] ^ basis[8 + low];
         }
         return into;
     }

@@ -167,8 +167,13 @@ class RecoveryInteropTest {
         assertEquals(0x100B, Gf16.mul(0x8000, 2), "x^16 reduces by the generator 0x1100B");
         int[] c = Gf16.inputConstants(4);
         assertArrayEquals(new int[] {2, 4, 16, 128}, c, "constants 2^1, 2^2, 2^4, 2^7 (logs coprime to 65535)");
+        int[] table = new int[512];
         for (int a : new int[] {1, 2, 0x1234, 0xffff}) {
             assertEquals(1, Gf16.mul(a, Gf16.div(1, a)));
+            Gf16.productTable(a, table);
+            for (int w = 0; w < 65536; w += 7) {
+                assertEquals(Gf16.mul(w, a), table[w & 0xff] ^ table[256 + (w >>> 8)], "table of " + a + " at " + w);
+            }
         }
     }
 }
