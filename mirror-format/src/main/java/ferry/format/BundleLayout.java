@@ -47,7 +47,7 @@ public final class BundleLayout {
     public static final String RECOVERY_BASE = "recovery";
 
     /**
-     * Whether a top-level file name is a PAR 2.0 recovery file, allowed beside the manifest (section 9 of
+     * Whether a top-level file name is a PAR 2.0 recovery file, allowed beside the manifest (section 11 of
      * docs/bundle-format.md): any {@code *.par2} name of letters, digits and {@code ._+-}, so that recovery files an
      * operator made with {@code par2 create} may travel too.
      */
