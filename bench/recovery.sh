@@ -33,17 +33,16 @@ measure() { # name, command...
   read -r secs kib < "$work/time.$name"
   echo "$name $secs $kib"
 }
-export_to() { # out, state, more options...
-  local out=$1 state=$2; shift 2
-  "$ferry" export --upstream "http://127.0.0.1:$port/" --product "Contoso Widget" --channel bench \
-    --state "$work/$state" --cache "$work/cache" --key "$work/keys/signer.sec.asc" --out "$work/$out" \
-    --volume-size "$volume" --quiet "$@"
+export_args() { # out, state: prints nothing, sets args
+  args=(export --upstream "http://127.0.0.1:$port/" --product "Contoso Widget" --channel bench \
+    --state "$work/$2" --cache "$work/cache" --key "$work/keys/signer.sec.asc" --out "$work/$1" \
+    --volume-size "$volume" --quiet)
 }
 
-export_to warm state-warm >/dev/null            # fills the file cache: no step below downloads
+export_args warm state-warm; "$ferry" "${args[@]}" >/dev/null   # fills the file cache: no step below downloads
 {
-  measure "export (no recovery)" export_to plain state-plain
-  measure "export --recovery 10%" export_to ferry state-ferry --recovery 10%
+  export_args plain state-plain; measure "export (no recovery)" "$ferry" "${args[@]}"
+  export_args ferry state-ferry; measure "export --recovery 10%" "$ferry" "${args[@]}" --recovery 10%
   (cd "$work/plain" && measure "par2 create -r10" par2 create -q -q -r10 recovery.par2 manifest.json signatures/*.asc volumes/*.tar)
   rm "$work/ferry/volumes/volume-0002.tar" "$work/plain/volumes/volume-0002.tar"
   measure "ferry repair (1 volume lost)" "$ferry" repair "$work/ferry" --quiet
