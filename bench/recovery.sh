@@ -6,11 +6,12 @@
 # --recovery 10% and the same export without (same file cache, so neither downloads). Results go to stdout as a
 # Markdown table; docs/benchmarks.md records them with the machine they ran on.
 #
-#   bench/recovery.sh [FILE_SIZE] [VOLUME_SIZE]      e.g. bench/recovery.sh 256MiB 32MiB
+#   bench/recovery.sh [FILE_SIZE] [VOLUME_SIZE]      e.g. bench/recovery.sh 256MiB 16MiB
+# (each volume must be under 10% of the bundle, or one lost volume is beyond the 10% recovery data)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 size="${1:-256MiB}"
-volume="${2:-32MiB}"
+volume="${2:-16MiB}"
 command -v par2 >/dev/null || { echo "par2 is not installed (apt-get install par2)" >&2; exit 2; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/ferry-bench-recovery.XXXXXX")"
 trap 'kill "${upstream_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -28,10 +29,10 @@ grep -q "Ctrl-C" "$work/upstream.log" || { cat "$work/upstream.log" >&2; exit 1;
 
 measure() { # name, command...
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/time.$name" "$@" >"$work/out.$name" 2>"$work/err.$name" \
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time.$name" "$@" >"$work/out.$name" 2>"$work/err.$name" \
     || { echo "$name failed:" >&2; cat "$work/err.$name" >&2; exit 1; }
-  read -r secs kib < "$work/time.$name"
-  echo "$name $secs $kib"
+  read -r secs user sys kib < "$work/time.$name"
+  echo "$name|$secs|$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')|$kib"
 }
 export_args() { # out, state: prints nothing, sets args
   args=(export --upstream "http://127.0.0.1:$port/" --product "Contoso Widget" --channel bench \
@@ -53,15 +54,14 @@ bytes=$(du -sb "$work/plain/volumes" | cut -f1)
 volumes=$(ls "$work/plain/volumes" | grep -c '\.tar$')
 ferry_rec=$(cat "$work"/ferry/*.par2 | wc -c)
 par2_rec=$(cat "$work"/plain/*.par2 | wc -c)
-echo "| step | wall time (s) | peak RSS (MiB) |"
-echo "|---|---|---|"
-while IFS=' ' read -r line; do
-  name="${line% * *}"; rest="${line#"$name" }"; secs="${rest% *}"; kib="${rest#* }"
-  awk -v n="$name" -v s="$secs" -v k="$kib" 'BEGIN { printf "| %s | %.1f | %.0f |\n", n, s, k/1024 }'
+echo "| step | wall time (s) | CPU time (s) | peak RSS (MiB) |"
+echo "|---|---|---|---|"
+while IFS='|' read -r name secs cpu kib; do
+  awk -v n="$name" -v s="$secs" -v c="$cpu" -v k="$kib" 'BEGIN { printf "| %s | %.1f | %.1f | %.0f |\n", n, s, c, k/1024 }'
 done < "$work/results"
-plain=$(awk '/^export \(no recovery\)/ { print $(NF-1) }' "$work/results")
-withrec=$(awk '/^export --recovery/ { print $(NF-1) }' "$work/results")
 echo
-awk -v a="$plain" -v b="$withrec" 'BEGIN { printf "recovery files in the export: %.1f s (export with minus without)\n", b - a }'
+awk -F'|' '/^export \(no recovery\)/ { w0 = $2; c0 = $3 } /^export --recovery/ { w1 = $2; c1 = $3 }
+  END { printf "recovery files in the export: %.1f s wall, %.1f s CPU (export with minus without)\n", w1 - w0, c1 - c0 }' \
+  "$work/results"
 echo "bundle: $bytes bytes in $volumes volume(s) of at most $volume; recovery files: ferry $ferry_rec bytes, par2 $par2_rec bytes;" \
      "heap $FERRY_JAVA_OPTS; $(nproc) cores; par2 $(par2 -V 2>&1 | head -1)"

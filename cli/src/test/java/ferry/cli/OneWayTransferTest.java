@@ -185,9 +185,25 @@ class OneWayTransferTest {
         Path drop = Files.createDirectories(dir.resolve("drop"));
         copyTree(b, drop.resolve("b1"));
         Files.delete(drop.resolve("b1/volumes/volume-0002.tar"));
+        Files.copy(drop.resolve("b1/manifest.json"), dir.resolve("manifest.json"));
+        try (RandomAccessFile f = new RandomAccessFile(drop.resolve("b1/manifest.json").toFile(), "rw")) {
+            f.seek(10);
+            f.write("damaged in transit".getBytes(StandardCharsets.US_ASCII));
+        }
         Result soon = ferry("import", "--watch", drop.toString(), "--once", "--settle", "1h", "--store",
                 dir.resolve("store").toString(), "--trust-store", trust.toString(), "--quiet");
-        assertTrue(soon.out.contains("b1: partial:") && soon.out.contains("missing volume-0002.tar"), soon.out);
+        assertTrue(soon.out.contains("b1: waiting for manifest:"), "nothing repaired while files may be arriving: "
+                + soon.out);
+        Files.copy(dir.resolve("manifest.json"), drop.resolve("b1/manifest.json"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);                   // a second copy arrives
+        Result partial = ferry("import", "--watch", drop.toString(), "--once", "--settle", "1h", "--store",
+                dir.resolve("store").toString(), "--trust-store", trust.toString(), "--quiet");
+        assertTrue(partial.out.contains("b1: partial:") && partial.out.contains("missing volume-0002.tar"),
+                partial.out);
+        try (RandomAccessFile f = new RandomAccessFile(drop.resolve("b1/manifest.json").toFile(), "rw")) {
+            f.seek(10);
+            f.write("damaged in transit".getBytes(StandardCharsets.US_ASCII));
+        }
         try (Stream<Path> s = Files.walk(drop.resolve("b1"))) {
             for (Path p : s.toList()) {
                 Files.setLastModifiedTime(p, FileTime.from(Instant.now().minusSeconds(7200)));
@@ -196,8 +212,9 @@ class OneWayTransferTest {
         Result later = ferry("import", "--watch", drop.toString(), "--once", "--settle", "1h", "--store",
                 dir.resolve("store").toString(), "--trust-store", trust.toString(), "--quiet");
         assertEquals(0, later.code, later.err);
-        assertTrue(later.out.contains("b1: imported:") && later.out.contains("repaired volumes/volume-0002.tar"),
-                later.out);
+        assertTrue(later.out.contains("b1: imported:"), "the manifest and the volume rebuilt, then imported: "
+                + later.out);
+        assertTrue(Files.isDirectory(drop.resolve(".ferry-imported/b1")));
     }
 
     /** A receiver that missed a delta (its bundle lost on the one-way link) catches up at the next rebase. */

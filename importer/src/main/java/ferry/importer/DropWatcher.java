@@ -196,6 +196,9 @@ public final class DropWatcher {
     private Status look(Path dir, Instant now, List<Ready> ready) throws IOException {
         String name = dir.getFileName().toString();
         BundleVerifier.Admission a = verifier.admitManifest(dir, now);
+        if (!a.ok() && repairWithoutManifest(dir, name, now)) {
+            a = verifier.admitManifest(dir, now);
+        }
         if (!a.ok()) {
             String why = a.report().problems().stream().findFirst().map(Problem::toString).orElse("not admitted");
             return status(name, State.WAITING_FOR_MANIFEST, List.of(), List.of(), "waiting for a signed manifest ("
@@ -268,6 +271,31 @@ public final class DropWatcher {
         } catch (RecoveryException | IOException e) {
             failedAt.put(name, print);
             return status(name, State.PARTIAL, missing, damaged, partial + "; repair failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A manifest or signature that stays bad once the directory is quiet may be damaged in transit: the recovery
+     * data covers them too. True when a repair was made (the caller admits again; the repair proves nothing).
+     */
+    private boolean repairWithoutManifest(Path dir, String name, Instant now) throws IOException {
+        List<Path> par2 = RecoveryFiles.find(dir);
+        String print = fingerprint(dir);
+        if (par2.isEmpty() || !quiet(dir, now) || print.equals(failedAt.get(name))) {
+            return false;
+        }
+        try {
+            RecoveryRepair repair = RecoveryRepair.scan(dir, par2, Progress.NONE);
+            if (repair.result().intact() || !repair.result().repairable()) {
+                failedAt.put(name, print);
+                return false;
+            }
+            List<String> rebuilt = repair.repair(Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4), progress);
+            progress.info("bundle " + name + ": repaired " + String.join(", ", rebuilt) + " from recovery data");
+            return true;
+        } catch (RecoveryException e) {
+            failedAt.put(name, print);
+            return false;
         }
     }
 
