@@ -45,15 +45,17 @@ export_args warm state-warm; "$ferry" "${args[@]}" >/dev/null   # fills the file
   export_args plain state-plain; measure "export (no recovery)" "$ferry" "${args[@]}"
   export_args ferry state-ferry; measure "export --recovery 10%" "$ferry" "${args[@]}" --recovery 10%
   (cd "$work/plain" && measure "par2 create -r10" par2 create -q -q -r10 recovery.par2 manifest.json signatures/*.asc volumes/*.tar)
+  cat "$work"/ferry/*.par2 | wc -c > "$work/size.ferry"      # before par2 repair -p removes its recovery files
+  cat "$work"/plain/*.par2 | wc -c > "$work/size.par2"
   rm "$work/ferry/volumes/volume-0002.tar" "$work/plain/volumes/volume-0002.tar"
   measure "ferry repair (1 volume lost)" "$ferry" repair "$work/ferry" --quiet
   (cd "$work/plain" && measure "par2 repair (1 volume lost)" par2 repair -q -q -p recovery.par2)
 } > "$work/results"
 
-bytes=$(du -sb "$work/plain/volumes" | cut -f1)
-volumes=$(ls "$work/plain/volumes" | grep -c '\.tar$')
-ferry_rec=$(cat "$work"/ferry/*.par2 | wc -c)
-par2_rec=$(cat "$work"/plain/*.par2 | wc -c)
+bytes=$(du -sb "$work/ferry/volumes" | cut -f1)
+volumes=$(( $(ls "$work/ferry/volumes" | grep -c '\.tar$') ))
+ferry_rec=$(cat "$work/size.ferry")
+par2_rec=$(cat "$work/size.par2")
 echo "| step | wall time (s) | CPU time (s) | peak RSS (MiB) |"
 echo "|---|---|---|---|"
 while IFS='|' read -r name secs cpu kib; do
