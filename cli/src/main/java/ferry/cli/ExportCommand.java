@@ -196,6 +196,22 @@ public final class ExportCommand implements Callable<Integer>, Audited {
                     + " it only where the channel stands exactly there.")
     String channelReset;
 
+    @Option(names = "--recovery", paramLabel = "PERCENT",
+            description = "Write PAR 2.0 recovery files (recovery.par2, recovery.volNN+MM.par2) beside the manifest,"
+                    + " holding PERCENT of the bundle's data, e.g. 10%%: `ferry repair` or `par2 repair` rebuild"
+                    + " damaged or missing volumes from them (docs/one-way-transfer.md).")
+    String recovery;
+
+    @Option(names = "--rebase-every", paramLabel = "N",
+            description = "Make every N-th bundle of the channel a full one (sequence 1, N+1, 2N+1, ...), so that a"
+                    + " receiver behind a one-way link that missed a bundle catches up at the next full one.")
+    Integer rebaseEvery;
+
+    @Option(names = "--assume-delivered",
+            description = "No receipt comes back (a one-way link): build the next bundle on the channel's last exported"
+                    + " one as if it had arrived, and rely on --rebase-every for receivers that missed one.")
+    boolean assumeDelivered;
+
     @Mixin
     OutputOptions output;
 
@@ -268,6 +284,10 @@ public final class ExportCommand implements Callable<Integer>, Audited {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }
+        int recoveryPercent = recovery == null ? 0 : parsePercent(recovery);
+        if (rebaseEvery != null && rebaseEvery < 1) {
+            throw new CliException(ExitCodes.USAGE, "--rebase-every must be at least 1: " + rebaseEvery);
+        }
         WsusClientOptions client = clientOptions();
         char[] pass = passphrase.read();
         List<SigningKey> signers = new ArrayList<>();
@@ -292,7 +312,8 @@ public final class ExportCommand implements Callable<Integer>, Audited {
                     .signingKeys(signers).expiresIn(validity)
                     .full(full).channelReset(reset).producerVersion(VersionProvider.version())
                     .clientOptions(client.withUserAgent(ExportOptions.PRODUCER_NAME + "/" + VersionProvider.version()))
-                    .downloadThreads(downloadThreads).downloadAttempts(retries + 1).build();
+                    .downloadThreads(downloadThreads).downloadAttempts(retries + 1)
+                    .recoveryPercent(recoveryPercent).rebaseEvery(rebaseEvery == null ? 0 : rebaseEvery).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }
@@ -341,6 +362,21 @@ public final class ExportCommand implements Callable<Integer>, Audited {
             throw new IllegalArgumentException("--source apt needs --upstream-keyring, the keys that sign the suite");
         }
         return new AptOptions(suite, components, architectures, packages, recommends, wholeComponent, upstreamKeyring);
+    }
+
+    /** {@code 10%} or {@code 10}: a whole percentage 1..100. */
+    static int parsePercent(String v) {
+        String digits = v.endsWith("%") ? v.substring(0, v.length() - 1) : v;
+        try {
+            int p = Integer.parseInt(digits.strip());
+            if (p >= 1 && p <= 100) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CliException(ExitCodes.USAGE, "--recovery: expected a whole percentage from 1% to 100%, e.g. 10%,"
+                + " got " + v);
     }
 
     /** Timeouts, retries, proxy and TLS trust; each bad value is a usage error naming its option. */

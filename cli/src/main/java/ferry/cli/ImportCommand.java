@@ -29,8 +29,40 @@ import java.util.concurrent.Callable;
                 "            4 refused (replay, missing base), 5 store in use (another import or a check), 10 internal error."})
 public final class ImportCommand implements Callable<Integer>, Audited {
 
-    @Parameters(paramLabel = "BUNDLE", description = "The bundle directory (holding manifest.json).")
+    private static java.time.Duration duration(String option, String text) {
+        if (text.strip().equals("0") || text.strip().equals("0s")) {
+            return java.time.Duration.ZERO;
+        }
+        try {
+            return ExportCommand.parseDuration(text);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, option + ": " + e.getMessage());
+        }
+    }
+
+    @Parameters(paramLabel = "BUNDLE", arity = "0..1", description = "The bundle directory (holding manifest.json);"
+            + " not with --watch.")
     Path bundle;
+
+    @Option(names = "--watch", paramLabel = "DIR",
+            description = "Watch a drop directory a one-way link fills (one bundle per subdirectory, files arriving in"
+                    + " any order): verify each volume as it arrives, import each bundle once it is complete or"
+                    + " repairable from its recovery files, report partial bundles, move imported ones to"
+                    + " DIR/.ferry-imported/ and refused ones to DIR/.ferry-refused/. Runs until SIGTERM or SIGINT"
+                    + " (docs/one-way-transfer.md).")
+    Path watch;
+
+    @Option(names = "--once", description = "With --watch: look at the drop directory once, then exit.")
+    boolean once;
+
+    @Option(names = "--settle", defaultValue = "30s", paramLabel = "DURATION",
+            description = "With --watch: how long a file must stay unchanged before a short or damaged one counts as"
+                    + " arrived for good (default: ${DEFAULT-VALUE}).")
+    String settle;
+
+    @Option(names = "--poll", defaultValue = "10s", paramLabel = "DURATION",
+            description = "With --watch: pause between looks at the drop directory (default: ${DEFAULT-VALUE}).")
+    String poll;
 
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")
     Path store;
@@ -71,6 +103,19 @@ public final class ImportCommand implements Callable<Integer>, Audited {
 
     @Override
     public Integer call() {
+        if (watch != null) {
+            if (bundle != null) {
+                throw new CliException(ExitCodes.USAGE, "give a BUNDLE or --watch DIR, not both");
+            }
+            return new WatchMode(spec, output, watch, store, trustStore.load(), duration("--settle", settle),
+                    duration("--poll", poll), once).run();
+        }
+        if (once) {
+            throw new CliException(ExitCodes.USAGE, "--once goes with --watch");
+        }
+        if (bundle == null) {
+            throw new CliException(ExitCodes.USAGE, "give the BUNDLE directory to import, or --watch DIR");
+        }
         ConsoleProgress progress = output.progress();
         Output out = new Output(spec, output.json);
         try {

@@ -45,6 +45,7 @@ import java.nio.file.Path;
                 ExportCommand.class,
                 VerifyCommand.class,
                 ImportCommand.class,
+                RepairCommand.class,
                 ServeCommand.class,
                 StoreCommand.class,
                 AptCommand.class,

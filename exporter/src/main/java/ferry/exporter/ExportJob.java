@@ -1,5 +1,6 @@
 package ferry.exporter;
 
+import ferry.format.BundleLayout;
 import ferry.format.BundleWriter;
 import ferry.format.CrashPoints;
 import ferry.format.Entry;
@@ -7,6 +8,7 @@ import ferry.format.Manifest;
 import ferry.format.ManifestHeader;
 import ferry.format.Producer;
 import ferry.format.Progress;
+import ferry.format.par2.RecoveryWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,8 @@ import java.util.stream.Stream;
 public final class ExportJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportJob.class);
+    /** The most recovery data computed at once (bytes); passes over the volumes bound the rest. */
+    private static final long RECOVERY_MEMORY = 256L << 20;
 
     private final ExportOptions o;
     private final SourceExport source;
@@ -97,7 +101,13 @@ public final class ExportJob {
     private ExportResult export(StateStore store, InterruptedRun.Settled settled, Spool spool, Path stateDir, Path out,
                                 boolean outputWasEmptyDir, Instant started, long t0) throws ExportException {
         ExportState previous = settled.state();
-        ExportState baseline = o.full() ? null : previous;
+        // a rebase is a full bundle on schedule: a receiver that missed a bundle catches up with it (one-way links)
+        boolean rebase = previous != null && !o.full() && o.rebaseAt(settled.nextSequence());
+        if (rebase) {
+            progress.info("sequence " + settled.nextSequence() + " is a rebase (every " + o.rebaseEvery()
+                    + " bundles): writing a full bundle");
+        }
+        ExportState baseline = o.full() || rebase ? null : previous;
         ExportPlan plan = source.plan(new RunContext(store, previous, baseline, spool, stateDir));
 
         if (plan.nothingNew()) {
@@ -229,7 +239,7 @@ public final class ExportJob {
                 } finally {
                     progress.end();
                 }
-                m = w.finish(header, o.signingKeys());
+                m = w.finish(header, o.signingKeys(), this::writeRecovery);
                 placed = true;
             }
             store.write(next);
@@ -256,6 +266,30 @@ public final class ExportJob {
                 }
             }
         }
+    }
+
+    /**
+     * PAR 2.0 recovery files over the manifest, the signatures and the volumes, written into the staging directory
+     * so that they are placed with the bundle. Recovery files hold at most a volume's size each, so that losing one
+     * medium or file loses only part of the recovery data.
+     */
+    private void writeRecovery(Path staged) throws IOException {
+        if (o.recoveryPercent() == 0) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        names.add(BundleLayout.MANIFEST);
+        for (String dir : List.of(BundleLayout.SIGNATURES_DIR, BundleLayout.VOLUMES_DIR)) {
+            try (Stream<Path> files = Files.list(staged.resolve(dir))) {
+                files.map(p -> dir + "/" + p.getFileName()).sorted().forEach(names::add);
+            }
+        }
+        long memory = Math.min(RECOVERY_MEMORY, Runtime.getRuntime().maxMemory() / 4);
+        RecoveryWriter.Result r = RecoveryWriter.write(staged, names, BundleLayout.RECOVERY_BASE, o.recoveryPercent(),
+                0, o.volumeSize(), memory, progress);
+        progress.info("recovery data: " + r.recoverySlices() + " slice(s) of " + r.sliceSize() + " bytes for "
+                + r.inputSlices() + " ("+ o.recoveryPercent() + "%) in " + r.files().size() + " file(s), "
+                + r.bytes() + " bytes");
     }
 
     /**

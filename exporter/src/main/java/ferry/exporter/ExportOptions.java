@@ -55,12 +55,17 @@ import java.util.Set;
  * @param channelReset     null, or the channel position this bundle resets (docs/bundle-format.md section 3.4): the
  *                         recovery from a fast-forward; such a bundle is always full
  * @param apt              the APT selection; required for source {@code apt}, null otherwise
+ * @param recoveryPercent  0, or 1..100: PAR 2.0 recovery files beside the bundle's files holding this percentage of
+ *                         their slices ({@code ferry.format.par2}, docs/one-way-transfer.md)
+ * @param rebaseEvery      0, or N &ge; 1: the bundles whose sequence number is 1 more than a multiple of N are full
+ *                         ones, so a receiver that missed a bundle catches up without a return channel
  */
 public record ExportOptions(String source, URI upstream, List<String> products, List<String> classifications, List<String> languages,
                             ExportMode mode, Path outputDir, long volumeSize, String channel, Path stateDir,
                             Path cacheDir, List<SigningKey> signingKeys, Duration expiresIn, boolean full, Clock clock,
                             String producerVersion, WsusClientOptions clientOptions, int downloadAttempts,
-                            Duration retryBackoff, ChannelReset channelReset, int downloadThreads, AptOptions apt) {
+                            Duration retryBackoff, ChannelReset channelReset, int downloadThreads, AptOptions apt,
+                            int recoveryPercent, int rebaseEvery) {
 
     /** The source type exported unless another is named. */
     public static final String DEFAULT_SOURCE = "wsus";
@@ -152,6 +157,17 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         if (downloadThreads < 1 || downloadThreads > 64) {
             throw new IllegalArgumentException("download threads must be 1..64: " + downloadThreads);
         }
+        if (recoveryPercent < 0 || recoveryPercent > 100) {
+            throw new IllegalArgumentException("recovery must be 1% to 100%: " + recoveryPercent + "%");
+        }
+        if (rebaseEvery < 0) {
+            throw new IllegalArgumentException("rebase interval must be at least 1: " + rebaseEvery);
+        }
+    }
+
+    /** Whether the bundle with this sequence number is a rebase: full because of {@link #rebaseEvery}. */
+    public boolean rebaseAt(long sequence) {
+        return rebaseEvery > 0 && (sequence - 1) % rebaseEvery == 0;
     }
 
     /** The cache directory in use: {@link #cacheDir()} or {@code <stateDir>/cache}. */
@@ -200,6 +216,8 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         private ChannelReset channelReset;
         private int downloadThreads = DEFAULT_DOWNLOAD_THREADS;
         private AptOptions apt;
+        private int recoveryPercent;
+        private int rebaseEvery;
 
         private Builder() {
         }
@@ -242,6 +260,10 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         public Builder downloadThreads(int v) { downloadThreads = v; return this; }
         /** The APT selection, for source {@code apt}. */
         public Builder apt(AptOptions v) { apt = v; return this; }
+        /** Percentage of recovery data, 0 (default) for none. */
+        public Builder recoveryPercent(int v) { recoveryPercent = v; return this; }
+        /** Every N-th bundle full; default 0 (never on its own). */
+        public Builder rebaseEvery(int v) { rebaseEvery = v; return this; }
 
         /** @throws IllegalArgumentException naming the first bad field */
         public ExportOptions build() {
@@ -249,7 +271,8 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
                     : WsusClientOptions.defaults().withUserAgent(PRODUCER_NAME + "/" + producerVersion);
             return new ExportOptions(source, upstream, products, classifications, languages, mode, outputDir, volumeSize,
                     channel, stateDir, cacheDir, signingKeys, expiresIn, full || channelReset != null, clock,
-                    producerVersion, client, downloadAttempts, retryBackoff, channelReset, downloadThreads, apt);
+                    producerVersion, client, downloadAttempts, retryBackoff, channelReset, downloadThreads, apt,
+                    recoveryPercent, rebaseEvery);
         }
 
         private static String defaultVersion() {

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
  * bundle/manifest.json
  * bundle/signatures/&lt;FINGERPRINT&gt;.asc      (40 upper-case hex digits of the signer's primary key)
  * bundle/volumes/volume-0001.tar             (1-based, at least 4 digits)
+ * bundle/recovery.par2, bundle/recovery.volNN+MM.par2   optional PAR 2.0 recovery files (not signed)
  * </pre>
  */
 public final class BundleLayout {
@@ -40,6 +41,18 @@ public final class BundleLayout {
         int index = Integer.parseInt(m.group(1));
         // only the canonical spelling counts, so volume-00001.tar is not a second name for volume-0001.tar
         return index >= 1 && volumeName(index).equals(name) ? index : -1;
+    }
+
+    /** Base name of the PAR 2.0 recovery files ferry writes: {@code recovery.par2}, {@code recovery.vol*.par2}. */
+    public static final String RECOVERY_BASE = "recovery";
+
+    /**
+     * Whether a top-level file name is a PAR 2.0 recovery file, allowed beside the manifest (section 11 of
+     * docs/bundle-format.md): any {@code *.par2} name of letters, digits and {@code ._+-}, so that recovery files an
+     * operator made with {@code par2 create} may travel too.
+     */
+    public static boolean isRecoveryFileName(String name) {
+        return ferry.format.par2.RecoveryFiles.isPar2FileName(name);
     }
 
     /** Signature file name for a signer, e.g. {@code 0123...CDEF.asc}. */

@@ -256,6 +256,25 @@ public final class BundleWriter implements Closeable {
      *         {@link Limits#MAX_MANIFEST_BYTES}; the writer is then unusable
      */
     public Manifest finish(ManifestHeader header, List<SigningKey> signers) throws IOException {
+        return finish(header, signers, staged -> { });
+    }
+
+    /** Adds files to a complete bundle before it is placed (e.g. recovery data over its manifest and volumes). */
+    @FunctionalInterface
+    public interface BeforePlacing {
+        /**
+         * @param stagingDir the staging directory holding the complete, signed bundle; files written here are
+         *                   placed with it (and synced by the caller of this hook)
+         */
+        void addTo(Path stagingDir) throws IOException;
+    }
+
+    /**
+     * As {@link #finish(ManifestHeader, List)}, running {@code beforePlacing} on the staging directory after the
+     * signatures are written and before it is synced and renamed: what it adds is placed atomically with the bundle.
+     */
+    public Manifest finish(ManifestHeader header, List<SigningKey> signers, BeforePlacing beforePlacing)
+            throws IOException {
         requireOpen();
         Objects.requireNonNull(header, "header");
         if (signers.isEmpty()) {
@@ -283,6 +302,7 @@ public final class BundleWriter implements Closeable {
                     armored.getBytes(StandardCharsets.US_ASCII));
             steps.reached("signature");
         }
+        beforePlacing.addTo(staging);
         syncDirectory(staging.resolve(BundleLayout.SIGNATURES_DIR));
         syncDirectory(staging);
         if (Files.exists(target)) {

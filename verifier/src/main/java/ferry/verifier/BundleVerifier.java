@@ -130,6 +130,22 @@ public final class BundleVerifier {
     }
 
     /**
+     * Admission of the signed manifest alone: signatures and threshold, then the manifest, the trust policy and
+     * expiry; no layout, no volume. For a drop directory where volumes are still arriving (`ferry import --watch`):
+     * the manifest says which volumes to expect and {@link #verifyVolume} checks each as it arrives.
+     *
+     * @return the admission; its {@code volumes} is empty
+     */
+    public Admission admitManifest(Path bundleDir, Instant now) {
+        Objects.requireNonNull(now, "now");
+        Problems problems = new Problems();
+        State s = admit(bundleDir, List.of(), now, problems);
+        TrustedBundle bundle = problems.count() == 0 && s.manifest != null
+                ? new TrustedBundle(bundleDir, s.bytes, sha256Hex(s.bytes), s.manifest, s.signers) : null;
+        return new Admission(report(bundleDir, now, List.of(), s, null, problems), bundle, Set.of());
+    }
+
+    /**
      * The import's single read: checks every volume's and entry's SHA-256 exactly as {@link #verify} does while
      * handing each entry's bytes, as they are hashed, to {@code sink}. The sink learns per entry whether it matched;
      * the returned report says whether the whole bundle did: only then may the copies be kept.

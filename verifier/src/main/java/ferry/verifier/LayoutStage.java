@@ -31,7 +31,8 @@ final class LayoutStage {
                 boolean ok = switch (name) {
                     case BundleLayout.MANIFEST -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
                     case BundleLayout.SIGNATURES_DIR, BundleLayout.VOLUMES_DIR -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-                    default -> false;
+                    // PAR 2.0 recovery files are unsigned repair aids: allowed, never trusted (a repair is verified)
+                    default -> BundleLayout.isRecoveryFileName(name) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
                 };
                 if (!ok) {
                     unexpected(problems, name, p);
