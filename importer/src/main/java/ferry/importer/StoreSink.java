@@ -8,6 +8,7 @@ import ferry.verifier.EntrySink;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ import java.util.concurrent.BlockingQueue;
 /**
  * Copies the entries the trust gate hands out while it hashes them into the store, on a second thread: the gate's
  * thread reads the volume and computes the volume's and entries' SHA-256, this one computes each entry's SHA-1 and
- * lets the store write, sync and re-hash the object. So an import uses both cores and reads each volume byte once.
+ * lets the store write the object (which it syncs in the background, without hashing it again: the stream ends only
+ * when the gate matched the very bytes it handed over). So an import uses both cores and reads each volume byte once.
  *
  * <p>Entries arrive one after another (the gate finishes one before it begins the next), so one bounded queue of
  * chunks carries them all: at most {@value #QUEUE_CHUNKS} chunks of at most 1 MiB are in flight. An entry whose bytes
@@ -91,7 +93,7 @@ final class StoreSink implements EntrySink, AutoCloseable {
     }
 
     /**
-     * Waits until every entry handed over is written (or failed) and stops the worker.
+     * Waits until every entry handed over is written (or failed) and durable in the store, and stops the worker.
      *
      * @throws IOException the store's first failure, if any
      */
@@ -104,6 +106,12 @@ final class StoreSink implements EntrySink, AutoCloseable {
             throw new IOException("interrupted while the store was writing", e);
         }
         checkFailure();
+        try {
+            pending.awaitDurable();
+        } catch (StoreException e) {
+            failure = e;
+            checkFailure();
+        }
     }
 
     /** Stops the worker without waiting for anything; idempotent. */
@@ -193,7 +201,10 @@ final class StoreSink implements EntrySink, AutoCloseable {
         EntryStream in = new EntryStream();
         try {
             if (failure == null) {
-                pending.putObject(in, e.sha256(), e.size());
+                // The gate hashed these very bytes: the stream ends only when it matched them, so the store
+                // need not hash them again, and it syncs them in the background.
+                pending.putChecked(in, e.sha256(), e.size());
+                in.transferTo(OutputStream.nullOutputStream()); // an object already stored was not read
                 synchronized (this) {
                     copied++;
                     copiedBytes += e.size();
@@ -204,6 +215,10 @@ final class StoreSink implements EntrySink, AutoCloseable {
                         sha1Mismatches.add(e.path() + ": content has SHA-1 " + sha1 + ", the manifest says " + e.sha1());
                     }
                 }
+            }
+        } catch (IOException ex) {
+            if (!in.unmatched) {
+                failure = ex;
             }
         } catch (StoreException ex) {
             if (!in.unmatched) {

@@ -98,6 +98,10 @@ final class ObjectStore {
         return Files.isRegularFile(path(sha256));
     }
 
+    /**
+     * Stores {@code in} as the object {@code expectedSha256}, durably: staged, hashed, synced, renamed into place and
+     * the rename synced. Returns at once if the object is present.
+     */
     Path put(InputStream in, String expectedSha256, long expectedSize) {
         String hex = Ids.sha256(expectedSha256, "object");
         if (expectedSize < 0) {
@@ -107,62 +111,166 @@ final class ObjectStore {
         if (Files.isRegularFile(target)) {
             return target;
         }
+        Staged s = stage(in, hex, expectedSize, true);
+        place(s);
+        syncDirectory(target.getParent());
+        return target;
+    }
+
+    /**
+     * An object written to {@code tmp/} and checked, not yet synced nor visible: {@link #place} finishes it. Holds
+     * the open file, so that {@link #place} syncs what was written without opening it again.
+     */
+    static final class Staged {
+        final String hex;
+        final long size;
+        final Path file;
+        final Path target;
+        private final FileChannel out;
+        private final Future<?> flushing;
+
+        private Staged(String hex, long size, Path file, Path target, FileChannel out, Future<?> flushing) {
+            this.hex = hex;
+            this.size = size;
+            this.file = file;
+            this.target = target;
+            this.out = out;
+            this.flushing = flushing;
+        }
+    }
+
+    /**
+     * Writes {@code in} to a new file in {@code tmp/}, checking its size and, if {@code hash}, its SHA-256. Large
+     * objects are flushed in the background while written. With {@code hash} false the caller vouches for the
+     * digest: {@code in} must reach end of file only after its source checked that exactly the bytes it gave have
+     * SHA-256 {@code hex}, and must throw an IOException otherwise (then nothing is left behind).
+     *
+     * @throws StoreFullException if the file system has no room (checked first, and on a full disk while writing)
+     * @throws StoreException     on a size or digest mismatch, or an I/O error; nothing is left behind
+     */
+    Staged stage(InputStream in, String hex, long expectedSize, boolean hash) {
+        if (expectedSize < 0) {
+            throw new StoreException("object " + hex + ": negative size " + expectedSize);
+        }
         long free = DiskSpace.usable(tmp);
         if (free >= 0 && expectedSize > free) {
             throw new StoreFullException(storeDir, expectedSize, free, "object " + hex, null);
         }
         Path staged = tmp.resolve(hex + "." + UUID.randomUUID() + ".part");
+        FileChannel out = null;
+        Future<?> flushing = null;
+        boolean done = false;
         try {
-            MessageDigest digest = sha256Digest();
+            MessageDigest digest = hash ? sha256Digest() : null;
             long written = 0;
-            try (FileChannel out = FileChannel.open(staged, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                byte[] buf = new byte[BUFFER];
-                Future<?> flushing = null;
-                long flushedAt = 0;
-                for (int n; (n = in.read(buf)) != -1; ) {
-                    written += n;
-                    // Stop at the first byte too many rather than letting a bad stream fill the disk.
-                    if (written > expectedSize) {
-                        throw new StoreException("object " + hex + ": more than the expected " + expectedSize + " bytes");
-                    }
-                    digest.update(buf, 0, n);
-                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-                    while (bb.hasRemaining()) {
-                        out.write(bb);
-                    }
-                    if (written - flushedAt >= FLUSH_STEP && (flushing == null || flushing.isDone())) {
-                        finish(flushing);
-                        flushedAt = written;
-                        flushing = FLUSHER.submit(() -> {
-                            out.force(false);
-                            return null;
-                        });
-                    }
+            out = FileChannel.open(staged, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            FileChannel ch = out;
+            // Small objects (update metadata) get a small buffer: an import writes tens of thousands of them.
+            byte[] buf = new byte[(int) Math.min(BUFFER, expectedSize + 1)];
+            long flushedAt = 0;
+            for (int n; (n = in.read(buf)) != -1; ) {
+                written += n;
+                // Stop at the first byte too many rather than letting a bad stream fill the disk.
+                if (written > expectedSize) {
+                    throw new StoreException("object " + hex + ": more than the expected " + expectedSize + " bytes");
                 }
-                finish(flushing);
-                out.force(true);
+                if (digest != null) {
+                    digest.update(buf, 0, n);
+                }
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                while (bb.hasRemaining()) {
+                    out.write(bb);
+                }
+                if (written - flushedAt >= FLUSH_STEP && (flushing == null || flushing.isDone())) {
+                    finish(flushing);
+                    flushedAt = written;
+                    flushing = FLUSHER.submit(() -> {
+                        ch.force(false);
+                        return null;
+                    });
+                }
             }
             if (written != expectedSize) {
                 throw new StoreException("object " + hex + ": " + written + " bytes, expected " + expectedSize);
             }
-            String actual = HexFormat.of().formatHex(digest.digest());
-            if (!actual.equals(hex)) {
-                throw new StoreException("object " + hex + ": content has SHA-256 " + actual);
+            if (digest != null) {
+                String actual = HexFormat.of().formatHex(digest.digest());
+                if (!actual.equals(hex)) {
+                    throw new StoreException("object " + hex + ": content has SHA-256 " + actual);
+                }
             }
-            Files.createDirectories(target.getParent());
-            move(staged, target);
-            CrashPoints.reached("store.object");
-            syncDirectory(target.getParent());
-            return target;
+            done = true;
+            return new Staged(hex, expectedSize, staged, path(hex), out, flushing);
         } catch (IOException e) {
-            // Give the space back before measuring what is free.
+            closeQuietly(out, flushing);
+            out = null;
             deleteQuietly(staged);
-            if (DiskSpace.isFull(e, tmp)) {
-                throw new StoreFullException(storeDir, expectedSize, DiskSpace.usable(tmp), "object " + hex, e);
-            }
-            throw new StoreException("object " + hex + ": cannot store: " + e, e);
+            throw failure(hex, expectedSize, e);
         } finally {
-            deleteQuietly(staged);
+            if (!done) {
+                closeQuietly(out, flushing);
+                deleteQuietly(staged);
+            }
+        }
+    }
+
+    /**
+     * Syncs a staged object and renames it into place; the rename is durable only once the caller has synced
+     * {@code target}'s directory ({@link #syncDirectory}). Safe to call from another thread than {@link #stage}.
+     *
+     * @return whether {@code target}'s directory was created (its parent then needs a sync as well)
+     * @throws StoreFullException, StoreException as {@link #stage}; the staged file is deleted
+     */
+    boolean place(Staged s) {
+        boolean created = false;
+        try {
+            try (FileChannel out = s.out) {
+                finish(s.flushing);
+                out.force(true);
+            }
+            Path dir = s.target.getParent();
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                created = true;
+            }
+            move(s.file, s.target);
+            CrashPoints.reached("store.object");
+            return created;
+        } catch (IOException e) {
+            deleteQuietly(s.file);
+            throw failure(s.hex, s.size, e);
+        } finally {
+            deleteQuietly(s.file);
+        }
+    }
+
+    /** Gives back a staged object that will not be placed. */
+    void discard(Staged s) {
+        closeQuietly(s.out, s.flushing);
+        deleteQuietly(s.file);
+    }
+
+    private StoreException failure(String hex, long size, IOException e) {
+        // The caller has given the space back before this measures what is free.
+        if (DiskSpace.isFull(e, tmp)) {
+            return new StoreFullException(storeDir, size, DiskSpace.usable(tmp), "object " + hex, e);
+        }
+        return new StoreException("object " + hex + ": cannot store: " + e, e);
+    }
+
+    private static void closeQuietly(FileChannel out, Future<?> flushing) {
+        if (out == null) {
+            return;
+        }
+        try {
+            finish(flushing);
+        } catch (IOException ignored) {
+            // being discarded anyway
+        }
+        try {
+            out.close();
+        } catch (IOException ignored) {
+            // being discarded anyway
         }
     }
 

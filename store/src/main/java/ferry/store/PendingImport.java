@@ -38,10 +38,12 @@ public final class PendingImport implements AutoCloseable {
     private final String id;
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();
     private final Set<String> written = ConcurrentHashMap.newKeySet();
+    private final Set<String> staged = ConcurrentHashMap.newKeySet(); // putChecked's, written in full
     private final AtomicLong bytesWritten = new AtomicLong();
     // Puts share it; commit and abort take it exclusively, so no object is written after the journal is cleaned.
     private final ReentrantReadWriteLock finishing = new ReentrantReadWriteLock();
     private volatile State state = State.OPEN;
+    private ObjectFlusher flusher; // guarded by this; created by the first putChecked
 
     PendingImport(Store store, ImportJournal journal, String id) {
         this.store = store;
@@ -90,6 +92,87 @@ public final class PendingImport implements AutoCloseable {
         }
     }
 
+    /**
+     * Stores an object the caller has already hashed, without waiting for the disk: as {@link #putObject}, except
+     * that the store does not compute the SHA-256 again and that the object is synced and renamed into place in the
+     * background; {@link #awaitDurable} (and {@link #commit}) wait until every such object is durable in place.
+     *
+     * <p>{@code in} must reach end of file only after its source checked that exactly the bytes it gave have SHA-256
+     * {@code expectedSha256}, and must throw an IOException otherwise: what is committed is then what was hashed.
+     * (The import's sink ends an entry's stream only when the trust gate has matched the entry's digest over the
+     * same buffers it handed over.) An object that is present, or that this import is already storing, is not read.
+     *
+     * @throws StoreFullException if the store's file system has no room for it (nothing of it is left behind)
+     * @throws StoreException     on a size mismatch, a malformed digest, an I/O error, a failure of an object handed
+     *                            over earlier, or if this import has already been committed or aborted
+     */
+    public void putChecked(InputStream in, String expectedSha256, long expectedSize) {
+        String hex = Ids.sha256(expectedSha256, "object");
+        finishing.readLock().lock();
+        try {
+            requireOpen();
+            boolean mine = false;
+            if (claimed.add(hex)) {
+                try {
+                    mine = journal.claim(id, hex);
+                } catch (RuntimeException e) {
+                    claimed.remove(hex);
+                    throw e;
+                }
+                if (mine) {
+                    written.add(hex);
+                }
+            } else if (staged.contains(hex)) {
+                return; // being stored by this import already
+            }
+            if (store.objects().has(hex)) {
+                return;
+            }
+            ObjectStore.Staged s = store.objects().stage(in, hex, expectedSize, false);
+            staged.add(hex);
+            flusher().submit(s);
+            if (mine) {
+                bytesWritten.addAndGet(expectedSize);
+            }
+        } finally {
+            finishing.readLock().unlock();
+        }
+    }
+
+    /**
+     * Waits until every object {@link #putChecked} took is synced, in place, and its directory synced.
+     *
+     * @throws StoreFullException if the disk filled up while one was written
+     * @throws StoreException     the first failure of any of them
+     */
+    public void awaitDurable() {
+        ObjectFlusher f;
+        synchronized (this) {
+            f = flusher;
+        }
+        if (f != null) {
+            f.awaitDurable();
+        }
+    }
+
+    private synchronized ObjectFlusher flusher() {
+        if (flusher == null) {
+            flusher = new ObjectFlusher(store.objects(), id);
+        }
+        return flusher;
+    }
+
+    /** Waits for background writes (whatever their outcome) and stops their threads. */
+    private void closeFlusher() {
+        ObjectFlusher f;
+        synchronized (this) {
+            f = flusher;
+        }
+        if (f != null) {
+            f.close();
+        }
+    }
+
     /** Objects this import wrote (absent before), so far. */
     public int objectsWritten() {
         return written.size();
@@ -112,9 +195,11 @@ public final class PendingImport implements AutoCloseable {
         finishing.writeLock().lock();
         try {
             requireOpen();
+            awaitDurable();
             R outcome = store.commitImport(rec, policy);
             CrashPoints.reached("store.committed");
             state = State.COMMITTED;
+            closeFlusher();
             store.afterCommit.run();
             store.finish(this, claimed);
             return outcome;
@@ -142,6 +227,7 @@ public final class PendingImport implements AutoCloseable {
                 return 0;
             }
             state = State.ABORTED;
+            closeFlusher(); // nothing may be renamed into place after the journal is cleaned
             return store.abort(this, claimed);
         } finally {
             finishing.writeLock().unlock();
@@ -154,6 +240,7 @@ public final class PendingImport implements AutoCloseable {
         try {
             if (state == State.OPEN) {
                 state = State.ABORTED;
+                closeFlusher();
                 journal.detach(id, claimed);
             }
         } finally {

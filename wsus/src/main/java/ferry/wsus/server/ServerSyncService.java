@@ -2,7 +2,6 @@ package ferry.wsus.server;
 
 import ferry.wsus.ContentUrls;
 import ferry.wsus.UpdateIdentity;
-import ferry.wsus.cab.CabBlob;
 import ferry.wsus.catalog.Approval;
 import ferry.wsus.catalog.DeploymentChanges;
 import ferry.wsus.catalog.TargetGroup;
@@ -40,6 +39,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.zip.CRC32;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +74,7 @@ final class ServerSyncService {
     private final Clock clock;
     private final String lastChange;
     private final long configCounter;
+    private final BlobCabinets cabinets = new BlobCabinets(BlobCabinets.DEFAULT_BUDGET_BYTES);
 
     ServerSyncService(UpdateCatalog catalog, ServerSyncSettings settings, CookieAuthority cookies) {
         this.catalog = catalog;
@@ -352,23 +353,36 @@ final class ServerSyncService {
         List<UpdateData> updates = new ArrayList<>();
         Map<String, UrlData> urls = new LinkedHashMap<>();
         List<Optional<UpdateCatalog.UpdateContent>> contents = catalog.updateContent(ids);
+        List<UpdateIdentity> toCompress = new ArrayList<>();
+        List<String> toCompressXml = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
-            UpdateIdentity id = ids.get(i);
             UpdateCatalog.UpdateContent content = contents.get(i).orElseThrow(
                     // a real server answers an unknown revision with InternalServerError (exchange 000017)
                     () -> new FaultSignal(SoapFault.INTERNAL_SERVER_ERROR, ""));
+            if (compressed(content.metadata())) {
+                toCompress.add(ids.get(i));
+                toCompressXml.add(content.metadata());
+            }
+        }
+        Iterator<byte[]> cabs = cabinets.cabinets(toCompress, toCompressXml).iterator();
+        for (int i = 0; i < ids.size(); i++) {
+            UpdateIdentity id = ids.get(i);
+            UpdateCatalog.UpdateContent content = contents.get(i).orElseThrow();
             String xml = content.metadata();
             List<UpdateCatalog.CatalogFile> files = content.files();
             List<String> digests = files.stream().map(UpdateCatalog.CatalogFile::sha1Base64).distinct().toList();
-            boolean compress = !plainXmlSafe(xml)
-                    || !settings.plainBlobsOnly() && xml.length() * 2L > COMPRESS_ABOVE_UTF16_BYTES;
-            updates.add(compress ? new UpdateData(id, null, digests, CabBlob.encode(xml))
+            updates.add(compressed(xml) ? new UpdateData(id, null, digests, cabs.next())
                     : new UpdateData(id, xml, digests, null));
             for (UpdateCatalog.CatalogFile f : files) {
                 urls.computeIfAbsent(f.sha1Base64(), d -> urlData(contentBase, f));
             }
         }
         return new ServerUpdateData(updates, new ArrayList<>(urls.values()));
+    }
+
+    /** Whether a document travels as an LZX cabinet. */
+    private boolean compressed(String xml) {
+        return !plainXmlSafe(xml) || !settings.plainBlobsOnly() && xml.length() * 2L > COMPRESS_ABOVE_UTF16_BYTES;
     }
 
     /**

@@ -197,6 +197,21 @@ class WsusCatalogTest {
     }
 
     @Test
+    void statusCountsFollowEveryImport() {
+        importFirst();
+        assertEquals(10, store.counts().source("wsus").orElseThrow().get("revisions"));
+        assertEquals(10, store.counts().source("wsus").orElseThrow().get("revisions"), "kept: the same answer");
+        RevisionRecord win11v2 = CatalogFixtures.revision(store, CU_WIN11, 201, "Software", null,
+                List.of(WINDOWS_11, SECURITY), List.of(win11File.sha1Hex()));
+        CatalogFixtures.commit(store, CatalogFixtures.bundle("b2", "wsus", 2, 1L, List.of(win11v2), List.of()));
+        StoreCounts.Source wsus = store.counts().source("wsus").orElseThrow();
+        assertEquals(11, wsus.get("revisions"), "counted again after the import");
+        assertEquals(10, wsus.get("updates"));
+        assertEquals(11, wsus.get("changeNumber"));
+        assertEquals(3, wsus.get("updatesSoftware"), "a new revision of an update served is still one update");
+    }
+
+    @Test
     void anOlderRevisionArrivingLaterIsStoredButNeverLatest() {
         importFirst();
         long anchor = catalog.currentChangeNumber();
