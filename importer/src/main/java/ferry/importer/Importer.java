@@ -1,6 +1,9 @@
 package ferry.importer;
 
+import ferry.format.BundleSource;
 import ferry.format.Progress;
+import ferry.format.trust.TrustChange;
+import ferry.format.trust.TrustStoreException;
 import ferry.format.trust.TrustStore;
 import ferry.store.SourceCatalog;
 import ferry.store.Store;
@@ -72,10 +75,29 @@ public final class Importer {
      */
     public static ImportResult importBundle(Path bundleDir, Path storeDir, TrustStore trust, Instant now,
                                             Progress progress) throws ImporterException {
-        Objects.requireNonNull(storeDir, "storeDir");
+        return importBundle(new ImportRequest(BundleSource.of(bundleDir), storeDir, trust, null, false, now), progress);
+    }
+
+    /**
+     * Imports as {@link #importBundle(Path, Path, TrustStore, Instant, Progress)} a bundle that may be spread over
+     * several directories (media, read in place), admitting an expired bundle when the request allows it, and then
+     * applies a trust policy change the bundle carries and the gate accepted to {@code request.trustStoreDir()}
+     * (atomically: {@link TrustStore#apply}). The change is applied also when the bundle was imported before, so an
+     * import interrupted between the commit and the change finishes it when run again.
+     *
+     * @throws VolumesMissingException some volumes are in none of the directories: names the media to insert
+     * @throws ImportFailedException   also when the bundle was imported but the trust policy change could not be
+     *                                 written (running the import again applies it)
+     * @throws BundleInvalidException  as above, also for a trust policy change the gate refuses
+     */
+    public static ImportResult importBundle(ImportRequest request, Progress progress) throws ImporterException {
+        Path storeDir = request.storeDir();
         long started = System.nanoTime();
-        BundleVerifier gate = new BundleVerifier(trust);
-        ImportRun.Admitted a = ImportRun.admit(gate, bundleDir, now, SourceTypes.ALL);
+        BundleVerifier gate = new BundleVerifier(request.trust());
+        if (request.allowExpired()) {
+            gate = gate.allowingExpired();
+        }
+        ImportRun.Admitted a = ImportRun.admit(gate, request.source(), request.now(), SourceTypes.ALL);
         var m = a.admission().bundle().manifest();
         if (m.baseSequence() != null && !Files.exists(storeDir.resolve(CATALOG_FILE))) {
             // Refused before the store exists, so that a wrong path or an early delta leaves no empty store behind.
@@ -83,9 +105,35 @@ public final class Importer {
                     + m.bundleId() + " is a delta on sequence " + m.baseSequence() + " of channel " + m.channel()
                     + ", but there is no store at " + storeDir + " yet; import the full bundle first");
         }
+        ImportResult result;
         try (Store store = open(storeDir)) {
-            return new ImportRun(gate, a, store, now, progress).run(started);
+            result = new ImportRun(gate, a, store, request.now(), progress).run(started);
         }
+        return result.with(a.admission().overrides(), applyTrustChange(a.admission(), request, progress));
+    }
+
+    /** Applies an accepted trust policy change once its bundle is in the store; returns the new version or null. */
+    private static Long applyTrustChange(BundleVerifier.Admission a, ImportRequest request, Progress progress)
+            throws ImportFailedException {
+        TrustChange change = a.trustChange();
+        if (change == null) {
+            return null;
+        }
+        if (request.trustStoreDir() == null) {
+            progress.info("the bundle carries trust policy version " + change.version() + ", not applied: the trust"
+                    + " store was not read from a directory");
+            return null;
+        }
+        try {
+            TrustStore.apply(request.trustStoreDir(), change);
+        } catch (TrustStoreException e) {
+            throw new ImportFailedException("bundle " + a.bundle().manifest().bundleId() + " was imported, but its trust"
+                    + " policy change (version " + change.version() + ") could not be applied: " + e.getMessage()
+                    + "; run the import again to apply it", e);
+        }
+        progress.info("trust store " + request.trustStoreDir() + " now at policy version " + change.version() + ": "
+                + change.keys().size() + " key(s), threshold " + change.policy().threshold());
+        return change.version();
     }
 
     /**
