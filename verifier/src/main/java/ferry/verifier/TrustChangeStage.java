@@ -49,12 +49,6 @@ final class TrustChangeStage {
                     + current + " already");
             return null;
         }
-        if (change.version() != current + 1) {
-            problems.add(Problem.Code.TRUST_CHANGE_REFUSED, WHERE, "version " + change.version() + " skips versions: the"
-                    + " trust store is at version " + current + "; import the bundle carrying version " + (current + 1)
-                    + " first");
-            return null;
-        }
         Map<String, PublicKey> candidates = new LinkedHashMap<>();
         trust.keys().forEach(k -> candidates.put(k.fingerprint(), k));
         change.keys().forEach(k -> candidates.putIfAbsent(k.fingerprint(), k));
@@ -96,6 +90,13 @@ final class TrustChangeStage {
         if (!ok) {
             return null;
         }
+        if (change.version() != current + 1) {
+            problems.add(Problem.Code.TRUST_CHANGE_REFUSED, WHERE, "version " + change.version() + " skips versions: the"
+                    + " trust store is at version " + current + "; import the bundle carrying version " + (current + 1)
+                    + " first");
+            return null;
+        }
+
         notes.add("trust policy change to version " + change.version() + " (" + change.keys().size() + " keys, threshold "
                 + change.policy().threshold() + "): signed by " + byCurrent + " current and " + byNew + " new key(s);"
                 + " applied to the trust store when the bundle is imported");
