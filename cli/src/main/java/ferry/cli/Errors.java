@@ -36,6 +36,7 @@ final class Errors {
             Map.entry(StoreBusyException.class, ExitCodes.LOCKED),
             Map.entry(StoreUnusableException.class, ExitCodes.USAGE),
             Map.entry(NoSpaceException.class, ExitCodes.NO_SPACE),
+            Map.entry(ferry.importer.VolumesMissingException.class, ExitCodes.INCOMPLETE),
             Map.entry(ImporterException.class, ExitCodes.INTERNAL),
             Map.entry(KeyException.class, ExitCodes.USAGE),
             Map.entry(TrustStoreException.class, ExitCodes.USAGE),
@@ -44,6 +45,7 @@ final class Errors {
             Map.entry(ServeException.class, ExitCodes.USAGE), // cannot open the store to serve, cannot bind
             Map.entry(StoreDamagedException.class, ExitCodes.USAGE),
             Map.entry(WsusException.class, ExitCodes.UPSTREAM),
+            Map.entry(ferry.exporter.ExportNoSpaceException.class, ExitCodes.NO_SPACE),
             Map.entry(ExportConfigException.class, ExitCodes.USAGE), // includes SelectionException
             Map.entry(ExportUpstreamException.class, ExitCodes.UPSTREAM), // includes DownloadException
             Map.entry(ExportLockedException.class, ExitCodes.LOCKED));

@@ -19,6 +19,11 @@ public final class ExitCodes {
     public static final int LOCKED = 5;
     /** Not enough disk space: the message names the path, the bytes needed and the bytes free. */
     public static final int NO_SPACE = 6;
+    /**
+     * A bundle spread over media is incomplete: volumes are on none of the directories given. The message names the
+     * media (and volumes) to insert; run again with every medium given by {@code --from}.
+     */
+    public static final int INCOMPLETE = 8;
     /** A bug in ferry; the message and a stack trace (with --verbose) should be reported. */
     public static final int INTERNAL = 10;
 

@@ -61,7 +61,7 @@ import java.util.concurrent.Callable;
                         + " --product \"Windows 11\" --key signer.sec.asc --out /media/usb/next"},
         footer = {"", "Exit codes: 0 done (bundle written, or nothing changed), 2 usage/selection error,"
                 + " 3 upstream error (unreachable, SOAP fault, digest mismatch, retries exhausted), 5 another export"
-                + " holds the lock,"
+                + " holds the lock, 6 not enough disk space for the bundle (checked before writing),"
                 + " 10 internal error (a bug)."})
 public final class ExportCommand implements Callable<Integer> {
 
@@ -85,8 +85,21 @@ public final class ExportCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--volume-size", defaultValue = "4095MiB", paramLabel = "SIZE",
-            description = "Largest volume file: bytes, or with K/M/G (binary) or KB/MB/GB (decimal), e.g. 4.7GB for a DVD, 25GB for a Blu-ray (default: ${DEFAULT-VALUE}, fits FAT32).")
+            description = "Largest volume file: bytes, or with K/M/G (binary) or KB/MB/GB (decimal), or a preset: fat32 (4 GiB - 1 byte), dvd (4,700,372,992), dvd-dl (8,543,666,176), bd25 (25,025,314,816), bd50 (50,050,629,632), bd100 (100,103,356,416) (default: ${DEFAULT-VALUE}, fits FAT32).")
     String volumeSize;
+
+    @Option(names = "--media-size", paramLabel = "SIZE|PRESET",
+            description = "Split the bundle over media of this size (same units and presets as --volume-size):"
+                    + " writes --out/medium-01/, medium-02/, ... each with a copy of the signed manifest, its volumes"
+                    + " and a label (\"medium 2 of 5\"), to be burned or copied one per medium; each verifies alone"
+                    + " (ferry verify --medium) and ferry import --from takes them all. A medium must hold one volume"
+                    + " plus 1.1 MiB: e.g. --media-size dvd with --volume-size 4095MiB.")
+    String mediaSize;
+
+    @Option(names = "--trust-change", paramLabel = "DIR",
+            description = "Carry a signed trust policy change (made with `ferry keys rotate`) to the isolated side,"
+                    + " which applies it after importing the bundle if enough current and new keys signed it.")
+    Path trustChange;
 
     @Option(names = "--channel", defaultValue = "default", paramLabel = "NAME", description = "Export stream; sequence numbers count per channel (default: ${DEFAULT-VALUE}).")
     String channel;
@@ -175,6 +188,26 @@ public final class ExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "--volume-size: " + e.getMessage());
         }
+        long mediaBytes = 0;
+        if (mediaSize != null) {
+            try {
+                mediaBytes = Sizes.parse(mediaSize);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.USAGE, "--media-size: " + e.getMessage());
+            }
+        }
+        ferry.format.trust.SignedTrustChange change = null;
+        if (trustChange != null) {
+            try {
+                change = ferry.format.trust.SignedTrustChange.read(trustChange);
+                if (change == null) {
+                    throw new CliException(ExitCodes.USAGE, "--trust-change: no such directory: " + trustChange);
+                }
+                ferry.format.trust.TrustChange.parse(change.document());
+            } catch (ferry.format.trust.TrustStoreException e) {
+                throw new CliException(ExitCodes.USAGE, "--trust-change: " + e.getMessage(), e);
+            }
+        }
         ChannelReset reset = null;
         if (channelReset != null) {
             int colon = channelReset.indexOf(':');
@@ -207,7 +240,8 @@ public final class ExportCommand implements Callable<Integer> {
                     .signingKeys(signers).expiresIn(validity)
                     .full(full).channelReset(reset).producerVersion(VersionProvider.version())
                     .clientOptions(client.withUserAgent(ExportOptions.PRODUCER_NAME + "/" + VersionProvider.version()))
-                    .downloadThreads(downloadThreads).downloadAttempts(retries + 1).build();
+                    .downloadThreads(downloadThreads).downloadAttempts(retries + 1)
+                    .mediaSize(mediaBytes).trustChange(change).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }

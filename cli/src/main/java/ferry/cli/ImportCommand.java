@@ -24,11 +24,23 @@ import java.util.concurrent.Callable;
                 "The store may be served meanwhile (`ferry serve`): downstream servers see the old state until the",
                 "commit and the new one from then on. One import at a time per store."},
         footer = {"", "Exit codes: 0 imported (or already imported), 1 invalid bundle, 2 usage error,",
-                "            4 refused (replay, missing base), 5 store in use (another import or a check), 10 internal error."})
+                "            4 refused (replay, missing base), 5 store in use (another import or a check), 6 no space,",
+                "            8 incomplete: volumes on none of the --from directories (the message names the media to insert),",
+                "            10 internal error."})
 public final class ImportCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "BUNDLE", description = "The bundle directory (holding manifest.json).")
+    @Parameters(paramLabel = "BUNDLE", arity = "0..1", description = "The bundle directory (holding manifest.json).")
     Path bundle;
+
+    @Option(names = "--from", paramLabel = "DIR",
+            description = "A directory holding part of the bundle (repeatable): a medium (medium-NN) or its mount point,"
+                    + " or the directory of medium-NN directories. Read in place (read-only media are fine); when"
+                    + " volumes are on none of them, says which media to insert (exit code 8).")
+    java.util.List<Path> from;
+
+    @Option(names = "--allow-expired", description = "Import a bundle although it has expired (recorded as an override"
+            + " in the result and the audit log). For a bundle that was delayed in transit; never the default.")
+    boolean allowExpired;
 
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")
     Path store;
@@ -47,7 +59,17 @@ public final class ImportCommand implements Callable<Integer> {
         ConsoleProgress progress = output.progress();
         Output out = new Output(spec, output.json);
         try {
-            ImportResult result = Importer.importBundle(bundle, store, trustStore.load(), Instant.now(), progress);
+            if ((bundle == null) == (from == null || from.isEmpty())) {
+                throw new CliException(ExitCodes.USAGE, "give either BUNDLE or --from DIR (repeatable), not both");
+            }
+            ferry.format.BundleSource source;
+            try {
+                source = bundle != null ? ferry.format.BundleSource.of(bundle) : ferry.format.BundleSource.of(from);
+            } catch (java.io.IOException e) {
+                throw new CliException(ExitCodes.INVALID_BUNDLE, "--from: " + e.getMessage() + "; the store is unchanged", e);
+            }
+            ImportResult result = Importer.importBundle(new ferry.importer.ImportRequest(source, store,
+                    trustStore.load(), trustStore.dir, allowExpired, Instant.now()), progress);
             progress.end();
             var o = result.outcome();
             out.result(result, (result.alreadyImported() ? "Already imported: " : "Imported: ") + "bundle " + result.bundleId()
@@ -56,7 +78,10 @@ public final class ImportCommand implements Callable<Integer> {
                     + "  " + result.message() + "\n"
                     + "  new revisions " + o.newRevisions() + ", new files " + o.newFiles() + ", objects copied "
                     + o.objectsCopied() + " (" + Sizes.human(o.bytesCopied()) + "), reused " + o.objectsReused() + "\n"
-                    + "  store: " + store.toAbsolutePath());
+                    + "  store: " + store.toAbsolutePath()
+                    + (result.overrides().isEmpty() ? "" : "\n  overrides: " + String.join("; ", result.overrides()))
+                    + (result.trustPolicyVersion() == null ? "" : "\n  trust store now at policy version "
+                    + result.trustPolicyVersion()));
             return ExitCodes.OK;
         } catch (BundleInvalidException e) {
             progress.end();

@@ -116,11 +116,42 @@ public final class ExportJob {
         ExportState next = new ExportState(ExportState.FORMAT_VERSION, o.channel(), sequence, bundleId.toString(),
                 createdAt.toString(), source.name(), StateStore.toTree(plan.nextState()));
 
+        preflight(out, plan);
         Manifest m = writeBundle(out, outputWasEmptyDir, plan, header, store, next);
         progress.info("bundle " + bundleId + " (sequence " + sequence + (base == null ? ", full" : ", base " + base)
                 + "): " + plan.summary() + ", " + m.volumes().size() + " volume(s)");
         return result(true, out, bundleId, sequence, base, plan, m.volumes().size(), m.totalVolumeBytes(), started,
                 t0);
+    }
+
+    /**
+     * Refuses at once, with the figures, a bundle that cannot fit where it is to be written: the entries' bytes, a
+     * 1024-byte header allowance per entry and per volume part (pax headers, padding), the end-of-archive records, and
+     * a manifest allowance of 1 KiB per entry, copied once per medium when the bundle is split over media.
+     */
+    private void preflight(Path out, ExportPlan plan) throws ExportNoSpaceException, ExportConfigException {
+        long entries = plan.entries().size();
+        long data = plan.totalBytes();
+        long volumes = Math.max(1, data / Math.max(1, o.volumeSize() - 1024) + 1);
+        long manifest = 4096 + 1024 * entries;
+        long media = o.mediaSize() > 0 ? Math.max(1, (data + 1024 * (entries + volumes)) / o.mediaSize() + 1) : 1;
+        long needed = data + 1024 * (entries + 2 * volumes) + manifest * media;
+        Path existing = out;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return;
+        }
+        long free;
+        try {
+            free = Files.getFileStore(existing).getUsableSpace();
+        } catch (IOException e) {
+            throw new ExportConfigException("cannot read the free space of " + existing + ": " + e.getMessage(), e);
+        }
+        if (needed > free) {
+            throw new ExportNoSpaceException(existing, needed, free);
+        }
     }
 
     /** A channel is continued only by the source type that recorded its state. */
@@ -228,6 +259,12 @@ public final class ExportJob {
                     }
                 } finally {
                     progress.end();
+                }
+                if (o.mediaSize() > 0) {
+                    w.media(o.mediaSize());
+                }
+                if (o.trustChange() != null) {
+                    w.trustChange(o.trustChange());
                 }
                 m = w.finish(header, o.signingKeys());
                 placed = true;

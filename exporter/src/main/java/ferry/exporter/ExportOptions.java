@@ -50,6 +50,9 @@ import java.util.Set;
  * @param retryBackoff     wait before the second attempt, doubled each time (up to the client options' retry
  *                         policy's longest wait and total budget, which also govern the SOAP calls); default 2 s
  * @param downloadThreads  files downloaded at once, 1..64; default {@link #DEFAULT_DOWNLOAD_THREADS}
+ * @param mediaSize        0, or the bytes of each medium to split the bundle over ({@code <out>/medium-01/}, ...:
+ *                         docs/bundle-format.md section 11); at least {@code MediaSplit.minimumMediaSize(volumeSize)}
+ * @param trustChange      null, or a signed trust policy change the bundle carries ({@code ferry keys rotate})
  * @param channelReset     null, or the channel position this bundle resets (docs/bundle-format.md section 3.4): the
  *                         recovery from a fast-forward; such a bundle is always full
  */
@@ -57,7 +60,8 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
                             ExportMode mode, Path outputDir, long volumeSize, String channel, Path stateDir,
                             Path cacheDir, List<SigningKey> signingKeys, Duration expiresIn, boolean full, Clock clock,
                             String producerVersion, WsusClientOptions clientOptions, int downloadAttempts,
-                            Duration retryBackoff, ChannelReset channelReset, int downloadThreads) {
+                            Duration retryBackoff, ChannelReset channelReset, int downloadThreads, long mediaSize,
+                            ferry.format.trust.SignedTrustChange trustChange) {
 
     /** The source type exported unless another is named. */
     public static final String DEFAULT_SOURCE = "wsus";
@@ -96,6 +100,11 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         }
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(outputDir, "output directory");
+        if (mediaSize != 0 && mediaSize < ferry.format.MediaSplit.minimumMediaSize(volumeSize)) {
+            throw new IllegalArgumentException("media size " + mediaSize + " bytes cannot hold a volume of " + volumeSize
+                    + " bytes with the manifest and the medium's file system: at least "
+                    + ferry.format.MediaSplit.minimumMediaSize(volumeSize) + " bytes; choose a smaller volume size");
+        }
         if (volumeSize < Limits.MIN_VOLUME_SIZE) {
             throw new IllegalArgumentException("volume size " + volumeSize + " is below the minimum of "
                     + Limits.MIN_VOLUME_SIZE + " bytes");
@@ -182,6 +191,8 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         private Duration retryBackoff = Duration.ofSeconds(2);
         private ChannelReset channelReset;
         private int downloadThreads = DEFAULT_DOWNLOAD_THREADS;
+        private long mediaSize;
+        private ferry.format.trust.SignedTrustChange trustChange;
 
         private Builder() {
         }
@@ -223,13 +234,19 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         /** Default {@link #DEFAULT_DOWNLOAD_THREADS}. */
         public Builder downloadThreads(int v) { downloadThreads = v; return this; }
 
+        /** Bytes per medium; default 0: one bundle directory, not split over media. */
+        public Builder mediaSize(long v) { mediaSize = v; return this; }
+        /** Default none. */
+        public Builder trustChange(ferry.format.trust.SignedTrustChange v) { trustChange = v; return this; }
+
         /** @throws IllegalArgumentException naming the first bad field */
         public ExportOptions build() {
             WsusClientOptions client = clientOptions != null ? clientOptions
                     : WsusClientOptions.defaults().withUserAgent(PRODUCER_NAME + "/" + producerVersion);
             return new ExportOptions(source, upstream, products, classifications, languages, mode, outputDir, volumeSize,
                     channel, stateDir, cacheDir, signingKeys, expiresIn, full || channelReset != null, clock,
-                    producerVersion, client, downloadAttempts, retryBackoff, channelReset, downloadThreads);
+                    producerVersion, client, downloadAttempts, retryBackoff, channelReset, downloadThreads, mediaSize,
+                    trustChange);
         }
 
         private static String defaultVersion() {

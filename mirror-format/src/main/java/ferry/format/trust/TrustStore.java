@@ -205,6 +205,23 @@ public final class TrustStore {
         }
     }
 
+    /**
+     * After a key file was added to {@code dir/keys/} by hand or by {@code ferry keys trust}: in a store whose
+     * {@code policy.json} lists its keys (one a trust policy change was applied to), adds {@code fingerprint} to the
+     * list so that the key is trusted; in any other store every key file is trusted already and nothing changes.
+     *
+     * @throws TrustStoreException if the policy cannot be read or written
+     */
+    public static void listKey(Path dir, String fingerprint) throws TrustStoreException {
+        Extra extra = readExtra(dir.resolve(POLICY));
+        if (extra.keys() == null || extra.keys().contains(fingerprint)) {
+            return;
+        }
+        List<String> keys = new ArrayList<>(extra.keys());
+        keys.add(fingerprint);
+        writePolicyFile(dir, readPolicy(dir), extra.version(), keys);
+    }
+
     /** Primary fingerprint of every key file in keys/, by fingerprint. */
     private static Map<String, Path> keyFiles(Path keyDir) throws TrustStoreException {
         Map<String, Path> out = new LinkedHashMap<>();
