@@ -96,6 +96,17 @@ public final class ExportCommand implements Callable<Integer> {
                     + " plus 1.1 MiB: e.g. --media-size dvd with --volume-size 4095MiB.")
     String mediaSize;
 
+    @Option(names = "--receipt", paramLabel = "FILE",
+            description = "A receipt from the isolated side (`ferry receipt`): build the bundle against what the far"
+                    + " side really holds on this channel (a delta on its last sequence, or a full bundle if it holds"
+                    + " nothing), so bundles lost on the way are carried again. Needs --receipt-trust.")
+    Path receipt;
+
+    @Option(names = "--receipt-trust", paramLabel = "DIR",
+            description = "Trust store of the isolated side's receipt keys (keys/*.asc, policy.json threshold), as"
+                    + " `ferry keys trust` makes it.")
+    Path receiptTrust;
+
     @Option(names = "--trust-change", paramLabel = "DIR",
             description = "Carry a signed trust policy change (made with `ferry keys rotate`) to the isolated side,"
                     + " which applies it after importing the bundle if enough current and new keys signed it.")
@@ -208,6 +219,19 @@ public final class ExportCommand implements Callable<Integer> {
                 throw new CliException(ExitCodes.USAGE, "--trust-change: " + e.getMessage(), e);
             }
         }
+        ferry.format.receipt.ChannelPosition farSide = null;
+        if (receipt != null) {
+            if (receiptTrust == null) {
+                throw new CliException(ExitCodes.USAGE, "--receipt needs --receipt-trust DIR (the isolated side's keys)");
+            }
+            try {
+                ferry.format.receipt.Receipt r = ferry.format.receipt.Receipt.readVerified(receipt,
+                        ferry.format.trust.TrustStore.load(receiptTrust));
+                farSide = r.channel(channel).orElse(ferry.format.receipt.ChannelPosition.absent(channel));
+            } catch (ferry.format.receipt.ReceiptException | ferry.format.trust.TrustStoreException e) {
+                throw new CliException(ExitCodes.USAGE, "--receipt: " + e.getMessage(), e);
+            }
+        }
         ChannelReset reset = null;
         if (channelReset != null) {
             int colon = channelReset.indexOf(':');
@@ -241,7 +265,7 @@ public final class ExportCommand implements Callable<Integer> {
                     .full(full).channelReset(reset).producerVersion(VersionProvider.version())
                     .clientOptions(client.withUserAgent(ExportOptions.PRODUCER_NAME + "/" + VersionProvider.version()))
                     .downloadThreads(downloadThreads).downloadAttempts(retries + 1)
-                    .mediaSize(mediaBytes).trustChange(change).build();
+                    .mediaSize(mediaBytes).trustChange(change).farSide(farSide).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }

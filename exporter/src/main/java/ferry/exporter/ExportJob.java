@@ -97,7 +97,7 @@ public final class ExportJob {
     private ExportResult export(StateStore store, InterruptedRun.Settled settled, Spool spool, Path stateDir, Path out,
                                 boolean outputWasEmptyDir, Instant started, long t0) throws ExportException {
         ExportState previous = settled.state();
-        ExportState baseline = o.full() ? null : previous;
+        ExportState baseline = o.full() ? null : o.farSide() != null ? farSideBaseline(store, previous) : previous;
         ExportPlan plan = source.plan(new RunContext(store, previous, baseline, spool, stateDir));
 
         if (plan.nothingNew()) {
@@ -122,6 +122,37 @@ public final class ExportJob {
                 + "): " + plan.summary() + ", " + m.volumes().size() + " volume(s)");
         return result(true, out, bundleId, sequence, base, plan, m.volumes().size(), m.totalVolumeBytes(), started,
                 t0);
+    }
+
+    /**
+     * The state to build against when a receipt says where the far side stands: that position's recorded state, so
+     * that whatever was sent since and lost is carried again; null (a full bundle) when the far side holds nothing.
+     */
+    private ExportState farSideBaseline(StateStore store, ExportState previous) throws ExportConfigException {
+        var at = o.farSide();
+        if (at.lastSequence() == 0) {
+            progress.info("receipt: the far side holds nothing on channel " + o.channel() + "; writing a full bundle");
+            return null;
+        }
+        String where = "receipt: the far side stands at sequence " + at.lastSequence() + " (bundle " + at.lastBundleId()
+                + ") of channel " + o.channel();
+        if (previous == null || at.lastSequence() > previous.lastSequence()) {
+            throw new ExportConfigException(where + ", beyond what this state directory recorded ("
+                    + (previous == null ? "nothing" : "sequence " + previous.lastSequence())
+                    + "); use the state directory that exported those bundles, or --full");
+        }
+        ExportState base = at.lastSequence() == previous.lastSequence() ? previous
+                : store.readHistory(at.lastSequence(), o.channel());
+        if (base == null || !base.lastBundleId().equalsIgnoreCase(at.lastBundleId())) {
+            throw new ExportConfigException(where + ", which this state directory "
+                    + (base == null ? "kept no state for" : "recorded as bundle " + base.lastBundleId())
+                    + "; export with --full");
+        }
+        if (base != previous) {
+            progress.info(where + "; sequences " + (at.lastSequence() + 1) + " to " + previous.lastSequence()
+                    + " did not arrive: this bundle carries them again");
+        }
+        return base;
     }
 
     /**
@@ -269,6 +300,7 @@ public final class ExportJob {
                 m = w.finish(header, o.signingKeys());
                 placed = true;
             }
+            store.writeHistory(next);
             store.write(next);
             recorded = true;
             CrashPoints.reached("recorded");

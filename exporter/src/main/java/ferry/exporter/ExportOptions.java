@@ -53,6 +53,9 @@ import java.util.Set;
  * @param mediaSize        0, or the bytes of each medium to split the bundle over ({@code <out>/medium-01/}, ...:
  *                         docs/bundle-format.md section 11); at least {@code MediaSplit.minimumMediaSize(volumeSize)}
  * @param trustChange      null, or a signed trust policy change the bundle carries ({@code ferry keys rotate})
+ * @param farSide          null, or where the channel stands on the isolated side according to a verified receipt
+ *                         ({@code ferry export --receipt}): the bundle is then built against that position (a delta on
+ *                         its sequence, or a full bundle when the far side has nothing), whatever this side sent since
  * @param channelReset     null, or the channel position this bundle resets (docs/bundle-format.md section 3.4): the
  *                         recovery from a fast-forward; such a bundle is always full
  */
@@ -61,7 +64,8 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
                             Path cacheDir, List<SigningKey> signingKeys, Duration expiresIn, boolean full, Clock clock,
                             String producerVersion, WsusClientOptions clientOptions, int downloadAttempts,
                             Duration retryBackoff, ChannelReset channelReset, int downloadThreads, long mediaSize,
-                            ferry.format.trust.SignedTrustChange trustChange) {
+                            ferry.format.trust.SignedTrustChange trustChange,
+                            ferry.format.receipt.ChannelPosition farSide) {
 
     /** The source type exported unless another is named. */
     public static final String DEFAULT_SOURCE = "wsus";
@@ -193,6 +197,7 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         private int downloadThreads = DEFAULT_DOWNLOAD_THREADS;
         private long mediaSize;
         private ferry.format.trust.SignedTrustChange trustChange;
+        private ferry.format.receipt.ChannelPosition farSide;
 
         private Builder() {
         }
@@ -239,6 +244,9 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         /** Default none. */
         public Builder trustChange(ferry.format.trust.SignedTrustChange v) { trustChange = v; return this; }
 
+        /** Default none: build against the channel's last bundle. */
+        public Builder farSide(ferry.format.receipt.ChannelPosition v) { farSide = v; return this; }
+
         /** @throws IllegalArgumentException naming the first bad field */
         public ExportOptions build() {
             WsusClientOptions client = clientOptions != null ? clientOptions
@@ -246,7 +254,7 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
             return new ExportOptions(source, upstream, products, classifications, languages, mode, outputDir, volumeSize,
                     channel, stateDir, cacheDir, signingKeys, expiresIn, full || channelReset != null, clock,
                     producerVersion, client, downloadAttempts, retryBackoff, channelReset, downloadThreads, mediaSize,
-                    trustChange);
+                    trustChange, farSide);
         }
 
         private static String defaultVersion() {

@@ -37,6 +37,9 @@ final class StateStore {
 
     private final Path dir;
 
+    /** Directory of the state recorded with each bundle, by sequence number. */
+    static final String HISTORY = "history";
+
     StateStore(Path stateDir) {
         this.dir = stateDir;
     }
@@ -54,7 +57,34 @@ final class StateStore {
      * @throws ExportConfigException if the file is unreadable, malformed, or belongs to another channel
      */
     ExportState read(String channel) throws ExportConfigException {
-        Path f = file();
+        return read(file(), channel);
+    }
+
+    /**
+     * The state recorded with the bundle of {@code sequence} ({@code history/<sequence>.json}), for a receipt-driven
+     * export that builds against an older position.
+     *
+     * @return null when that sequence's state was not kept (an older ferry wrote it, or it was never recorded)
+     */
+    ExportState readHistory(long sequence, String channel) throws ExportConfigException {
+        return read(historyFile(sequence), channel);
+    }
+
+    /** Keeps {@code state} as the state of its sequence ({@code history/<sequence>.json}), durably. */
+    void writeHistory(ExportState state) throws ExportConfigException {
+        try {
+            Files.createDirectories(dir.resolve(HISTORY));
+        } catch (IOException e) {
+            throw new ExportConfigException("cannot create " + dir.resolve(HISTORY) + ": " + oneLine(e), e);
+        }
+        replace(historyFile(state.lastSequence()), state, "history.tmp", "state history file");
+    }
+
+    private Path historyFile(long sequence) {
+        return dir.resolve(HISTORY).resolve(sequence + ".json");
+    }
+
+    private ExportState read(Path f, String channel) throws ExportConfigException {
         JsonNode tree;
         try {
             tree = StateFormats.state(JSON.readTree(Files.readAllBytes(f)));
