@@ -20,6 +20,11 @@ public final class ExitCodes {
     /** Not enough disk space: the message names the path, the bytes needed and the bytes free. */
     public static final int NO_SPACE = 6;
     /**
+     * {@code ferry export} found nothing new upstream since the channel's last bundle and wrote no bundle (a
+     * scheduled run with nothing to carry; not a failure).
+     */
+    public static final int NOTHING_NEW = 7;
+    /**
      * A bundle spread over media is incomplete: volumes are on none of the directories given. The message names the
      * media (and volumes) to insert; run again with every medium given by {@code --from}.
      */

@@ -5,6 +5,8 @@ import ferry.exporter.ExportJob;
 import ferry.exporter.ExportMode;
 import ferry.exporter.ExportOptions;
 import ferry.format.ChannelReset;
+import ferry.format.audit.AuditLog;
+import ferry.format.audit.AuditRecord;
 import ferry.exporter.ExportResult;
 import ferry.exporter.wsus.WsusFigures;
 import ferry.format.pgp.KeyException;
@@ -59,11 +61,11 @@ import java.util.concurrent.Callable;
                 "Example (from another ferry serving HTTPS with its own certificate, a chain of air gaps):",
                 "  ferry export --upstream https://ferry-a.example.org:8531/ --upstream-ca /etc/ferry/ferry-a.crt"
                         + " --product \"Windows 11\" --key signer.sec.asc --out /media/usb/next"},
-        footer = {"", "Exit codes: 0 done (bundle written, or nothing changed), 2 usage/selection error,"
+        footer = {"", "Exit codes: 0 bundle written, 7 nothing new (no bundle written), 2 usage/selection/configuration error,"
                 + " 3 upstream error (unreachable, SOAP fault, digest mismatch, retries exhausted), 5 another export"
                 + " holds the lock, 6 not enough disk space for the bundle (checked before writing),"
                 + " 10 internal error (a bug)."})
-public final class ExportCommand implements Callable<Integer> {
+public final class ExportCommand implements Callable<Integer>, Audited {
 
     @Option(names = "--upstream", paramLabel = "URL", description = "Upstream server: a WSUS server (e.g. http://wsus:8530/), another ferry, or Microsoft Update (default: ${DEFAULT-VALUE}).",
             defaultValue = "https://sws.update.microsoft.com/")
@@ -179,8 +181,35 @@ public final class ExportCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    JobOptions jobOptions;
+
+    @Mixin
+    AuditOptions audit;
+
     @Spec
     CommandSpec spec;
+
+    /** What this run did, for the audit record (null until it finished). */
+    private ExportResult result;
+    private final List<String> signerFingerprints = new ArrayList<>();
+
+    @Override
+    public Path auditLog() {
+        return audit.file != null ? audit.file : channel == null ? null : stateDir().resolve(AuditLog.FILE_NAME);
+    }
+
+    @Override
+    public AuditRecord describe(AuditRecord record) {
+        AuditRecord r = record.withSigners(signerFingerprints);
+        return result == null ? r.withBundle(null, channel, null)
+                : r.withBundle(result.bundleId(), result.channel(), result.sequence());
+    }
+
+    private Path stateDir() {
+        return stateDir != null ? stateDir
+                : Path.of(System.getProperty("user.home"), ".ferry", "export", channel.toLowerCase(Locale.ROOT));
+    }
 
     @Override
     public Integer call() {
@@ -249,12 +278,15 @@ public final class ExportCommand implements Callable<Integer> {
         for (Path k : keys) {
             try {
                 signers.add(SigningKey.load(k, pass));
+                signerFingerprints.add(signers.get(signers.size() - 1).fingerprint());
             } catch (KeyException e) {
-                throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+                // ferry never prompts (a scheduled run has no terminal): say where a passphrase can come from
+                throw new CliException(ExitCodes.USAGE, e.getMessage() + (pass == null && e.getMessage().contains("passphrase")
+                        ? "; give --passphrase-file FILE or --passphrase-env VAR (FERRY_PASSPHRASE_FILE, or the job's"
+                        + " key passphraseFile or passphraseEnv): ferry never prompts" : ""), e);
             }
         }
-        Path state = stateDir != null ? stateDir
-                : Path.of(System.getProperty("user.home"), ".ferry", "export", channel.toLowerCase(Locale.ROOT));
+        Path state = stateDir();
         ExportOptions options;
         try {
             options = ExportOptions.builder()
@@ -281,8 +313,9 @@ public final class ExportCommand implements Callable<Integer> {
             throw new Errors.Bug(e);
         }
         progress.end();
+        result = r;
         new Output(spec, output.json).resultRaw(r.toJson(), text(r));
-        return ExitCodes.OK;
+        return r.bundleWritten() ? ExitCodes.OK : ExitCodes.NOTHING_NEW;
     }
 
     /** Timeouts, retries, proxy and TLS trust; each bad value is a usage error naming its option. */

@@ -1,5 +1,7 @@
 package ferry.cli;
 
+import ferry.format.audit.AuditLog;
+import ferry.format.audit.AuditRecord;
 import ferry.importer.BundleInvalidException;
 import ferry.importer.ImportResult;
 import ferry.importer.Importer;
@@ -27,7 +29,7 @@ import java.util.concurrent.Callable;
                 "            4 refused (replay, missing base), 5 store in use (another import or a check), 6 no space,",
                 "            8 incomplete: volumes on none of the --from directories (the message names the media to insert),",
                 "            10 internal error."})
-public final class ImportCommand implements Callable<Integer> {
+public final class ImportCommand implements Callable<Integer>, Audited {
 
     @Parameters(paramLabel = "BUNDLE", arity = "0..1", description = "The bundle directory (holding manifest.json).")
     Path bundle;
@@ -51,8 +53,36 @@ public final class ImportCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    AuditOptions audit;
+
     @Spec
     CommandSpec spec;
+
+    /** What this run did, for the audit record (null unless it imported). */
+    private ImportResult imported;
+
+    @Override
+    public Path auditLog() {
+        return audit.file != null ? audit.file : store == null ? null : store.resolve(AuditLog.FILE_NAME);
+    }
+
+    @Override
+    public AuditRecord describe(AuditRecord record) {
+        if (imported == null) {
+            return Audited.claimedBy(bundle != null ? bundle : from == null || from.isEmpty() ? null : from.get(0), record);
+        }
+        AuditRecord r = record.withBundle(imported.bundleId(), imported.channel(), imported.sequence())
+                .withSigners(imported.signers().stream().map(ImportResult.Signer::fingerprint).toList())
+                .withResult(record.result(), record.exitCode(), imported.message()
+                        + (imported.trustPolicyVersion() == null ? "" : "; trust policy change applied: trust store now at"
+                        + " policy version " + imported.trustPolicyVersion()));
+        // what the gate said about the override (e.g. when the bundle expired), beside the option itself
+        for (String o : imported.overrides()) {
+            r = r.withOverride(o);
+        }
+        return r;
+    }
 
     @Override
     public Integer call() {
@@ -71,6 +101,7 @@ public final class ImportCommand implements Callable<Integer> {
             ImportResult result = Importer.importBundle(new ferry.importer.ImportRequest(source, store,
                     trustStore.load(), trustStore.dir, allowExpired, Instant.now()), progress);
             progress.end();
+            imported = result;
             var o = result.outcome();
             out.result(result, (result.alreadyImported() ? "Already imported: " : "Imported: ") + "bundle " + result.bundleId()
                     + ", channel " + result.channel() + ", sequence " + result.sequence()

@@ -34,7 +34,12 @@ import java.nio.file.Path;
                 "",
                 "Exit codes: 0 ok, 1 invalid bundle, 2 usage/configuration, 3 upstream error,",
                 "            4 import refused (replay, downgrade, missing base), 5 locked, 6 not enough disk space,",
-                "            8 bundle incomplete (insert the media named), 10 internal error."},
+                "            7 nothing new (export wrote no bundle), 8 bundle incomplete (insert the media named),",
+                "            10 internal error.",
+                "",
+                "Every option can also be set by an environment variable: FERRY_ and its long name in upper case with _"
+                        + " for -, e.g. FERRY_TRUST_STORE=DIR for --trust-store (repeatable options: values separated by"
+                        + " commas). The command line wins. Scheduled exports: ferry export --job NAME (docs/jobs.md)."},
         subcommands = {
                 KeysCommand.class,
                 ExportCommand.class,
@@ -45,6 +50,8 @@ import java.nio.file.Path;
                 StoreCommand.class,
                 SampleUpstreamCommand.class,
                 DemoCommand.class,
+                ConfigCommand.class,
+                AuditCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -76,7 +83,20 @@ public final class Main implements Runnable {
     /** Runs ferry in-process (used by tests and the demo); returns the exit code. */
     public static int run(String... args) {
         verbose = false; // one process may run several commands (tests): no option left from the last
+        SummaryFile.reset();
         CommandLine cl = newCommandLine();
+        try {
+            // ferry export --job NAME: the job's values become the options' defaults before the command line is parsed
+            String[] job = JobConfig.requested(args, System.getenv());
+            if (job != null) {
+                Path config = JobConfig.locate(job[1] == null ? null : Path.of(job[1]), System.getenv());
+                cl.setDefaultValueProvider(new FerryDefaults(System.getenv(), JobConfig.job(config, job[0], java.time.Instant.now())));
+            }
+        } catch (CliException e) {
+            cl.getErr().println("ferry export: " + Errors.oneLine(e));
+            cl.getErr().flush();
+            return e.exitCode();
+        }
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError | StackOverflowError e) {
@@ -101,6 +121,7 @@ public final class Main implements Runnable {
         });
         cl.setExitCodeExceptionMapper(Errors::exitCode);
         cl.setExecutionStrategy(Main::executeWithLogging);
+        cl.setDefaultValueProvider(new FerryDefaults(System.getenv(), null));
         return cl;
     }
 
@@ -109,6 +130,9 @@ public final class Main implements Runnable {
      * the parse (they are inherited, and {@code --quiet} belongs to the subcommands' output options).
      */
     private static int executeWithLogging(CommandLine.ParseResult parseResult) {
+        if (parseResult.commandSpec().commandLine().getDefaultValueProvider() instanceof FerryDefaults defaults) {
+            defaults.applyLists(parseResult);
+        }
         String level = null;
         Path config = null;
         boolean quiet = false;
@@ -138,9 +162,30 @@ public final class Main implements Runnable {
                 LOG.debug("running {} (version {}, Java {})", chain, Main.class.getPackage().getImplementationVersion(),
                         Runtime.version());
             }
-            return new CommandLine.RunLast().execute(parseResult);
+            return audited(parseResult);
         } finally {
             logging.restore();
         }
+    }
+
+    /** Runs the command, then appends its audit record and, when it failed, its failure summary. */
+    private static int audited(CommandLine.ParseResult parseResult) {
+        PrintWriter err = parseResult.commandSpec().commandLine().getErr();
+        int code;
+        try {
+            code = new CommandLine.RunLast().execute(parseResult);
+        } catch (CommandLine.ExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            int failed = Errors.exitCode(cause);
+            String line = Errors.oneLine(cause);
+            Audit.record(parseResult, failed, line, err);
+            SummaryFile.failure(parseResult, failed, line);
+            throw e;
+        }
+        Audit.record(parseResult, code, null, err);
+        if (code != ExitCodes.OK && code != ExitCodes.NOTHING_NEW && !SummaryFile.written()) {
+            SummaryFile.failure(parseResult, code, "exit code " + code);
+        }
+        return code;
     }
 }

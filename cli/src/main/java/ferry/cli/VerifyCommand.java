@@ -1,5 +1,6 @@
 package ferry.cli;
 
+import ferry.format.audit.AuditRecord;
 import ferry.format.trust.TrustStore;
 import ferry.format.BundleSource;
 import ferry.verifier.BundleVerifier;
@@ -27,7 +28,7 @@ import java.util.concurrent.Callable;
                 "label and the volumes it holds) and names which volumes it holds, that they are good, and which media hold",
                 "the others. With --from DIR (repeatable), checks a bundle spread over several directories as a whole."},
         footer = {"", "Exit codes: 0 valid, 1 invalid, 2 usage error (e.g. unreadable trust store)."})
-public final class VerifyCommand implements Callable<Integer> {
+public final class VerifyCommand implements Callable<Integer>, Audited {
 
     @Parameters(paramLabel = "BUNDLE", arity = "0..1", description = "The bundle directory (holding manifest.json).")
     Path bundle;
@@ -47,8 +48,32 @@ public final class VerifyCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    AuditOptions audit;
+
     @Spec
     CommandSpec spec;
+
+    /** The report of this run, for the audit record (null until it finished). */
+    private VerificationReport verified;
+
+    /** The transfer station keeps an audit log only where it is told to (it has no state of its own). */
+    @Override
+    public Path auditLog() {
+        return audit.file;
+    }
+
+    @Override
+    public AuditRecord describe(AuditRecord record) {
+        if (verified == null || verified.summary() == null || verified.summary().bundleId() == null) {
+            return Audited.claimedBy(bundle, record);
+        }
+        var s = verified.summary();
+        return record.withBundle(s.bundleId().toString(), s.channel(), s.sequence())
+                .withSigners(s.signers().stream().map(ferry.verifier.Signer::fingerprint).toList())
+                .withResult(record.result(), record.exitCode(), verified.ok() ? null
+                        : verified.problemCount() + " problem(s), first: " + verified.problems().get(0).message());
+    }
 
     @Override
     public Integer call() {
@@ -81,6 +106,7 @@ public final class VerifyCommand implements Callable<Integer> {
                 ? verifier.verify(bundle, Instant.now(), progress)
                 : verifier.verifyVolumes(bundle, volumes, Instant.now(), progress);
         progress.end();
+        verified = report;
         new Output(spec, output.json).resultRaw(report.toJson(), report.toText());
         return report.ok() ? ExitCodes.OK : ExitCodes.INVALID_BUNDLE;
     }

@@ -192,7 +192,7 @@ class EndToEndTest {
         Path state = dir.resolve("state");
         assertEquals(0, export(dir.resolve("x1"), state, "quiet", "--product", "Contoso Widget").code);
         Result second = export(dir.resolve("x2"), state, "quiet", "--product", "Contoso Widget", "--json");
-        assertEquals(0, second.code, second.err);
+        assertEquals(ExitCodes.NOTHING_NEW, second.code, second.err);
         assertTrue(second.out.contains("\"bundleWritten\" : false"), second.out);
         assertFalse(Files.exists(dir.resolve("x2")));
     }

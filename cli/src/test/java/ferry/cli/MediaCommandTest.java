@@ -74,7 +74,7 @@ class MediaCommandTest {
         Result missing = ferry(args.toArray(String[]::new));
         assertEquals(ExitCodes.INCOMPLETE, missing.code, missing.err);
         assertTrue(missing.err.contains("insert medium 1 of " + media.size() + " (volume-0001.tar"), missing.err);
-        assertFalse(Files.exists(store));
+        assertFalse(Files.exists(store.resolve("catalog.mv.db")), "a store was created for an incomplete bundle");
         args.add("--from");
         args.add(media.get(0).toString());
         Result ok = ferry(args.toArray(String[]::new));
@@ -114,6 +114,27 @@ class MediaCommandTest {
         assertEquals(2, now.version());
         assertEquals(2, now.threshold());
         assertEquals(2, now.keys().size());
+    }
+
+    @Test
+    void anExpiredBundleIsRefusedUnlessAllowedAndTheAuditLogRecordsTheOverride() throws Exception {
+        Path bundle = dir.resolve("bundle");
+        Result e = ferry("export", "--upstream", upstream.uri().toString(), "--channel", "defender", "--state",
+                dir.resolve("state").toString(), "--key", keys.resolve("signer.sec.asc").toString(), "--out", bundle.toString(),
+                "--quiet", "--product", "Microsoft Defender Antivirus", "--metadata-only", "--expires-in", "1s");
+        assertEquals(0, e.code, e.err);
+        Thread.sleep(2100);
+        Path store = dir.resolve("store");
+        Result refused = ferry("import", bundle.toString(), "--store", store.toString(), "--trust-store", trust.toString(), "--quiet");
+        assertEquals(ExitCodes.INVALID_BUNDLE, refused.code);
+        assertTrue(refused.err.contains("expired"), refused.err);
+        Result allowed = ferry("import", bundle.toString(), "--store", store.toString(), "--trust-store", trust.toString(),
+                "--quiet", "--allow-expired");
+        assertEquals(0, allowed.code, allowed.err);
+        assertTrue(allowed.out.contains("overrides: allow-expired: the bundle expired at"), allowed.out);
+        List<String> audit = Files.readAllLines(store.resolve(ferry.format.audit.AuditLog.FILE_NAME));
+        String last = audit.get(audit.size() - 1);
+        assertTrue(last.contains("--allow-expired") && last.contains("the bundle expired at"), last);
     }
 
     private record Result(int code, String out, String err) {
