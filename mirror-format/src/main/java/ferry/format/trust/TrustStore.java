@@ -143,6 +143,7 @@ public final class TrustStore {
         if (keys.isEmpty()) {
             throw new TrustStoreException(keyDir + ": no trusted keys (*.asc)");
         }
+        TrustPolicy policy = readPolicy(dir.resolve(POLICY), keys.size()); // its own errors first
         Extra extra = readExtra(dir.resolve(POLICY));
         if (extra.keys() != null) {
             // a rotated trust store names its keys: a file not listed is not trusted (a rotation's leftover)
@@ -157,7 +158,11 @@ public final class TrustStore {
             }
             keys = listed;
         }
-        return new TrustStore(keys, readPolicy(dir.resolve(POLICY), keys.size()), extra.version());
+        if (policy.threshold() > keys.size()) {
+            throw new TrustStoreException(dir.resolve(POLICY) + ": field 'threshold': " + policy.threshold()
+                    + " must be between 1 and the number of trusted keys (" + keys.size() + ")");
+        }
+        return new TrustStore(keys, policy, extra.version());
     }
 
     /**
