@@ -40,6 +40,11 @@ public final class ImportCommand implements Callable<Integer>, Audited {
                     + " volumes are on none of them, says which media to insert (exit code 8).")
     java.util.List<Path> from;
 
+    @Option(names = "--dry-run", description = "Print what the import would change (updates and files added or"
+            + " replaced, bytes; the channel rule's verdict) and change nothing: no store is created, an existing one is"
+            + " only read. Volume contents are not read.")
+    boolean dryRun;
+
     @Option(names = "--allow-expired", description = "Import a bundle although it has expired (recorded as an override"
             + " in the result and the audit log). For a bundle that was delayed in transit; never the default.")
     boolean allowExpired;
@@ -98,8 +103,21 @@ public final class ImportCommand implements Callable<Integer>, Audited {
             } catch (java.io.IOException e) {
                 throw new CliException(ExitCodes.INVALID_BUNDLE, "--from: " + e.getMessage() + "; the store is unchanged", e);
             }
-            ImportResult result = Importer.importBundle(new ferry.importer.ImportRequest(source, store,
-                    trustStore.load(), trustStore.dir, allowExpired, Instant.now()), progress);
+            ferry.importer.ImportRequest request = new ferry.importer.ImportRequest(source, store,
+                    trustStore.load(), trustStore.dir, allowExpired, Instant.now());
+            if (dryRun) {
+                ferry.importer.DryRun d = Importer.dryRun(request);
+                progress.end();
+                StringBuilder t = new StringBuilder("Dry run (nothing changed): bundle " + d.bundleId() + ", channel "
+                        + d.channel() + ", sequence " + d.sequence() + "\n  " + d.verdict() + ": " + d.message()
+                        + "\n  updates: " + d.updatesAdded() + " added, " + d.updatesReplaced() + " replaced, "
+                        + d.updatesUnchanged() + " already held; files: " + d.filesAdded() + " added, "
+                        + d.filesUnchanged() + " already held; " + d.bytesAdded() + " bytes to copy");
+                d.changes().forEach(l -> t.append("\n  ").append(l));
+                out.result(d, t.toString());
+                return ExitCodes.OK;
+            }
+            ImportResult result = Importer.importBundle(request, progress);
             progress.end();
             imported = result;
             var o = result.outcome();

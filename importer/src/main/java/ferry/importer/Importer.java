@@ -112,6 +112,44 @@ public final class Importer {
         return result.with(a.admission().overrides(), applyTrustChange(a.admission(), request, progress));
     }
 
+    /**
+     * What {@link #importBundle(ImportRequest, Progress)} would change, without changing anything: the bundle goes
+     * through the gate's admission (signatures, manifest, policy, expiry, layout, volume sizes; volume contents are
+     * not read), then the channel rule and the store's catalog and objects are asked what is new. A store that does
+     * not exist is not created; an existing one is opened for reading only, as {@code ferry serve} opens it.
+     *
+     * @throws BundleInvalidException  the bundle would not be admitted
+     * @throws VolumesMissingException volumes are on none of the directories
+     * @throws StoreUnusableException  the store cannot be read
+     * @throws StoreBusyException      the store is locked
+     */
+    public static DryRun dryRun(ImportRequest request) throws ImporterException {
+        BundleVerifier gate = new BundleVerifier(request.trust());
+        if (request.allowExpired()) {
+            gate = gate.allowingExpired();
+        }
+        ImportRun.Admitted a = ImportRun.admit(gate, request.source(), request.now(), SourceTypes.ALL);
+        var m = a.admission().bundle().manifest();
+        if (!Files.exists(request.storeDir().resolve(CATALOG_FILE))) {
+            var d = gate.channelPolicy().decide(a.admission().bundle().candidate(), java.util.Optional.empty(),
+                    java.util.Optional.empty());
+            return DryRunPlan.of(m, d, null, a.admission().overrides());
+        }
+        try (Store store = Store.openForServing(request.storeDir(), catalogs())) {
+            String id = m.bundleId().toString();
+            java.util.Optional<ferry.verifier.ChannelPolicy.Prior> prior = store.bundles().stream()
+                    .filter(b -> b.bundleId().equals(id)).findFirst()
+                    .map(b -> new ferry.verifier.ChannelPolicy.Prior(b.channel(), b.sequenceNumber(), b.manifestSha256()));
+            var d = gate.channelPolicy().decide(a.admission().bundle().candidate(), store.channel(m.channel())
+                    .map(c -> new ferry.verifier.ChannelPolicy.Position(c.lastSequence(), c.lastBundleId())), prior);
+            return DryRunPlan.of(m, d, store, a.admission().overrides());
+        } catch (StoreLockedException e) {
+            throw new StoreBusyException(e.getMessage(), e);
+        } catch (StoreException e) {
+            throw new StoreUnusableException(e.getMessage(), e);
+        }
+    }
+
     /** Applies an accepted trust policy change once its bundle is in the store; returns the new version or null. */
     private static Long applyTrustChange(BundleVerifier.Admission a, ImportRequest request, Progress progress)
             throws ImportFailedException {
