@@ -18,8 +18,12 @@ final class DryRunPlan {
 
     private DryRunPlan() { }
 
-    /** @param store the store to compare with, or null when there is none yet (everything is new) */
-    static DryRun of(Manifest m, ChannelPolicy.Decision d, Store store, List<String> overrides) {
+    /**
+     * @param store the catalog to compare with, or null when there is none yet (everything is new)
+     * @param held  whether the store holds the object with this SHA-256
+     */
+    static DryRun of(Manifest m, ChannelPolicy.Decision d, Store store, java.util.function.Predicate<String> held,
+                     List<String> overrides) {
         WsusCatalog wsus = store == null ? null : new WsusCatalog(store);
         int added = 0;
         int replaced = 0;
@@ -50,7 +54,7 @@ final class DryRunPlan {
             if (!counted.add(e.sha256())) {
                 continue;
             }
-            boolean present = store != null && store.hasObject(e.sha256());
+            boolean present = held.test(e.sha256());
             if (!kind.equals("wsus-metadata")) {
                 if (present) {
                     filesUnchanged++;

@@ -133,20 +133,55 @@ public final class Importer {
         if (!Files.exists(request.storeDir().resolve(CATALOG_FILE))) {
             var d = gate.channelPolicy().decide(a.admission().bundle().candidate(), java.util.Optional.empty(),
                     java.util.Optional.empty());
-            return DryRunPlan.of(m, d, null, a.admission().overrides());
+            return DryRunPlan.of(m, d, null, sha -> false, a.admission().overrides());
         }
-        try (Store store = Store.openForServing(request.storeDir(), catalogs())) {
-            String id = m.bundleId().toString();
-            java.util.Optional<ferry.verifier.ChannelPolicy.Prior> prior = store.bundles().stream()
-                    .filter(b -> b.bundleId().equals(id)).findFirst()
-                    .map(b -> new ferry.verifier.ChannelPolicy.Prior(b.channel(), b.sequenceNumber(), b.manifestSha256()));
-            var d = gate.channelPolicy().decide(a.admission().bundle().candidate(), store.channel(m.channel())
-                    .map(c -> new ferry.verifier.ChannelPolicy.Position(c.lastSequence(), c.lastBundleId())), prior);
-            return DryRunPlan.of(m, d, store, a.admission().overrides());
+        // Opening the store itself would let H2 rewrite (compact) its catalog file on close: the dry run reads a copy
+        // of the catalog instead, and asks the store's own objects directory which objects exist.
+        Path copy = null;
+        try {
+            copy = Files.createTempDirectory("ferry-dry-run-");
+            for (String f : List.of(CATALOG_FILE, "store.id")) {
+                if (Files.exists(request.storeDir().resolve(f))) {
+                    Files.copy(request.storeDir().resolve(f), copy.resolve(f));
+                }
+            }
+            try (Store store = Store.openForServing(copy, catalogs())) {
+                String id = m.bundleId().toString();
+                java.util.Optional<ferry.verifier.ChannelPolicy.Prior> prior = store.bundles().stream()
+                        .filter(b -> b.bundleId().equals(id)).findFirst()
+                        .map(b -> new ferry.verifier.ChannelPolicy.Prior(b.channel(), b.sequenceNumber(),
+                                b.manifestSha256()));
+                var d = gate.channelPolicy().decide(a.admission().bundle().candidate(), store.channel(m.channel())
+                        .map(c -> new ferry.verifier.ChannelPolicy.Position(c.lastSequence(), c.lastBundleId())), prior);
+                Path copyDir = store.directory();
+                java.util.function.Predicate<String> held = sha -> Files.exists(request.storeDir()
+                        .resolve(copyDir.relativize(store.objectPath(sha)).toString()));
+                return DryRunPlan.of(m, d, store, held, a.admission().overrides());
+            }
         } catch (StoreLockedException e) {
             throw new StoreBusyException(e.getMessage(), e);
         } catch (StoreException e) {
             throw new StoreUnusableException(e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new ImportFailedException("dry run: cannot copy the catalog of " + request.storeDir() + ": "
+                    + e.getMessage(), e);
+        } finally {
+            deleteQuietly(copy);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            List<Path> all = new java.util.ArrayList<>(walk.toList());
+            java.util.Collections.reverse(all);
+            for (Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException ignored) {
+            // a temporary copy of a catalog; the system's temporary directory cleaning removes it
         }
     }
 
