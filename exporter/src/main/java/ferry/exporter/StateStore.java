@@ -189,10 +189,22 @@ final class StateStore {
         } catch (IOException e) {
             throw new ExportConfigException("cannot clean state directory " + dir + ": " + oneLine(e), e);
         }
+        if (Files.isDirectory(dir.resolve(HISTORY))) {
+            try (var s = Files.list(dir.resolve(HISTORY))) {
+                for (Path p : s.toList()) {
+                    if (p.getFileName().toString().contains(".json" + TMP_INFIX) && Files.isRegularFile(p)) {
+                        Files.delete(p);
+                    }
+                }
+            } catch (IOException e) {
+                throw new ExportConfigException("cannot clean " + dir.resolve(HISTORY) + ": " + oneLine(e), e);
+            }
+        }
     }
 
     private void replace(Path target, Object value, String crashStep, String what) throws ExportConfigException {
-        Path tmp = dir.resolve(target.getFileName() + TMP_INFIX + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Path tmp = target.getParent().resolve(target.getFileName() + TMP_INFIX + ProcessHandle.current().pid() + "-"
+                + System.nanoTime());
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                  OutputStream out = Channels.newOutputStream(ch)) {
