@@ -39,6 +39,7 @@ final class Errors {
             Map.entry(StoreBusyException.class, ExitCodes.LOCKED),
             Map.entry(StoreUnusableException.class, ExitCodes.USAGE),
             Map.entry(NoSpaceException.class, ExitCodes.NO_SPACE),
+            Map.entry(ferry.importer.VolumesMissingException.class, ExitCodes.INCOMPLETE),
             Map.entry(ImporterException.class, ExitCodes.INTERNAL),
             Map.entry(KeyException.class, ExitCodes.USAGE),
             Map.entry(PublishConfigException.class, ExitCodes.USAGE), // the store's APT key or publish.properties
@@ -50,6 +51,7 @@ final class Errors {
             Map.entry(StoreDamagedException.class, ExitCodes.USAGE),
             Map.entry(WsusException.class, ExitCodes.UPSTREAM),
             Map.entry(ApprovalException.class, ExitCodes.USAGE), // unknown update, KB, group; ambiguous name
+            Map.entry(ferry.exporter.ExportNoSpaceException.class, ExitCodes.NO_SPACE),
             Map.entry(ExportConfigException.class, ExitCodes.USAGE), // includes SelectionException
             Map.entry(ExportUpstreamException.class, ExitCodes.UPSTREAM), // includes DownloadException
             Map.entry(ExportLockedException.class, ExitCodes.LOCKED));

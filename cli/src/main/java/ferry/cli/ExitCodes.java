@@ -24,6 +24,11 @@ public final class ExitCodes {
      * scheduled run with nothing to carry; not a failure).
      */
     public static final int NOTHING_NEW = 7;
+    /**
+     * A bundle spread over media is incomplete: volumes are on none of the directories given. The message names the
+     * media (and volumes) to insert; run again with every medium given by {@code --from}.
+     */
+    public static final int INCOMPLETE = 8;
     /** A bug in ferry; the message and a stack trace (with --verbose) should be reported. */
     public static final int INTERNAL = 10;
 

@@ -79,7 +79,7 @@ import java.util.concurrent.Callable;
                 + " (apt: also a dependency nothing meets), 3 upstream error (unreachable, SOAP fault, digest mismatch,"
                 + " retries exhausted; apt: a Release not signed by --upstream-keyring, past its Valid-Until, an index or"
                 + " .deb whose SHA-256 differs), 5 another export"
-                + " holds the lock,"
+                + " holds the lock, 6 not enough disk space for the bundle (checked before writing),"
                 + " 10 internal error (a bug)."})
 public final class ExportCommand implements Callable<Integer>, Audited {
 
@@ -129,8 +129,32 @@ public final class ExportCommand implements Callable<Integer>, Audited {
     Path out;
 
     @Option(names = "--volume-size", defaultValue = "4095MiB", paramLabel = "SIZE",
-            description = "Largest volume file: bytes, or with K/M/G (binary) or KB/MB/GB (decimal), e.g. 4.7GB for a DVD, 25GB for a Blu-ray (default: ${DEFAULT-VALUE}, fits FAT32).")
+            description = "Largest volume file: bytes, or with K/M/G (binary) or KB/MB/GB (decimal), or a preset: fat32 (4 GiB - 1 byte), dvd (4,700,372,992), dvd-dl (8,543,666,176), bd25 (25,025,314,816), bd50 (50,050,629,632), bd100 (100,103,356,416) (default: ${DEFAULT-VALUE}, fits FAT32).")
     String volumeSize;
+
+    @Option(names = "--media-size", paramLabel = "SIZE|PRESET",
+            description = "Split the bundle over media of this size (same units and presets as --volume-size):"
+                    + " writes --out/medium-01/, medium-02/, ... each with a copy of the signed manifest, its volumes"
+                    + " and a label (\"medium 2 of 5\"), to be burned or copied one per medium; each verifies alone"
+                    + " (ferry verify --medium) and ferry import --from takes them all. A medium must hold one volume"
+                    + " plus 1.1 MiB: e.g. --media-size dvd with --volume-size 4095MiB.")
+    String mediaSize;
+
+    @Option(names = "--receipt", paramLabel = "FILE",
+            description = "A receipt from the isolated side (`ferry receipt`): build the bundle against what the far"
+                    + " side really holds on this channel (a delta on its last sequence, or a full bundle if it holds"
+                    + " nothing), so bundles lost on the way are carried again. Needs --receipt-trust.")
+    Path receipt;
+
+    @Option(names = "--receipt-trust", paramLabel = "DIR",
+            description = "Trust store of the isolated side's receipt keys (keys/*.asc, policy.json threshold), as"
+                    + " `ferry keys trust` makes it.")
+    Path receiptTrust;
+
+    @Option(names = "--trust-change", paramLabel = "DIR",
+            description = "Carry a signed trust policy change (made with `ferry keys rotate`) to the isolated side,"
+                    + " which applies it after importing the bundle if enough current and new keys signed it.")
+    Path trustChange;
 
     @Option(names = "--channel", defaultValue = "default", paramLabel = "NAME", description = "Export stream; sequence numbers count per channel (default: ${DEFAULT-VALUE}).")
     String channel;
@@ -267,6 +291,39 @@ public final class ExportCommand implements Callable<Integer>, Audited {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "--volume-size: " + e.getMessage());
         }
+        long mediaBytes = 0;
+        if (mediaSize != null) {
+            try {
+                mediaBytes = Sizes.parse(mediaSize);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.USAGE, "--media-size: " + e.getMessage());
+            }
+        }
+        ferry.format.trust.SignedTrustChange change = null;
+        if (trustChange != null) {
+            try {
+                change = ferry.format.trust.SignedTrustChange.read(trustChange);
+                if (change == null) {
+                    throw new CliException(ExitCodes.USAGE, "--trust-change: no such directory: " + trustChange);
+                }
+                ferry.format.trust.TrustChange.parse(change.document());
+            } catch (ferry.format.trust.TrustStoreException e) {
+                throw new CliException(ExitCodes.USAGE, "--trust-change: " + e.getMessage(), e);
+            }
+        }
+        ferry.format.receipt.ChannelPosition farSide = null;
+        if (receipt != null) {
+            if (receiptTrust == null) {
+                throw new CliException(ExitCodes.USAGE, "--receipt needs --receipt-trust DIR (the isolated side's keys)");
+            }
+            try {
+                ferry.format.receipt.Receipt r = ferry.format.receipt.Receipt.readVerified(receipt,
+                        ferry.format.trust.TrustStore.load(receiptTrust));
+                farSide = r.channel(channel).orElse(ferry.format.receipt.ChannelPosition.absent(channel));
+            } catch (ferry.format.receipt.ReceiptException | ferry.format.trust.TrustStoreException e) {
+                throw new CliException(ExitCodes.USAGE, "--receipt: " + e.getMessage(), e);
+            }
+        }
         ChannelReset reset = null;
         if (channelReset != null) {
             int colon = channelReset.indexOf(':');
@@ -287,6 +344,15 @@ public final class ExportCommand implements Callable<Integer>, Audited {
         int recoveryPercent = recovery == null ? 0 : parsePercent(recovery);
         if (rebaseEvery != null && rebaseEvery < 1) {
             throw new CliException(ExitCodes.USAGE, "--rebase-every must be at least 1: " + rebaseEvery);
+        }
+        if (recoveryPercent > 0 && mediaBytes > 0) {
+            // where recovery files of a bundle split over media belong (per medium, or on one) is not decided yet
+            throw new CliException(ExitCodes.USAGE, "--recovery cannot be combined with --media-size yet: write the"
+                    + " bundle with recovery data, then copy it onto the media");
+        }
+        if (rebaseEvery != null && receipt != null) {
+            throw new CliException(ExitCodes.USAGE, "--rebase-every is for one-way links, --receipt for links with a"
+                    + " way back: give one of them");
         }
         WsusClientOptions client = clientOptions();
         char[] pass = passphrase.read();
@@ -313,7 +379,8 @@ public final class ExportCommand implements Callable<Integer>, Audited {
                     .full(full).channelReset(reset).producerVersion(VersionProvider.version())
                     .clientOptions(client.withUserAgent(ExportOptions.PRODUCER_NAME + "/" + VersionProvider.version()))
                     .downloadThreads(downloadThreads).downloadAttempts(retries + 1)
-                    .recoveryPercent(recoveryPercent).rebaseEvery(rebaseEvery == null ? 0 : rebaseEvery).build();
+                    .recoveryPercent(recoveryPercent).rebaseEvery(rebaseEvery == null ? 0 : rebaseEvery)
+                    .mediaSize(mediaBytes).trustChange(change).farSide(farSide).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }

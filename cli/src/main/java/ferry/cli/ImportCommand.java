@@ -26,7 +26,9 @@ import java.util.concurrent.Callable;
                 "The store may be served meanwhile (`ferry serve`): downstream servers see the old state until the",
                 "commit and the new one from then on. One import at a time per store."},
         footer = {"", "Exit codes: 0 imported (or already imported), 1 invalid bundle, 2 usage error,",
-                "            4 refused (replay, missing base), 5 store in use (another import or a check), 10 internal error."})
+                "            4 refused (replay, missing base), 5 store in use (another import or a check), 6 no space,",
+                "            8 incomplete: volumes on none of the --from directories (the message names the media to insert),",
+                "            10 internal error."})
 public final class ImportCommand implements Callable<Integer>, Audited {
 
     private static java.time.Duration duration(String option, String text) {
@@ -40,9 +42,6 @@ public final class ImportCommand implements Callable<Integer>, Audited {
         }
     }
 
-    @Parameters(paramLabel = "BUNDLE", arity = "0..1", description = "The bundle directory (holding manifest.json);"
-            + " not with --watch.")
-    Path bundle;
 
     @Option(names = "--watch", paramLabel = "DIR",
             description = "Watch a drop directory a one-way link fills (one bundle per subdirectory, files arriving in"
@@ -63,6 +62,25 @@ public final class ImportCommand implements Callable<Integer>, Audited {
     @Option(names = "--poll", defaultValue = "10s", paramLabel = "DURATION",
             description = "With --watch: pause between looks at the drop directory (default: ${DEFAULT-VALUE}).")
     String poll;
+
+    @Parameters(paramLabel = "BUNDLE", arity = "0..1", description = "The bundle directory (holding manifest.json);"
+            + " not with --watch or --from.")
+    Path bundle;
+
+    @Option(names = "--from", paramLabel = "DIR",
+            description = "A directory holding part of the bundle (repeatable): a medium (medium-NN) or its mount point,"
+                    + " or the directory of medium-NN directories. Read in place (read-only media are fine); when"
+                    + " volumes are on none of them, says which media to insert (exit code 8).")
+    java.util.List<Path> from;
+
+    @Option(names = "--dry-run", description = "Print what the import would change (updates and files added or"
+            + " replaced, bytes; the channel rule's verdict) and change nothing: no store is created, an existing one is"
+            + " only read. Volume contents are not read.")
+    boolean dryRun;
+
+    @Option(names = "--allow-expired", description = "Import a bundle although it has expired (recorded as an override"
+            + " in the result and the audit log). For a bundle that was delayed in transit; never the default.")
+    boolean allowExpired;
 
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")
     Path store;
@@ -94,18 +112,26 @@ public final class ImportCommand implements Callable<Integer>, Audited {
     @Override
     public AuditRecord describe(AuditRecord record) {
         if (imported == null) {
-            return Audited.claimedBy(bundle, record);
+            return Audited.claimedBy(bundle != null ? bundle : from == null || from.isEmpty() ? null : from.get(0), record);
         }
-        return record.withBundle(imported.bundleId(), imported.channel(), imported.sequence())
+        AuditRecord r = record.withBundle(imported.bundleId(), imported.channel(), imported.sequence())
                 .withSigners(imported.signers().stream().map(ImportResult.Signer::fingerprint).toList())
-                .withResult(record.result(), record.exitCode(), imported.message());
+                .withResult(record.result(), record.exitCode(), imported.message()
+                        + (imported.trustPolicyVersion() == null ? "" : "; trust policy change applied: trust store now at"
+                        + " policy version " + imported.trustPolicyVersion()));
+        // what the gate said about the override (e.g. when the bundle expired), beside the option itself
+        for (String o : imported.overrides()) {
+            r = r.withOverride(o);
+        }
+        return r;
     }
 
     @Override
     public Integer call() {
         if (watch != null) {
-            if (bundle != null) {
-                throw new CliException(ExitCodes.USAGE, "give a BUNDLE or --watch DIR, not both");
+            if (bundle != null || (from != null && !from.isEmpty()) || dryRun) {
+                throw new CliException(ExitCodes.USAGE, "--watch DIR imports what arrives in DIR: give no BUNDLE,"
+                        + " --from or --dry-run with it");
             }
             return new WatchMode(spec, output, watch, store, trustStore.load(), duration("--settle", settle),
                     duration("--poll", poll), once).run();
@@ -113,13 +139,37 @@ public final class ImportCommand implements Callable<Integer>, Audited {
         if (once) {
             throw new CliException(ExitCodes.USAGE, "--once goes with --watch");
         }
-        if (bundle == null) {
-            throw new CliException(ExitCodes.USAGE, "give the BUNDLE directory to import, or --watch DIR");
+        if (bundle == null && (from == null || from.isEmpty())) {
+            throw new CliException(ExitCodes.USAGE, "give the BUNDLE directory to import, --from DIR (repeatable) or"
+                    + " --watch DIR");
         }
         ConsoleProgress progress = output.progress();
         Output out = new Output(spec, output.json);
         try {
-            ImportResult result = Importer.importBundle(bundle, store, trustStore.load(), Instant.now(), progress);
+            if ((bundle == null) == (from == null || from.isEmpty())) {
+                throw new CliException(ExitCodes.USAGE, "give either BUNDLE or --from DIR (repeatable), not both");
+            }
+            ferry.format.BundleSource source;
+            try {
+                source = bundle != null ? ferry.format.BundleSource.of(bundle) : ferry.format.BundleSource.of(from);
+            } catch (java.io.IOException e) {
+                throw new CliException(ExitCodes.INVALID_BUNDLE, "--from: " + e.getMessage() + "; the store is unchanged", e);
+            }
+            ferry.importer.ImportRequest request = new ferry.importer.ImportRequest(source, store,
+                    trustStore.load(), trustStore.dir, allowExpired, Instant.now());
+            if (dryRun) {
+                ferry.importer.DryRun d = Importer.dryRun(request);
+                progress.end();
+                StringBuilder t = new StringBuilder("Dry run (nothing changed): bundle " + d.bundleId() + ", channel "
+                        + d.channel() + ", sequence " + d.sequence() + "\n  " + d.verdict() + ": " + d.message()
+                        + "\n  updates: " + d.updatesAdded() + " added, " + d.updatesReplaced() + " replaced, "
+                        + d.updatesUnchanged() + " already held; files: " + d.filesAdded() + " added, "
+                        + d.filesUnchanged() + " already held; " + d.bytesAdded() + " bytes to copy");
+                d.changes().forEach(l -> t.append("\n  ").append(l));
+                out.result(d, t.toString());
+                return ExitCodes.OK;
+            }
+            ImportResult result = Importer.importBundle(request, progress);
             progress.end();
             imported = result;
             var o = result.outcome();
@@ -129,7 +179,10 @@ public final class ImportCommand implements Callable<Integer>, Audited {
                     + "  " + result.message() + "\n"
                     + "  new revisions " + o.newRevisions() + ", new files " + o.newFiles() + ", objects copied "
                     + o.objectsCopied() + " (" + Sizes.human(o.bytesCopied()) + "), reused " + o.objectsReused() + "\n"
-                    + "  store: " + store.toAbsolutePath());
+                    + "  store: " + store.toAbsolutePath()
+                    + (result.overrides().isEmpty() ? "" : "\n  overrides: " + String.join("; ", result.overrides()))
+                    + (result.trustPolicyVersion() == null ? "" : "\n  trust store now at policy version "
+                    + result.trustPolicyVersion()));
             return ExitCodes.OK;
         } catch (BundleInvalidException e) {
             progress.end();

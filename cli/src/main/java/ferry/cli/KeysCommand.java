@@ -26,8 +26,9 @@ import java.util.Map;
 
 /** {@code ferry keys}: signing keys and trust stores. */
 @Command(name = "keys", mixinStandardHelpOptions = true,
-        description = "Make and inspect OpenPGP signing keys; add public keys to a trust store.",
-        subcommands = {KeysCommand.Generate.class, KeysCommand.Show.class, KeysCommand.Trust.class})
+        description = "Make and inspect OpenPGP signing keys; add public keys to a trust store; prepare a signed trust policy change (rotation).",
+        subcommands = {KeysCommand.Generate.class, KeysCommand.Show.class, KeysCommand.Trust.class,
+                KeysRotateCommand.class})
 public final class KeysCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -189,6 +190,7 @@ public final class KeysCommand implements Runnable {
                     }
                     TrustStore.writePolicy(trustStore, next);
                 }
+                TrustStore.listKey(trustStore, key.fingerprint());
                 TrustStore loaded = TrustStore.load(trustStore);
                 TrustPolicy tp = loaded.policy();
                 spec.commandLine().getOut().println("Trusted " + key.fingerprint() + " (" + key.userId() + ") in " + trustStore

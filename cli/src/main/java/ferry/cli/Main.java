@@ -35,7 +35,8 @@ import java.nio.file.Path;
                 "",
                 "Exit codes: 0 ok, 1 invalid bundle, 2 usage/configuration, 3 upstream error,",
                 "            4 import refused (replay, downgrade, missing base), 5 locked, 6 not enough disk space,",
-                "            7 nothing new (export wrote no bundle), 10 internal error.",
+                "            7 nothing new (export wrote no bundle), 8 bundle incomplete (insert the media named),",
+                "            10 internal error.",
                 "",
                 "Every option can also be set by an environment variable: FERRY_ and its long name in upper case with _"
                         + " for -, e.g. FERRY_TRUST_STORE=DIR for --trust-store (repeatable options: values separated by"
@@ -46,6 +47,7 @@ import java.nio.file.Path;
                 VerifyCommand.class,
                 ImportCommand.class,
                 RepairCommand.class,
+                ReceiptCommand.class,
                 ServeCommand.class,
                 StoreCommand.class,
                 AptCommand.class,

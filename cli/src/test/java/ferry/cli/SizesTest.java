@@ -18,9 +18,20 @@ class SizesTest {
     }
 
     @Test
+    void presetsGiveEachMediumsExactBytes() {
+        assertEquals(4_294_967_295L, Sizes.parse("fat32"));
+        assertEquals(4_700_372_992L, Sizes.parse("dvd"));
+        assertEquals(8_543_666_176L, Sizes.parse("DVD-DL"));
+        assertEquals(25_025_314_816L, Sizes.parse("bd25"));
+        assertEquals(50_050_629_632L, Sizes.parse("bd50"));
+        assertEquals(100_103_356_416L, Sizes.parse("bd100"));
+    }
+
+    @Test
     void nonsenseIsRefusedWithTheTextInTheMessage() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sizes.parse("4.7 floppies"));
-        assertEquals("unknown size unit 'FLOPPIES' in 4.7 floppies", e.getMessage());
+        assertEquals("unknown size unit 'FLOPPIES' in 4.7 floppies (or a preset: fat32, dvd, dvd-dl, bd25, bd50, bd100)",
+                e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Sizes.parse("GB"));
         assertThrows(IllegalArgumentException.class, () -> Sizes.parse("0"));
         assertThrows(IllegalArgumentException.class, () -> Sizes.parse("99999999999TB"));

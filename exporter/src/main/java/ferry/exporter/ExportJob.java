@@ -102,12 +102,12 @@ public final class ExportJob {
                                 boolean outputWasEmptyDir, Instant started, long t0) throws ExportException {
         ExportState previous = settled.state();
         // a rebase is a full bundle on schedule: a receiver that missed a bundle catches up with it (one-way links)
-        boolean rebase = previous != null && !o.full() && o.rebaseAt(settled.nextSequence());
+        boolean rebase = previous != null && !o.full() && o.farSide() == null && o.rebaseAt(settled.nextSequence());
         if (rebase) {
             progress.info("sequence " + settled.nextSequence() + " is a rebase (every " + o.rebaseEvery()
                     + " bundles): writing a full bundle");
         }
-        ExportState baseline = o.full() || rebase ? null : previous;
+        ExportState baseline = o.full() || rebase ? null : o.farSide() != null ? farSideBaseline(store, previous) : previous;
         ExportPlan plan = source.plan(new RunContext(store, previous, baseline, spool, stateDir));
 
         if (plan.nothingNew()) {
@@ -126,11 +126,73 @@ public final class ExportJob {
         ExportState next = new ExportState(ExportState.FORMAT_VERSION, o.channel(), sequence, bundleId.toString(),
                 createdAt.toString(), source.name(), StateStore.toTree(plan.nextState()));
 
+        preflight(out, plan);
         Manifest m = writeBundle(out, outputWasEmptyDir, plan, header, store, next);
         progress.info("bundle " + bundleId + " (sequence " + sequence + (base == null ? ", full" : ", base " + base)
                 + "): " + plan.summary() + ", " + m.volumes().size() + " volume(s)");
         return result(true, out, bundleId, sequence, base, plan, m.volumes().size(), m.totalVolumeBytes(), started,
                 t0);
+    }
+
+    /**
+     * The state to build against when a receipt says where the far side stands: that position's recorded state, so
+     * that whatever was sent since and lost is carried again; null (a full bundle) when the far side holds nothing.
+     */
+    private ExportState farSideBaseline(StateStore store, ExportState previous) throws ExportConfigException {
+        var at = o.farSide();
+        if (at.lastSequence() == 0) {
+            progress.info("receipt: the far side holds nothing on channel " + o.channel() + "; writing a full bundle");
+            return null;
+        }
+        String where = "receipt: the far side stands at sequence " + at.lastSequence() + " (bundle " + at.lastBundleId()
+                + ") of channel " + o.channel();
+        if (previous == null || at.lastSequence() > previous.lastSequence()) {
+            throw new ExportConfigException(where + ", beyond what this state directory recorded ("
+                    + (previous == null ? "nothing" : "sequence " + previous.lastSequence())
+                    + "); use the state directory that exported those bundles, or --full");
+        }
+        ExportState base = at.lastSequence() == previous.lastSequence() ? previous
+                : store.readHistory(at.lastSequence(), o.channel());
+        if (base == null || !base.lastBundleId().equalsIgnoreCase(at.lastBundleId())) {
+            throw new ExportConfigException(where + ", which this state directory "
+                    + (base == null ? "kept no state for" : "recorded as bundle " + base.lastBundleId())
+                    + "; export with --full");
+        }
+        if (base != previous) {
+            progress.info(where + "; sequences " + (at.lastSequence() + 1) + " to " + previous.lastSequence()
+                    + " did not arrive: this bundle carries them again");
+        }
+        return base;
+    }
+
+    /**
+     * Refuses at once, with the figures, a bundle that cannot fit where it is to be written: the entries' bytes, a
+     * 1024-byte header allowance per entry and per volume part (pax headers, padding), the end-of-archive records, and
+     * a manifest allowance of 1 KiB per entry, copied once per medium when the bundle is split over media.
+     */
+    private void preflight(Path out, ExportPlan plan) throws ExportNoSpaceException, ExportConfigException {
+        long entries = plan.entries().size();
+        long data = plan.totalBytes();
+        long volumes = Math.max(1, data / Math.max(1, o.volumeSize() - 1024) + 1);
+        long manifest = 4096 + 1024 * entries;
+        long media = o.mediaSize() > 0 ? Math.max(1, (data + 1024 * (entries + volumes)) / o.mediaSize() + 1) : 1;
+        long needed = data + 1024 * (entries + 2 * volumes) + manifest * media;
+        Path existing = out;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return;
+        }
+        long free;
+        try {
+            free = Files.getFileStore(existing).getUsableSpace();
+        } catch (IOException e) {
+            throw new ExportConfigException("cannot read the free space of " + existing + ": " + e.getMessage(), e);
+        }
+        if (needed > free) {
+            throw new ExportNoSpaceException(existing, needed, free);
+        }
     }
 
     /** A channel is continued only by the source type that recorded its state. */
@@ -239,9 +301,16 @@ public final class ExportJob {
                 } finally {
                     progress.end();
                 }
+                if (o.mediaSize() > 0) {
+                    w.media(o.mediaSize());
+                }
+                if (o.trustChange() != null) {
+                    w.trustChange(o.trustChange());
+                }
                 m = w.finish(header, o.signingKeys(), this::writeRecovery);
                 placed = true;
             }
+            store.writeHistory(next);
             store.write(next);
             recorded = true;
             CrashPoints.reached("recorded");

@@ -52,6 +52,12 @@ import java.util.Set;
  * @param retryBackoff     wait before the second attempt, doubled each time (up to the client options' retry
  *                         policy's longest wait and total budget, which also govern the SOAP calls); default 2 s
  * @param downloadThreads  files downloaded at once, 1..64; default {@link #DEFAULT_DOWNLOAD_THREADS}
+ * @param mediaSize        0, or the bytes of each medium to split the bundle over ({@code <out>/medium-01/}, ...:
+ *                         docs/bundle-format.md section 11); at least {@code MediaSplit.minimumMediaSize(volumeSize)}
+ * @param trustChange      null, or a signed trust policy change the bundle carries ({@code ferry keys rotate})
+ * @param farSide          null, or where the channel stands on the isolated side according to a verified receipt
+ *                         ({@code ferry export --receipt}): the bundle is then built against that position (a delta on
+ *                         its sequence, or a full bundle when the far side has nothing), whatever this side sent since
  * @param channelReset     null, or the channel position this bundle resets (docs/bundle-format.md section 3.4): the
  *                         recovery from a fast-forward; such a bundle is always full
  * @param apt              the APT selection; required for source {@code apt}, null otherwise
@@ -65,7 +71,9 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
                             Path cacheDir, List<SigningKey> signingKeys, Duration expiresIn, boolean full, Clock clock,
                             String producerVersion, WsusClientOptions clientOptions, int downloadAttempts,
                             Duration retryBackoff, ChannelReset channelReset, int downloadThreads, AptOptions apt,
-                            int recoveryPercent, int rebaseEvery) {
+                            int recoveryPercent, int rebaseEvery, long mediaSize,
+                            ferry.format.trust.SignedTrustChange trustChange,
+                            ferry.format.receipt.ChannelPosition farSide) {
 
     /** The source type exported unless another is named. */
     public static final String DEFAULT_SOURCE = "wsus";
@@ -118,6 +126,11 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         }
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(outputDir, "output directory");
+        if (mediaSize != 0 && mediaSize < ferry.format.MediaSplit.minimumMediaSize(volumeSize)) {
+            throw new IllegalArgumentException("media size " + mediaSize + " bytes cannot hold a volume of " + volumeSize
+                    + " bytes with the manifest and the medium's file system: at least "
+                    + ferry.format.MediaSplit.minimumMediaSize(volumeSize) + " bytes; choose a smaller volume size");
+        }
         if (volumeSize < Limits.MIN_VOLUME_SIZE) {
             throw new IllegalArgumentException("volume size " + volumeSize + " is below the minimum of "
                     + Limits.MIN_VOLUME_SIZE + " bytes");
@@ -218,6 +231,9 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         private AptOptions apt;
         private int recoveryPercent;
         private int rebaseEvery;
+        private long mediaSize;
+        private ferry.format.trust.SignedTrustChange trustChange;
+        private ferry.format.receipt.ChannelPosition farSide;
 
         private Builder() {
         }
@@ -265,6 +281,14 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         /** Every N-th bundle full; default 0 (never on its own). */
         public Builder rebaseEvery(int v) { rebaseEvery = v; return this; }
 
+        /** Bytes per medium; default 0: one bundle directory, not split over media. */
+        public Builder mediaSize(long v) { mediaSize = v; return this; }
+        /** Default none. */
+        public Builder trustChange(ferry.format.trust.SignedTrustChange v) { trustChange = v; return this; }
+
+        /** Default none: build against the channel's last bundle. */
+        public Builder farSide(ferry.format.receipt.ChannelPosition v) { farSide = v; return this; }
+
         /** @throws IllegalArgumentException naming the first bad field */
         public ExportOptions build() {
             WsusClientOptions client = clientOptions != null ? clientOptions
@@ -272,7 +296,7 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
             return new ExportOptions(source, upstream, products, classifications, languages, mode, outputDir, volumeSize,
                     channel, stateDir, cacheDir, signingKeys, expiresIn, full || channelReset != null, clock,
                     producerVersion, client, downloadAttempts, retryBackoff, channelReset, downloadThreads, apt,
-                    recoveryPercent, rebaseEvery);
+                    recoveryPercent, rebaseEvery, mediaSize, trustChange, farSide);
         }
 
         private static String defaultVersion() {

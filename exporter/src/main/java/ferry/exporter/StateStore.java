@@ -37,6 +37,9 @@ final class StateStore {
 
     private final Path dir;
 
+    /** Directory of the state recorded with each bundle, by sequence number. */
+    static final String HISTORY = "history";
+
     StateStore(Path stateDir) {
         this.dir = stateDir;
     }
@@ -54,7 +57,34 @@ final class StateStore {
      * @throws ExportConfigException if the file is unreadable, malformed, or belongs to another channel
      */
     ExportState read(String channel) throws ExportConfigException {
-        Path f = file();
+        return read(file(), channel);
+    }
+
+    /**
+     * The state recorded with the bundle of {@code sequence} ({@code history/<sequence>.json}), for a receipt-driven
+     * export that builds against an older position.
+     *
+     * @return null when that sequence's state was not kept (an older ferry wrote it, or it was never recorded)
+     */
+    ExportState readHistory(long sequence, String channel) throws ExportConfigException {
+        return read(historyFile(sequence), channel);
+    }
+
+    /** Keeps {@code state} as the state of its sequence ({@code history/<sequence>.json}), durably. */
+    void writeHistory(ExportState state) throws ExportConfigException {
+        try {
+            Files.createDirectories(dir.resolve(HISTORY));
+        } catch (IOException e) {
+            throw new ExportConfigException("cannot create " + dir.resolve(HISTORY) + ": " + oneLine(e), e);
+        }
+        replace(historyFile(state.lastSequence()), state, "history.tmp", "state history file");
+    }
+
+    private Path historyFile(long sequence) {
+        return dir.resolve(HISTORY).resolve(sequence + ".json");
+    }
+
+    private ExportState read(Path f, String channel) throws ExportConfigException {
         JsonNode tree;
         try {
             tree = StateFormats.state(JSON.readTree(Files.readAllBytes(f)));
@@ -159,10 +189,22 @@ final class StateStore {
         } catch (IOException e) {
             throw new ExportConfigException("cannot clean state directory " + dir + ": " + oneLine(e), e);
         }
+        if (Files.isDirectory(dir.resolve(HISTORY))) {
+            try (var s = Files.list(dir.resolve(HISTORY))) {
+                for (Path p : s.toList()) {
+                    if (p.getFileName().toString().contains(".json" + TMP_INFIX) && Files.isRegularFile(p)) {
+                        Files.delete(p);
+                    }
+                }
+            } catch (IOException e) {
+                throw new ExportConfigException("cannot clean " + dir.resolve(HISTORY) + ": " + oneLine(e), e);
+            }
+        }
     }
 
     private void replace(Path target, Object value, String crashStep, String what) throws ExportConfigException {
-        Path tmp = dir.resolve(target.getFileName() + TMP_INFIX + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Path tmp = target.getParent().resolve(target.getFileName() + TMP_INFIX + ProcessHandle.current().pid() + "-"
+                + System.nanoTime());
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                  OutputStream out = Channels.newOutputStream(ch)) {

@@ -228,8 +228,12 @@ class ExportCrashTest {
         assertEquals(List.of(), stagingLeftovers(dir), point + ": staging directories left");
         Path state = dir.resolve("state");
         try (Stream<Path> s = Files.list(state)) {
-            assertEquals(Set.of("lock", "state.json", "cache", "wsus"), s.map(p -> p.getFileName().toString())
+            assertEquals(Set.of("lock", "state.json", "cache", "wsus", "history"), s.map(p -> p.getFileName().toString())
                     .collect(java.util.stream.Collectors.toSet()), point + ": state directory");
+        }
+        try (Stream<Path> s = Files.list(state.resolve("history"))) {
+            assertEquals(List.of(), s.filter(p -> !p.getFileName().toString().matches("[0-9]+\\.json")).toList(),
+                    point + ": temporary files of the state history left");
         }
         try (Stream<Path> s = Files.walk(state.resolve("wsus"))) {
             assertEquals(List.of(), s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(),

@@ -136,9 +136,10 @@ class ExportJobTest {
         assertTrue(Files.isRegularFile(tmp.resolve("state/state.json")));
         assertTrue(Files.isRegularFile(tmp.resolve("state/cache").resolve(x64.sha1Hex().substring(38)).resolve(x64.sha1Hex())));
         try (var s = Files.list(tmp.resolve("state"))) {
-            assertEquals(Set.of("state.json", "lock", "cache", "wsus"),
+            assertEquals(Set.of("state.json", "lock", "cache", "wsus", "history"),
                     s.map(p -> p.getFileName().toString()).collect(Collectors.toSet()),
-                    "no work directory left (wsus/ holds the upstream's category documents)");
+                    "no work directory left (wsus/ holds the upstream's category documents, history/ each bundle's"
+                            + " state for receipts)");
         }
     }
 

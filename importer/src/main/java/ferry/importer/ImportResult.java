@@ -26,6 +26,10 @@ import java.util.Objects;
  * @param message         one line for the operator, e.g. {@code "imported: 12 new revisions, 3 new files"}
  * @param outcome         what changed in the store
  * @param durationMillis  wall time of the whole import, verification included, in milliseconds
+ * @param overrides       the operator's overrides that let the bundle in, one line each (e.g. an expired bundle
+ *                        admitted by {@code --allow-expired}); empty normally. For the audit log.
+ * @param trustPolicyVersion the trust store's policy version after a trust policy change the bundle carried was
+ *                        applied, or null when it carried none (or none to apply)
  */
 public record ImportResult(
         String bundleId,
@@ -39,12 +43,21 @@ public record ImportResult(
         boolean alreadyImported,
         String message,
         Outcome outcome,
-        long durationMillis) {
+        long durationMillis,
+        List<String> overrides,
+        Long trustPolicyVersion) {
 
     public ImportResult {
+        overrides = overrides == null ? List.of() : List.copyOf(overrides);
         Objects.requireNonNull(bundleId, "bundleId");
         Objects.requireNonNull(outcome, "outcome");
         signers = signers == null ? List.of() : List.copyOf(signers);
+    }
+
+    /** This result with the overrides that admitted the bundle and the trust policy version applied. */
+    ImportResult with(List<String> overrides, Long trustPolicyVersion) {
+        return new ImportResult(bundleId, channel, sequence, baseSequence, createdAt, producer, manifestSha256, signers,
+                alreadyImported, message, outcome, durationMillis, overrides, trustPolicyVersion);
     }
 
     /** Whether the store changed (a new bundle record at least). False only for an already imported bundle. */

@@ -58,9 +58,21 @@ final class ImportRun {
 
     /** Admission through the gate, then the entries' source type checks them. */
     static Admitted admit(BundleVerifier gate, Path bundleDir, Instant now, List<SourceImport> sources)
-            throws BundleInvalidException {
-        BundleVerifier.Admission a = gate.admit(bundleDir, now);
+            throws ImporterException {
+        return admit(gate, ferry.format.BundleSource.of(bundleDir), now, sources);
+    }
+
+    /** As {@link #admit(BundleVerifier, Path, Instant, List)}; volumes missing from every directory are named. */
+    static Admitted admit(BundleVerifier gate, ferry.format.BundleSource where, Instant now, List<SourceImport> sources)
+            throws ImporterException {
+        Path bundleDir = where.primary();
+        BundleVerifier.Admission a = gate.admit(where, now);
         if (!a.ok()) {
+            boolean onlyMissing = a.report().problems().stream()
+                    .allMatch(p -> p.code() == ferry.verifier.Problem.Code.VOLUME_MISSING);
+            if (onlyMissing && !a.missingVolumes().isEmpty()) {
+                throw MissingMedia.exception(where, a.report(), a.missingVolumes());
+            }
             throw new BundleInvalidException(a.report());
         }
         Manifest m = a.bundle().manifest();
@@ -238,6 +250,6 @@ final class ImportRun {
                 .map(s -> new ImportResult.Signer(s.fingerprint(), s.userId())).toList();
         return new ImportResult(manifest.bundleId().toString(), manifest.channel(), manifest.sequence(),
                 manifest.baseSequence(), manifest.createdAt(), producer(), bundle.manifestSha256(), signers, already,
-                message, outcome, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
+                message, outcome, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos), List.of(), null);
     }
 }

@@ -188,6 +188,8 @@ public final class TestBundles {
         ferry.format.ChannelReset channelReset;
         Producer producer = new Producer("ferry", "0.1.0");
         List<GeneratedKey> signers = List.of(ALICE);
+        long mediaSize;
+        ferry.format.trust.SignedTrustChange trustChange;
         final List<Item> items = new ArrayList<>();
 
         record Item(String path, String mediaType, Map<String, String> source, byte[] data) {
@@ -201,6 +203,10 @@ public final class TestBundles {
         public Spec producer(Producer p) { this.producer = p; return this; }
         public Spec signers(GeneratedKey... keys) { this.signers = List.of(keys); return this; }
         public Spec reset(ferry.format.ChannelReset r) { this.channelReset = r; return this; }
+        /** Splits the bundle over media of this many bytes (medium-01/, ...). */
+        public Spec media(long bytes) { this.mediaSize = bytes; return this; }
+        /** Carries a signed trust policy change. */
+        public Spec trustChange(ferry.format.trust.SignedTrustChange c) { this.trustChange = c; return this; }
 
         /** Carries one metadata document, at the path its own identity gives. */
         public Spec metadata(String xml) {
@@ -258,6 +264,12 @@ public final class TestBundles {
             try (BundleWriter w = BundleWriter.create(dir, Limits.MIN_VOLUME_SIZE)) {
                 for (Item i : items) {
                     w.add(i.path(), i.mediaType(), i.source(), new ByteArrayInputStream(i.data()), i.data().length);
+                }
+                if (mediaSize > 0) {
+                    w.media(mediaSize);
+                }
+                if (trustChange != null) {
+                    w.trustChange(trustChange);
                 }
                 List<SigningKey> keys = new ArrayList<>();
                 for (GeneratedKey k : signers) {

@@ -9,7 +9,11 @@ import java.util.regex.Pattern;
  * bundle/signatures/&lt;FINGERPRINT&gt;.asc      (40 upper-case hex digits of the signer's primary key)
  * bundle/volumes/volume-0001.tar             (1-based, at least 4 digits)
  * bundle/recovery.par2, bundle/recovery.volNN+MM.par2   optional PAR 2.0 recovery files (not signed)
+ * bundle/medium.json                         (a medium of a bundle split over media only: {@link MediumLabel})
+ * bundle/trust/policy.json, trust/signatures/&lt;FINGERPRINT&gt;.asc   (optional: a signed trust policy change)
  * </pre>
+ * A bundle split over media is written as {@code <out>/medium-01/}, {@code <out>/medium-02/}, ... each laid out as
+ * above with a copy of the manifest and signatures and the volumes it holds.
  */
 public final class BundleLayout {
     private BundleLayout() { }
@@ -21,6 +25,14 @@ public final class BundleLayout {
     /** The directory of data volumes. */
     public static final String VOLUMES_DIR = "volumes";
 
+    /** The label file of one medium of a bundle split over media. */
+    public static final String MEDIUM_LABEL = "medium.json";
+    /** The directory of a trust policy change carried by the bundle (docs/security.md, "Key rotation"). */
+    public static final String TRUST_DIR = "trust";
+    /** The signed trust policy document inside {@link #TRUST_DIR}. */
+    public static final String TRUST_POLICY = "policy.json";
+
+    private static final Pattern MEDIUM_DIR = Pattern.compile("medium-([0-9]{2,5})");
     private static final Pattern SIGNATURE_NAME = Pattern.compile("[0-9A-F]{40}\\.asc");
     private static final Pattern VOLUME_NAME = Pattern.compile("volume-([0-9]{4,5})\\.tar");
 
@@ -47,12 +59,30 @@ public final class BundleLayout {
     public static final String RECOVERY_BASE = "recovery";
 
     /**
-     * Whether a top-level file name is a PAR 2.0 recovery file, allowed beside the manifest (section 11 of
+     * Whether a top-level file name is a PAR 2.0 recovery file, allowed beside the manifest (section 13 of
      * docs/bundle-format.md): any {@code *.par2} name of letters, digits and {@code ._+-}, so that recovery files an
      * operator made with {@code par2 create} may travel too.
      */
     public static boolean isRecoveryFileName(String name) {
         return ferry.format.par2.RecoveryFiles.isPar2FileName(name);
+    }
+
+    /** Directory name of the {@code index}-th medium (1-based), e.g. {@code medium-01}. */
+    public static String mediumDirName(int index) {
+        if (index < 1 || index > Limits.MAX_VOLUMES) {
+            throw new IllegalArgumentException("medium index out of range: " + index);
+        }
+        return String.format("medium-%02d", index);
+    }
+
+    /** 1-based index of a well-formed medium directory name, or -1. */
+    public static int mediumIndex(String name) {
+        var m = MEDIUM_DIR.matcher(name);
+        if (!m.matches()) {
+            return -1;
+        }
+        int index = Integer.parseInt(m.group(1));
+        return index >= 1 && mediumDirName(index).equals(name) ? index : -1;
     }
 
     /** Signature file name for a signer, e.g. {@code 0123...CDEF.asc}. */

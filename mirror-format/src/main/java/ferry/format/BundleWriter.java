@@ -72,6 +72,8 @@ public final class BundleWriter implements Closeable {
     private final Set<String> paths = new HashSet<>();
     private final Set<String> dirs = new HashSet<>();
     private final StepListener steps;
+    private long mediaSize;
+    private ferry.format.trust.SignedTrustChange trustChange;
     private boolean finished;
     private boolean broken;
     private boolean closed;
@@ -304,6 +306,12 @@ public final class BundleWriter implements Closeable {
         }
         beforePlacing.addTo(staging);
         syncDirectory(staging.resolve(BundleLayout.SIGNATURES_DIR));
+        if (trustChange != null) {
+            trustChange.write(staging.resolve(BundleLayout.TRUST_DIR));
+        }
+        if (mediaSize > 0) {
+            MediaSplit.arrange(staging, m, bytes, Hex.lower(Digests.sha256().digest(bytes)), mediaSize);
+        }
         syncDirectory(staging);
         if (Files.exists(target)) {
             throw new FileAlreadyExistsException(target.toString(), null, "bundle directory appeared while writing");
@@ -315,6 +323,37 @@ public final class BundleWriter implements Closeable {
         syncDirectory(target.getParent());
         steps.reached("placed");
         return m;
+    }
+
+    /**
+     * Writes the bundle split over media of {@code mediaSize} bytes: {@code <bundleDir>/medium-01/}, ... each with a
+     * copy of the manifest and signatures, the volumes that fit and a {@link MediumLabel} (docs/bundle-format.md,
+     * section 11). Call before {@link #finish}.
+     *
+     * @throws IllegalArgumentException if a medium of that size cannot hold one volume ({@link
+     *         MediaSplit#minimumMediaSize})
+     */
+    public BundleWriter media(long mediaSize) {
+        requireOpen();
+        long min = MediaSplit.minimumMediaSize(volumes.capacity());
+        if (mediaSize < min) {
+            throw new IllegalArgumentException("media size " + mediaSize + " bytes cannot hold a volume of "
+                    + volumes.capacity() + " bytes with the manifest and " + MediaSplit.RESERVE + " bytes for the"
+                    + " medium's file system: at least " + min + " bytes needed; choose a smaller volume size");
+        }
+        this.mediaSize = mediaSize;
+        return this;
+    }
+
+    /**
+     * Carries a signed trust policy change in the bundle ({@code trust/}, docs/security.md "Key rotation"); the
+     * isolated side applies it after importing the bundle if its signatures satisfy the trust gate. Call before
+     * {@link #finish}.
+     */
+    public BundleWriter trustChange(ferry.format.trust.SignedTrustChange change) {
+        requireOpen();
+        this.trustChange = Objects.requireNonNull(change, "change");
+        return this;
     }
 
     /** Entries added so far, in order. */

@@ -57,6 +57,11 @@ final class VolumeWriter {
         this.progress = progress;
     }
 
+    /** The largest volume file this writer makes, in bytes (the volume size rounded down to 512). */
+    long capacity() {
+        return capacity;
+    }
+
     /**
      * Copies exactly {@code size} bytes of {@code data} into volumes, updating {@code digests}.
      *

@@ -3,6 +3,9 @@ package ferry.verifier;
 import ferry.format.BundleFormatException;
 import ferry.format.BundleLayout;
 import ferry.format.BundleReader;
+import ferry.format.BundleSource;
+import ferry.format.MediumLabel;
+import ferry.format.trust.TrustChange;
 import ferry.format.Manifest;
 import ferry.format.ManifestCheck;
 import ferry.format.ManifestCodec;
@@ -47,12 +50,27 @@ public final class BundleVerifier {
     private final TrustStore trust;
     private final TrustPolicy policy;
     private final ChannelPolicy channelPolicy;
+    private final boolean allowExpired;
 
     /** A gate trusting {@code trustStore}'s keys and applying its policy (threshold, expiry, sequence jumps). */
     public BundleVerifier(TrustStore trustStore) {
+        this(trustStore, false);
+    }
+
+    private BundleVerifier(TrustStore trustStore, boolean allowExpired) {
         this.trust = Objects.requireNonNull(trustStore, "trustStore");
         this.policy = trustStore.policy();
         this.channelPolicy = ChannelPolicy.of(policy);
+        this.allowExpired = allowExpired;
+    }
+
+    /**
+     * This gate, except that an expired bundle is admitted (the operator's {@code --allow-expired}): its expiry is then
+     * a note in the report ({@link VerificationReport#notes()}, {@link Admission#overrides()}) instead of a problem.
+     * Everything else, a missing expiry that the policy requires included, is still checked.
+     */
+    public BundleVerifier allowingExpired() {
+        return new BundleVerifier(trust, true);
     }
 
     /** The channel rule of this trust store's policy, for the importer and the store's commit. */
@@ -66,10 +84,29 @@ public final class BundleVerifier {
      * @param report  problems of signatures, manifest, policy, expiry, layout and volume sizes
      * @param bundle  the admitted bundle, or null when {@code report} is not ok
      * @param volumes names of the volumes present with the manifest's size (those content checking may read)
+     * @param source  where the bundle's files are
+     * @param overrides the operator's overrides that admitted the bundle, one line each (e.g. an expired bundle
+     *                allowed); empty normally
+     * @param trustChange a trust policy change carried by the bundle that the gate accepted and that is to be applied
+     *                once the bundle is imported ({@link TrustStore#apply}), or null
      */
-    public record Admission(VerificationReport report, TrustedBundle bundle, Set<String> volumes) {
+    public record Admission(VerificationReport report, TrustedBundle bundle, Set<String> volumes, BundleSource source,
+                            List<String> overrides, TrustChange trustChange) {
         public Admission {
             volumes = Set.copyOf(volumes);
+            overrides = List.copyOf(overrides);
+        }
+
+        /**
+         * Volumes listed in the manifest that none of the source's directories holds, in manifest order (empty when
+         * the manifest could not be read).
+         */
+        public List<String> missingVolumes() {
+            if (bundle == null && !report.has(Problem.Code.VOLUME_MISSING)) {
+                return List.of();
+            }
+            return report.problems().stream().filter(p -> p.code() == Problem.Code.VOLUME_MISSING)
+                    .map(p -> p.location().substring("volume ".length())).toList();
         }
 
         /** Whether the bundle was admitted. */
@@ -90,7 +127,12 @@ public final class BundleVerifier {
      * @param progress receives one task, "verify volumes", measured in volume bytes
      */
     public VerificationReport verify(Path bundleDir, Instant now, Progress progress) {
-        return run(bundleDir, null, now, progress);
+        return run(BundleSource.of(bundleDir), null, now, progress);
+    }
+
+    /** As {@link #verify(Path, Instant, Progress)} for a bundle spread over several directories (media). */
+    public VerificationReport verify(BundleSource source, Instant now, Progress progress) {
+        return run(source, null, now, progress);
     }
 
     /**
@@ -109,7 +151,40 @@ public final class BundleVerifier {
         if (volumeNames.isEmpty()) {
             throw new IllegalArgumentException("no volume names given");
         }
-        return run(bundleDir, List.copyOf(volumeNames), now, progress);
+        return run(BundleSource.of(bundleDir), List.copyOf(volumeNames), now, progress);
+    }
+
+    /**
+     * Verifies one medium of a bundle split over media on its own, as a transfer station does: the manifest and
+     * signatures the medium carries, its label, nothing on it beyond the format, and every volume it holds (entries
+     * lying wholly in those volumes are checked; volumes on other media are not looked for).
+     *
+     * @param mediumDir a {@code medium-NN} directory (or a whole bundle directory, treated the same way)
+     * @param progress  receives one task, "verify volumes", in bytes of the volumes held
+     */
+    public MediumReport verifyMedium(Path mediumDir, Instant now, Progress progress) {
+        List<String> held = new ArrayList<>();
+        Path vd = mediumDir.resolve(BundleLayout.VOLUMES_DIR);
+        if (Files.isDirectory(vd, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var ds = Files.newDirectoryStream(vd)) {
+                for (Path p : ds) {
+                    if (BundleLayout.volumeIndex(p.getFileName().toString()) > 0) {
+                        held.add(p.getFileName().toString());
+                    }
+                }
+            } catch (IOException e) {
+                // the layout stage reports the unreadable directory
+            }
+        }
+        held.sort(java.util.Comparator.comparingInt(BundleLayout::volumeIndex));
+        MediumLabel label;
+        try {
+            label = MediumLabel.read(mediumDir);
+        } catch (IOException e) {
+            label = null; // admission reports it as MEDIUM_LABEL_INVALID
+        }
+        VerificationReport r = run(BundleSource.of(mediumDir), held, true, now, progress);
+        return new MediumReport(r, label, held);
     }
 
     /**
@@ -117,16 +192,21 @@ public final class BundleVerifier {
      * policy, expiry, layout and volume sizes. Reads no volume content.
      */
     public Admission admit(Path bundleDir, Instant now) {
+        return admit(BundleSource.of(bundleDir), now);
+    }
+
+    /** As {@link #admit(Path, Instant)} for a bundle spread over several directories (media). */
+    public Admission admit(BundleSource source, Instant now) {
         Objects.requireNonNull(now, "now");
         Problems problems = new Problems();
-        State s = admit(bundleDir, null, now, problems);
+        State s = admit(source, null, false, now, problems);
         if (s.manifest != null) {
-            checkSizes(bundleDir, s.manifest, s.selected, problems);
+            checkSizes(source, s.manifest, s.selected, problems);
         }
         TrustedBundle bundle = problems.count() == 0 && s.manifest != null
-                ? new TrustedBundle(bundleDir, s.bytes, sha256Hex(s.bytes), s.manifest, s.signers) : null;
-        return new Admission(report(bundleDir, now, List.of(), s, null, problems), bundle,
-                s.selected == null ? Set.of() : s.selected);
+                ? new TrustedBundle(source.primary(), s.bytes, sha256Hex(s.bytes), s.manifest, s.signers) : null;
+        return new Admission(report(source, now, List.of(), s, null, problems), bundle,
+                s.selected == null ? Set.of() : s.selected, source, s.overrides, s.trustChange);
     }
 
     /**
@@ -163,7 +243,7 @@ public final class BundleVerifier {
         CopyingScan scan = new CopyingScan();
         TrustedBundle b = admitted.bundle();
         try {
-            scan.run(b.directory(), b.manifest(), admitted.volumes(), sink, progress, problems);
+            scan.run(admitted.source(), b.manifest(), admitted.volumes(), sink, progress, problems);
         } catch (CopyingScan.SinkFailure e) {
             throw e.getCause();
         }
@@ -172,8 +252,8 @@ public final class BundleVerifier {
         s.manifest = b.manifest();
         s.signers = b.signers();
         Summary sum = summary(s, scan.volumesChecked, scan.entriesChecked, scan.bytesRead);
-        return new VerificationReport(b.directory().toString(), now, List.of(), sum, new ArrayList<>(problems.kept()),
-                problems.count());
+        return new VerificationReport(admitted.source().toString(), now, List.of(), sum,
+                new ArrayList<>(problems.kept()), problems.count(), admitted.report().notes());
     }
 
     /** What admission learned. */
@@ -182,23 +262,33 @@ public final class BundleVerifier {
         List<Signer> signers = List.of();
         Manifest manifest;
         Set<String> selected;
+        final List<String> notes = new ArrayList<>();
+        final List<String> overrides = new ArrayList<>();
+        TrustChange trustChange;
     }
 
-    private VerificationReport run(Path bundleDir, List<String> onlyVolumes, Instant now, Progress progress) {
+    private VerificationReport run(BundleSource source, List<String> onlyVolumes, Instant now, Progress progress) {
+        return run(source, onlyVolumes, false, now, progress);
+    }
+
+    /** @param medium whether {@code source} is one medium: its extra files are reported, volumes elsewhere are not */
+    private VerificationReport run(BundleSource source, List<String> onlyVolumes, boolean medium, Instant now,
+                                   Progress progress) {
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(progress, "progress");
         Problems problems = new Problems();
-        State s = admit(bundleDir, onlyVolumes, now, problems);
+        State s = admit(source, onlyVolumes, medium, now, problems);
         ContentStage content = null;
         if (s.manifest != null) {
             content = new ContentStage();
-            content.run(bundleDir, s.manifest, s.selected, onlyVolumes == null, progress, problems);
+            content.run(source, s.manifest, s.selected, onlyVolumes == null, progress, problems);
         }
-        return report(bundleDir, now, onlyVolumes == null ? List.of() : onlyVolumes, s, content, problems);
+        return report(source, now, onlyVolumes == null ? List.of() : onlyVolumes, s, content, problems);
     }
 
-    private State admit(Path bundleDir, List<String> onlyVolumes, Instant now, Problems problems) {
+    private State admit(BundleSource source, List<String> onlyVolumes, boolean medium, Instant now, Problems problems) {
         State s = new State();
+        Path bundleDir = source.primary();
         if (!Files.isDirectory(bundleDir)) {
             problems.add(Problem.Code.BUNDLE_NOT_FOUND, "bundle", "no bundle directory at " + bundleDir);
             return s;
@@ -234,10 +324,19 @@ public final class BundleVerifier {
                     + "trust policy requires one (requireExpiry in policy.json)");
         }
         if (m.expiresAt() != null && !now.isBefore(m.expiresAt())) {
-            problems.add(Problem.Code.BUNDLE_EXPIRED, "manifest field expiresAt",
-                    "the bundle expired at " + m.expiresAt() + " (verification time " + now + ")");
+            if (allowExpired) {
+                String o = "allow-expired: the bundle expired at " + m.expiresAt() + " (verification time " + now
+                        + ") and was admitted because the operator allowed expired bundles";
+                s.overrides.add(o);
+                s.notes.add(o);
+            } else {
+                problems.add(Problem.Code.BUNDLE_EXPIRED, "manifest field expiresAt",
+                        "the bundle expired at " + m.expiresAt() + " (verification time " + now + ")");
+            }
         }
-        Set<String> present = LayoutStage.run(bundleDir, m, onlyVolumes == null, problems);
+        checkLabels(source, m, sha256Hex(s.bytes), problems);
+        s.trustChange = TrustChangeStage.run(bundleDir, trust, problems, s.notes);
+        Set<String> present = LayoutStage.run(source, m, onlyVolumes == null || medium, onlyVolumes == null, problems);
         Set<String> selected = new HashSet<>();
         if (onlyVolumes == null) {
             selected.addAll(present);
@@ -257,12 +356,12 @@ public final class BundleVerifier {
     }
 
     /** Sizes before content: a volume of the wrong length (a huge sparse file, say) is refused unread. */
-    private static void checkSizes(Path bundleDir, Manifest m, Set<String> selected, Problems problems) {
+    private static void checkSizes(BundleSource source, Manifest m, Set<String> selected, Problems problems) {
         for (Volume v : m.volumes()) {
             if (!selected.contains(v.name())) {
                 continue;
             }
-            Path f = bundleDir.resolve(BundleLayout.VOLUMES_DIR).resolve(v.name());
+            Path f = source.volumeFile(v.name());
             try {
                 long size = Files.size(f);
                 if (size != v.size()) {
@@ -277,10 +376,32 @@ public final class BundleVerifier {
         }
     }
 
-    private VerificationReport report(Path dir, Instant now, List<String> requested, State s, ContentStage c,
+    private VerificationReport report(BundleSource dir, Instant now, List<String> requested, State s, ContentStage c,
                                       Problems problems) {
         Summary sum = c == null ? summary(s, 0, 0, 0) : summary(s, c.volumesChecked, c.entriesChecked, c.bytesRead);
-        return new VerificationReport(dir.toString(), now, requested, sum, new ArrayList<>(problems.kept()), problems.count());
+        return new VerificationReport(dir.toString(), now, requested, sum, new ArrayList<>(problems.kept()),
+                problems.count(), s.notes);
+    }
+
+    /**
+     * A medium's label must name the bundle whose manifest lies beside it; it decides nothing else (what a medium
+     * holds is what its volumes/ holds, each volume checked against the manifest).
+     */
+    private static void checkLabels(BundleSource source, Manifest m, String manifestSha256, Problems problems) {
+        for (Path dir : source.directories()) {
+            String where = "file " + (source.spread() ? dir.getFileName() + "/" : "") + BundleLayout.MEDIUM_LABEL;
+            try {
+                MediumLabel label = MediumLabel.read(dir);
+                if (label != null && (!label.bundleId().equals(m.bundleId())
+                        || !label.manifestSha256().equals(manifestSha256))) {
+                    problems.add(Problem.Code.MEDIUM_LABEL_INVALID, where, "labels medium " + label.medium() + " of "
+                            + label.media() + " of bundle " + label.bundleId() + ", not of the manifest beside it ("
+                            + m.bundleId() + ")");
+                }
+            } catch (IOException e) {
+                problems.add(Problem.Code.MEDIUM_LABEL_INVALID, where, e.getMessage());
+            }
+        }
     }
 
     private Summary summary(State s, int volumesChecked, int entriesChecked, long bytesRead) {

@@ -74,8 +74,9 @@ final class ContentStage {
      * @param progress receives "verify volumes", measured in bytes of the volumes read (the second read of spanning
      *                 entries is not counted); its {@code advance} is called under a lock, from several threads
      */
-    void run(Path bundleDir, Manifest m, Set<String> selected, boolean full, Progress progress, Problems problems) {
-        Path volumesDir = bundleDir.resolve(BundleLayout.VOLUMES_DIR);
+    void run(ferry.format.BundleSource source, Manifest m, Set<String> selected, boolean full, Progress progress,
+             Problems problems) {
+        java.util.function.Function<String, Path> volumesDir = source::volumeFile;
         VolumeMap map = VolumeMap.of(m);
         List<EntryState> states = new ArrayList<>(m.entries().size());
         for (Entry e : m.entries()) {
@@ -90,7 +91,7 @@ final class ContentStage {
             if (!selected.contains(v.name())) {
                 unread = v.name() + " was not " + (full ? "present" : "checked");
             } else {
-                unread = sizeProblem(volumesDir.resolve(v.name()), v, problems);
+                unread = sizeProblem(volumesDir.apply(v.name()), v, problems);
             }
             if (unread == null) {
                 toRead.add(i);
@@ -151,7 +152,7 @@ final class ContentStage {
                             inside.add(p);
                         }
                     }
-                    VolumePass pass = new VolumePass(volumesDir.resolve(v.name()), v, i, map, inside, digests, synced);
+                    VolumePass pass = new VolumePass(volumesDir.apply(v.name()), v, i, map, inside, digests, synced);
                     passes.add(pool.submit((Callable<VolumePass.Result>) () -> pass.run(BUFFER)));
                     names.add(v.name());
                 }
@@ -226,11 +227,11 @@ final class ContentStage {
      *
      * @return bytes read
      */
-    private static long readSpanning(Path volumesDir, EntryState s) {
+    private static long readSpanning(java.util.function.Function<String, Path> volumesDir, EntryState s) {
         ByteBuffer buf = ByteBuffer.allocate(BUFFER);
         long read = 0;
         for (Segment seg : s.entry.segments()) {
-            try (FileChannel ch = FileChannel.open(volumesDir.resolve(seg.volume()), StandardOpenOption.READ,
+            try (FileChannel ch = FileChannel.open(volumesDir.apply(seg.volume()), StandardOpenOption.READ,
                     LinkOption.NOFOLLOW_LINKS)) {
                 long pos = seg.offset();
                 long end = seg.offset() + seg.length();

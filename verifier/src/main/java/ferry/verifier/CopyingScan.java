@@ -50,7 +50,7 @@ final class CopyingScan {
      * @param volumes the volumes admission found present with the right size; an entry in any other volume fails
      * @throws SinkFailure when the sink failed; every copy begun has then been ended unmatched
      */
-    void run(Path bundleDir, Manifest m, Set<String> volumes, EntrySink sink, Progress progress, Problems problems) {
+    void run(ferry.format.BundleSource source, Manifest m, Set<String> volumes, EntrySink sink, Progress progress, Problems problems) {
         VolumeMap map = VolumeMap.of(m);
         List<EntryState> states = new ArrayList<>(m.entries().size());
         for (Entry e : m.entries()) {
@@ -102,7 +102,7 @@ final class CopyingScan {
                     failAll(placed, states, problems);
                     continue;
                 }
-                VolumePass.Result r = new VolumePass(bundleDir.resolve(BundleLayout.VOLUMES_DIR).resolve(v.name()),
+                VolumePass.Result r = new VolumePass(source.volumeFile(v.name()),
                         v, i, map, placed, copies, progress).run(BUFFER);
                 for (Problem p : r.problems()) {
                     problems.add(p.code(), p.location(), p.message());

@@ -67,7 +67,14 @@ public record Problem(Code code, String location, String message) {
          * A volume's tar member is unsafe to untar (not a regular file; an absolute name, a {@code ..} segment, a
          * backslash or NUL in its name), or is not one the manifest lists, or the volume is not a well-formed tar.
          */
-        TAR_MEMBER_UNSAFE
+        TAR_MEMBER_UNSAFE,
+        /** A medium's label ({@code medium.json}) is unreadable or names another bundle than the manifest beside it. */
+        MEDIUM_LABEL_INVALID,
+        /**
+         * The bundle carries a trust policy change ({@code trust/}) that may not be applied: malformed, not signed by the
+         * threshold of currently trusted keys or of its own new keys, or skipping a version.
+         */
+        TRUST_CHANGE_REFUSED
     }
 
     /** {@code CODE location: message}, one line. */

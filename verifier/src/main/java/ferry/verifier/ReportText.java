@@ -37,6 +37,9 @@ final class ReportText {
             b.append("Entries:  ").append(s.entries()).append(" (").append(bytes(s.entryBytes())).append("), ")
                     .append(s.entriesChecked()).append(" checked\n");
         }
+        for (String n : r.notes()) {
+            b.append("Note:     ").append(n).append('\n');
+        }
         int listed = 0;
         for (Problem p : r.problems()) {
             if (listed++ == MAX_LISTED) {

@@ -22,9 +22,16 @@ public final class VerificationReport {
     private final Summary summary;
     private final List<Problem> problems;
     private final int problemCount;
+    private final List<String> notes;
 
     VerificationReport(String bundle, Instant verifiedAt, List<String> volumesRequested, Summary summary,
                        List<Problem> problems, int problemCount) {
+        this(bundle, verifiedAt, volumesRequested, summary, problems, problemCount, List.of());
+    }
+
+    VerificationReport(String bundle, Instant verifiedAt, List<String> volumesRequested, Summary summary,
+                       List<Problem> problems, int problemCount, List<String> notes) {
+        this.notes = List.copyOf(notes);
         this.bundle = bundle;
         this.verifiedAt = verifiedAt;
         this.volumesRequested = List.copyOf(volumesRequested);
@@ -53,6 +60,14 @@ public final class VerificationReport {
         return problems.stream().anyMatch(p -> p.code() == code);
     }
 
+    /**
+     * What the gate noticed that is not a problem, one line each: an override used ({@code --allow-expired}), a trust
+     * policy change the bundle carries and whether it would be applied.
+     */
+    public List<String> notes() {
+        return notes;
+    }
+
     /** The summary. */
     public Summary summary() {
         return summary;
@@ -76,7 +91,7 @@ public final class VerificationReport {
     /**
      * The report as one JSON object: {@code ok}, {@code bundle}, {@code verifiedAt}, {@code scope}
      * ("full" or "volumes"), {@code volumesRequested}, {@code summary} {...}, {@code problemCount},
-     * {@code problems} [{code, location, message}]. Times are ISO 8601 UTC strings.
+     * {@code problems} [{code, location, message}], {@code notes} [string]. Times are ISO 8601 UTC strings.
      */
     public String toJson() {
         Summary m = summary;
@@ -89,7 +104,7 @@ public final class VerificationReport {
         List<ProblemJson> ps = problems.stream().map(p -> new ProblemJson(p.code().name(), p.location(), p.message()))
                 .toList();
         ReportJson root = new ReportJson(ok(), bundle, verifiedAt.toString(),
-                volumesRequested.isEmpty() ? "full" : "volumes", volumesRequested, s, problemCount, ps);
+                volumesRequested.isEmpty() ? "full" : "volumes", volumesRequested, s, problemCount, ps, notes);
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -99,7 +114,7 @@ public final class VerificationReport {
 
     // The JSON shapes, field order as documented above.
     record ReportJson(boolean ok, String bundle, String verifiedAt, String scope, List<String> volumesRequested,
-                              SummaryJson summary, int problemCount, List<ProblemJson> problems) {
+                              SummaryJson summary, int problemCount, List<ProblemJson> problems, List<String> notes) {
     }
 
     record SummaryJson(String bundleId, String channel, Long sequence, Long baseSequence, String createdAt,

@@ -47,13 +47,21 @@ public final class TrustStore {
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
 
+    /** Fields of policy.json beyond {@link TrustPolicy#FIELDS}: the version and the list of trusted fingerprints. */
+    private static final List<String> ROTATION_FIELDS = List.of("version", "keys");
+
     private final Map<String, PublicKey> keys;
     private final TrustPolicy policy;
+    private final long version;
 
-    private TrustStore(Map<String, PublicKey> keys, TrustPolicy policy) {
+    private TrustStore(Map<String, PublicKey> keys, TrustPolicy policy, long version) {
         this.keys = Collections.unmodifiableMap(keys);
         this.policy = policy;
+        this.version = version;
     }
+
+    /** What policy.json says beyond the policy: its version (1 when absent) and the fingerprints it lists (or null). */
+    private record Extra(long version, List<String> keys) { }
 
     /**
      * Builds a trust store in memory (tests, tools).
@@ -85,7 +93,7 @@ public final class TrustStore {
         if (threshold < 1 || threshold > map.size()) {
             throw new IllegalArgumentException("threshold " + threshold + " must be between 1 and " + map.size());
         }
-        return new TrustStore(map, policy);
+        return new TrustStore(map, policy, 1);
     }
 
     /**
@@ -135,7 +143,108 @@ public final class TrustStore {
         if (keys.isEmpty()) {
             throw new TrustStoreException(keyDir + ": no trusted keys (*.asc)");
         }
-        return new TrustStore(keys, readPolicy(dir.resolve(POLICY), keys.size()));
+        TrustPolicy policy = readPolicy(dir.resolve(POLICY), keys.size()); // its own errors first
+        Extra extra = readExtra(dir.resolve(POLICY));
+        if (extra.keys() != null) {
+            // a rotated trust store names its keys: a file not listed is not trusted (a rotation's leftover)
+            Map<String, PublicKey> listed = new LinkedHashMap<>();
+            for (String f : extra.keys()) {
+                PublicKey k = keys.get(f);
+                if (k == null) {
+                    throw new TrustStoreException(dir.resolve(POLICY) + ": field 'keys': key " + f
+                            + " is not in " + keyDir);
+                }
+                listed.put(f, k);
+            }
+            keys = listed;
+        }
+        if (policy.threshold() > keys.size()) {
+            throw new TrustStoreException(dir.resolve(POLICY) + ": field 'threshold': " + policy.threshold()
+                    + " must be between 1 and the number of trusted keys (" + keys.size() + ")");
+        }
+        return new TrustStore(keys, policy, extra.version());
+    }
+
+    /**
+     * Applies a trust policy change the trust gate accepted: afterwards the store trusts exactly
+     * {@code change.keys()} with {@code change.policy()}, at version {@code change.version()}.
+     *
+     * <p>Atomic: new key files are added first under their fingerprint's name, but are not trusted until
+     * {@code policy.json}, which lists the trusted fingerprints, is replaced in one rename; only then are retired key
+     * files deleted. A crash at any point leaves either the old trust or the new one (an unlisted key file is ignored).
+     *
+     * @throws TrustStoreException if the store cannot be read or written; it then trusts what it trusted before, or
+     *         (if the failure came after the rename) the new policy
+     */
+    public static void apply(Path dir, TrustChange change) throws TrustStoreException {
+        TrustStore current = load(dir);
+        Path keyDir = dir.resolve(KEYS_DIR);
+        if (readExtra(dir.resolve(POLICY)).keys() == null) {
+            // make the current trust explicit first, so that adding key files changes nothing yet
+            writePolicyFile(dir, current.policy(), current.version(),
+                    current.keys().stream().map(PublicKey::fingerprint).toList());
+        }
+        Map<String, Path> files = keyFiles(keyDir);
+        try {
+            for (PublicKey k : change.keys()) {
+                if (!files.containsKey(k.fingerprint())) {
+                    Path tmp = keyDir.resolve(k.fingerprint() + ".asc.tmp");
+                    Files.writeString(tmp, k.armored());
+                    Path target = keyDir.resolve(k.fingerprint() + ".asc");
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                    files.put(k.fingerprint(), target);
+                }
+            }
+        } catch (IOException e) {
+            throw new TrustStoreException(keyDir + ": cannot add the new keys: " + e.getMessage(), e);
+        }
+        writePolicyFile(dir, change.policy(), change.version(), change.fingerprints());
+        for (var e : files.entrySet()) {
+            if (!change.fingerprints().contains(e.getKey())) {
+                try {
+                    Files.deleteIfExists(e.getValue());
+                } catch (IOException ignored) {
+                    // not listed in policy.json, so not trusted; a later rotation or the operator removes it
+                }
+            }
+        }
+    }
+
+    /**
+     * After a key file was added to {@code dir/keys/} by hand or by {@code ferry keys trust}: in a store whose
+     * {@code policy.json} lists its keys (one a trust policy change was applied to), adds {@code fingerprint} to the
+     * list so that the key is trusted; in any other store every key file is trusted already and nothing changes.
+     *
+     * @throws TrustStoreException if the policy cannot be read or written
+     */
+    public static void listKey(Path dir, String fingerprint) throws TrustStoreException {
+        Extra extra = readExtra(dir.resolve(POLICY));
+        if (extra.keys() == null || extra.keys().contains(fingerprint)) {
+            return;
+        }
+        List<String> keys = new ArrayList<>(extra.keys());
+        keys.add(fingerprint);
+        writePolicyFile(dir, readPolicy(dir), extra.version(), keys);
+    }
+
+    /** Primary fingerprint of every key file in keys/, by fingerprint. */
+    private static Map<String, Path> keyFiles(Path keyDir) throws TrustStoreException {
+        Map<String, Path> out = new LinkedHashMap<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(keyDir, "*.asc")) {
+            for (Path p : ds) {
+                out.put(PublicKeys.load(p).fingerprint(), p);
+            }
+        } catch (IOException e) {
+            throw new TrustStoreException(keyDir + ": cannot list: " + e, e);
+        } catch (KeyException e) {
+            throw new TrustStoreException(e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** The trust policy version: 1 for a store never rotated, then one more per applied {@link TrustChange}. */
+    public long version() {
+        return version;
     }
 
     /**
@@ -155,10 +264,31 @@ public final class TrustStore {
      * @throws TrustStoreException if the file cannot be written
      */
     public static void writePolicy(Path dir, TrustPolicy policy) throws TrustStoreException {
+        // a rotated store's version and key list are kept: dropping the version would let old changes apply again
+        Extra extra = Files.exists(dir.resolve(POLICY)) ? readExtra(dir.resolve(POLICY)) : new Extra(1, null);
+        writePolicyFile(dir, policy, extra.version(), extra.keys());
+    }
+
+    private static void writePolicyFile(Path dir, TrustPolicy policy, long version, List<String> keys)
+            throws TrustStoreException {
         Path target = dir.resolve(POLICY);
         Path tmp = dir.resolve(POLICY + ".tmp");
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("threshold", policy.threshold());
+        doc.put("maxSequenceJump", policy.maxSequenceJump());
+        doc.put("requireExpiry", policy.requireExpiry());
+        if (version != 1 || keys != null) {
+            doc.put("version", version);
+        }
+        if (keys != null) {
+            doc.put("keys", keys);
+        }
         try {
-            Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(policy));
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc)));
+                ch.force(true);
+            }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new TrustStoreException(target + ": cannot write: " + e.getMessage(), e);
@@ -191,9 +321,9 @@ public final class TrustStore {
         }
         for (var it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!TrustPolicy.FIELDS.contains(f)) {
+            if (!TrustPolicy.FIELDS.contains(f) && !ROTATION_FIELDS.contains(f)) {
                 throw new TrustStoreException(policy + ": field '" + f + "': unknown field (known: "
-                        + String.join(", ", TrustPolicy.FIELDS) + ")");
+                        + String.join(", ", TrustPolicy.FIELDS) + ", " + String.join(", ", ROTATION_FIELDS) + ")");
             }
         }
         JsonNode t = root.get("threshold");
@@ -228,6 +358,40 @@ public final class TrustStore {
             requireExpiry = r.booleanValue();
         }
         return new TrustPolicy(n, jump, requireExpiry);
+    }
+
+    /** Reads the version and key list of a policy file (the rest is {@link #readPolicy}'s). */
+    private static Extra readExtra(Path policy) throws TrustStoreException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(policy));
+        } catch (IOException e) {
+            throw new TrustStoreException(policy + ": cannot read: " + e.getMessage(), e);
+        }
+        long version = 1;
+        JsonNode v = root == null ? null : root.get("version");
+        if (v != null) {
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1) {
+                throw new TrustStoreException(policy + ": field 'version': must be an integer >= 1, is " + v);
+            }
+            version = v.longValue();
+        }
+        JsonNode k = root == null ? null : root.get("keys");
+        if (k == null) {
+            return new Extra(version, null);
+        }
+        if (!k.isArray()) {
+            throw new TrustStoreException(policy + ": field 'keys': must be an array of key fingerprints");
+        }
+        List<String> keys = new ArrayList<>();
+        for (JsonNode f : k) {
+            if (!f.isTextual() || !f.textValue().matches("[0-9A-F]{40}") || keys.contains(f.textValue())) {
+                throw new TrustStoreException(policy + ": field 'keys': " + f + " is not a distinct fingerprint"
+                        + " (40 upper-case hex digits)");
+            }
+            keys.add(f.textValue());
+        }
+        return new Extra(version, List.copyOf(keys));
     }
 
     /** The whole policy: threshold, sequence-jump bound, whether bundles must carry an expiry. */
