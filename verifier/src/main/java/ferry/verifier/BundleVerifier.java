@@ -219,10 +219,12 @@ public final class BundleVerifier {
     public Admission admitManifest(Path bundleDir, Instant now) {
         Objects.requireNonNull(now, "now");
         Problems problems = new Problems();
-        State s = admit(bundleDir, List.of(), now, problems);
+        BundleSource source = BundleSource.of(bundleDir);
+        State s = admit(source, List.of(), false, now, problems);
         TrustedBundle bundle = problems.count() == 0 && s.manifest != null
                 ? new TrustedBundle(bundleDir, s.bytes, sha256Hex(s.bytes), s.manifest, s.signers) : null;
-        return new Admission(report(bundleDir, now, List.of(), s, null, problems), bundle, Set.of());
+        return new Admission(report(source, now, List.of(), s, null, problems), bundle, Set.of(), source, s.overrides,
+                s.trustChange);
     }
 
     /**
