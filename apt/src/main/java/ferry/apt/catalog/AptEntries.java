@@ -109,6 +109,10 @@ final class AptEntries {
                         + "\", which this importer does not know");
             }
         }
+        if (releases.isEmpty() && !entries.isEmpty()) {
+            // a snapshot without a suite would leave every client of the channel with nothing
+            throw invalid(entries.get(0), "the bundle carries no suite (no apt-release entry)");
+        }
         for (Packages p : packages) {
             if (!releases.containsKey(p.suite())) {
                 throw invalid(p.entry(), "suite " + p.suite() + " has no Release in the bundle");
