@@ -547,36 +547,6 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs a source type's own change of its tables outside an import (e.g. APT switching a channel back to an
-     * earlier published snapshot) in one transaction: committed if {@code change} returns, rolled back if it throws.
-     * It must only touch its own {@code <name>_*} tables and never stop referencing an object another row needs.
-     *
-     * @throws StoreException with a one-line message on a database error, or as {@code change} throws it; nothing
-     *                        changed then
-     */
-    public <T> T update(CatalogRead<T> change) {
-        requireWriter("change its catalog");
-        writeLock.lock();
-        try (Connection c = catalog.connection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = change.read(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("store " + dir + ": catalog change failed: " + Catalog.firstLine(e), e);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
     /** Imported bundles, oldest import first. */
     public List<BundleInfo> bundles() {
         return query(CatalogQueries::bundles);

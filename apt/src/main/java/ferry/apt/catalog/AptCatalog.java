@@ -147,7 +147,7 @@ public final class AptCatalog {
         PublishSettings settings = PublishSettings.load(store.directory());
         SigningKey key = SiteKey.loadOrCreate(store.directory());
         Instant date = now.truncatedTo(ChronoUnit.SECONDS);
-        return store.update(c -> {
+        return store.change("apt rollback", false, c -> {
             List<Snapshot> kept = snapshots(c, channel);
             Snapshot current = kept.stream().filter(Snapshot::current).findFirst()
                     .orElseThrow(() -> new RollbackException("APT channel " + channel + " has no published snapshot"));
