@@ -97,7 +97,7 @@ class ConfigCheckTest {
                 f + ":7:3: selections.widget: products is required (at least one product)",
                 f + ":10:3: keys.signer: file is required (the armored secret key)",
                 f + ":15:5: outputs.outbox.name: unknown placeholder {week}; known: {job}, {channel}, {date}, {time}",
-                f + ":18:5: media.small.volumeSize: unknown size unit 'BUCKET' in 1 bucket",
+                f + ":18:5: media.small.volumeSize: unknown size unit 'BUCKET' in 1 bucket (or a preset: fat32, dvd, dvd-dl, bd25, bd50, bd100)",
                 f + ":22:5: jobs.nightly.selection: no entry named \"widgets\" under selections (known: widget)",
                 f + ":23:20: jobs.nightly.keys[1]: no key named \"other\" under keys (known: signer)",
                 f + ":25:5: jobs.nightly.expiresIn: not a duration: \"forever\" (e.g. 30d, 12h, 90m, 2w, P30D)",
