@@ -69,18 +69,7 @@ public final class PendingImport implements AutoCloseable {
         finishing.readLock().lock();
         try {
             requireOpen();
-            boolean mine = false;
-            if (claimed.add(hex)) {
-                try {
-                    mine = journal.claim(id, hex);
-                } catch (RuntimeException e) {
-                    claimed.remove(hex);
-                    throw e;
-                }
-                if (mine) {
-                    written.add(hex);
-                }
-            }
+            boolean mine = claim(hex) == Claim.FIRST_MINE;
             boolean present = store.objects().has(hex);
             Path p = store.objects().put(in, hex, expectedSize);
             if (mine && !present) {
@@ -111,20 +100,11 @@ public final class PendingImport implements AutoCloseable {
         finishing.readLock().lock();
         try {
             requireOpen();
-            boolean mine = false;
-            if (claimed.add(hex)) {
-                try {
-                    mine = journal.claim(id, hex);
-                } catch (RuntimeException e) {
-                    claimed.remove(hex);
-                    throw e;
-                }
-                if (mine) {
-                    written.add(hex);
-                }
-            } else if (staged.contains(hex)) {
+            Claim claim = claim(hex);
+            if (claim == Claim.SEEN && staged.contains(hex)) {
                 return; // being stored by this import already
             }
+            boolean mine = claim == Claim.FIRST_MINE;
             if (store.objects().has(hex)) {
                 return;
             }
@@ -137,6 +117,30 @@ public final class PendingImport implements AutoCloseable {
         } finally {
             finishing.readLock().unlock();
         }
+    }
+
+    /** What {@link #claim} found: the first sight of an object, journalled as this import's or another's; or seen before. */
+    private enum Claim { FIRST_MINE, FIRST_NOT_MINE, SEEN }
+
+    /**
+     * Journals {@code hex} the first time this import sees it (an object the journal gives to this import is one it
+     * writes and may give back on abort).
+     */
+    private Claim claim(String hex) {
+        if (!claimed.add(hex)) {
+            return Claim.SEEN;
+        }
+        boolean mine;
+        try {
+            mine = journal.claim(id, hex);
+        } catch (RuntimeException e) {
+            claimed.remove(hex);
+            throw e;
+        }
+        if (mine) {
+            written.add(hex);
+        }
+        return mine ? Claim.FIRST_MINE : Claim.FIRST_NOT_MINE;
     }
 
     /**
