@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code ferry repair}: rebuilds damaged or missing files of a bundle from its PAR 2.0 recovery files. */
 @Command(name = "repair", mixinStandardHelpOptions = true,
         description = {"Rebuild damaged or missing volumes of a bundle from its PAR 2.0 recovery files (written by"
-                + " `ferry export --recovery 10%`, or by `par2 create`). The recovery data covers manifest.json, the"
+                + " `ferry export --recovery 10%%`, or by `par2 create`). The recovery data covers manifest.json, the"
                 + " signatures and the volumes; a rebuilt file replaces the damaged one only once it matches its MD5 in"
                 + " the recovery set. Recovery files are not signed: verify the bundle afterwards (`ferry verify`, or"
                 + " `ferry import`, which verifies).",
