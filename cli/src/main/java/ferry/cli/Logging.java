@@ -18,8 +18,8 @@ import java.util.Locale;
  * run several commands in one process).
  *
  * <p>Which configuration file: {@code -Dlogback.configurationFile=FILE} (Logback's own, read at start-up), else
- * {@code --log-config FILE}, else the {@code FERRY_LOG_CONFIG} environment variable, else the {@code logback.xml}
- * shipped in the cli jar (warnings and errors, one line each, on standard error). Which level: {@code --log-level}
+ * {@code --log-config FILE}, else the {@code FERRY_LOG_CONFIG} environment variable, else ferry's default
+ * ({@link DefaultLogging}: warnings and errors, one line each, on standard error). Which level: {@code --log-level}
  * (every logger) beats {@code --verbose} (debug for ferry's own loggers) beats {@code --quiet} (warnings only);
  * without any of them the file decides.
  */

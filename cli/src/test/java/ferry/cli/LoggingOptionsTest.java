@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code --log-level}, {@code --verbose}, {@code --quiet} and {@code --log-config} change what the real Logback
- * configuration (the cli jar's logback.xml) writes to standard error, and logging never reaches standard output.
+ * configuration (the cli jar's DefaultLogging) writes to standard error, and logging never reaches standard output.
  * Runs {@link Main#run} in-process with captured standard streams.
  */
 class LoggingOptionsTest {
