@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * files. Revision ids are the revisions' change numbers ({@code wsus_update_revision.change_number}): given once at
  * import and never reused, so they are stable across restarts and later imports, as MS-WUSP's Revision Table wants.
  *
- * <p>{@link #current()} reloads after an import committed (the store's import count moved). Immutable snapshots;
- * thread-safe.
+ * <p>{@link #current()} reloads after an import committed (the store's import count moved), parsing only the documents
+ * the previous snapshot did not hold. Immutable snapshots; thread-safe.
  */
 public final class ClientScope {
     private static final Logger LOG = LoggerFactory.getLogger(ClientScope.class);
@@ -130,6 +131,7 @@ public final class ClientScope {
     }
 
     private final Store store;
+    private final AtomicLong documentsParsed = new AtomicLong();
     private volatile Snapshot current;
 
     public ClientScope(Store store) {
@@ -189,9 +191,26 @@ public final class ClientScope {
             }
             return null;
         });
+        // A stored document never changes (it is named by its SHA-256): what the last snapshot parsed is reused, so
+        // after an import only the documents it brought are parsed, not the whole catalog again.
+        Map<String, Entry> known = new HashMap<>();
+        Snapshot previous = current;
+        if (previous != null) {
+            for (Entry e : previous.byId.values()) {
+                known.put(e.metadataSha256(), e);
+            }
+        }
         List<Entry> entries = new ArrayList<>(rows.size());
+        int parsed = 0;
         for (Row r : rows) {
+            Entry old = known.get(r.metadataSha256());
+            if (old != null) {
+                entries.add(new Entry(r.id(), r.updateId(), r.revisionNumber(), r.updateType(), r.title(),
+                        r.metadataSha256(), old.clauses(), old.bundledUpdateIds(), old.files(), r.lastChange()));
+                continue;
+            }
             UpdateDocument doc = document(r.metadataSha256(), r.updateId(), r.revisionNumber());
+            parsed++;
             List<List<String>> clauses = new ArrayList<>();
             for (PrerequisiteGroup g : doc.prerequisiteGroups()) {
                 clauses.add(g.updateIds());
@@ -201,11 +220,17 @@ public final class ClientScope {
             }
             List<String> bundled = doc.bundledUpdates().stream().map(u -> u.updateId()).distinct().toList();
             entries.add(new Entry(r.id(), r.updateId(), r.revisionNumber(), r.updateType(), r.title(),
-                    r.metadataSha256(), clauses, bundled, doc.files(), r.lastChange()));
+                    r.metadataSha256(), List.copyOf(clauses), bundled, doc.files(), r.lastChange()));
         }
-        LOG.info("Windows clients: {} updates in scope ({} bundles imported), read in {} ms", entries.size(), imports,
-                (System.nanoTime() - started) / 1_000_000);
+        documentsParsed.addAndGet(parsed);
+        LOG.info("Windows clients: {} updates in scope ({} bundles imported), {} documents parsed, read in {} ms",
+                entries.size(), imports, parsed, (System.nanoTime() - started) / 1_000_000);
         return new Snapshot(imports, entries, held);
+    }
+
+    /** How many update documents this scope has parsed since it was made (for tests: reuse across imports). */
+    long documentsParsed() {
+        return documentsParsed.get();
     }
 
     /**
