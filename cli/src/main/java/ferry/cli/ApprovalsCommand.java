@@ -6,12 +6,12 @@ import ferry.wsus.catalog.ApprovalRule;
 import ferry.wsus.catalog.TargetGroup;
 import ferry.wsus.catalog.WsusAdministration;
 import ferry.wsus.catalog.WsusCatalog;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -44,17 +44,11 @@ final class ApprovalsCommand implements Runnable {
             description = {"List the approvals (all groups, or one), with the declined updates."},
             footer = {"", "Exit codes: 0 listed, 2 usage error (no store, unknown group), 5 an import holds the store."})
     static final class ListApprovals implements Callable<Integer> {
-        @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")
-        Path store;
+        @Mixin
+        AdministeredStore admin;
 
         @Option(names = "--group", paramLabel = "NAME", description = "Only this computer group's approvals.")
         String group;
-
-        @Option(names = "--json", description = "Print the result as JSON on standard output.")
-        boolean json;
-
-        @Spec
-        CommandSpec spec;
 
         record Result(String store, List<ApprovalView> approvals, List<String> declined) {
         }
@@ -63,7 +57,7 @@ final class ApprovalsCommand implements Runnable {
         public Integer call() {
             List<Approval> approvals;
             List<String> declined;
-            try (Store s = AdministeredStore.open(store)) {
+            try (Store s = admin.open()) {
                 WsusCatalog catalog = new WsusCatalog(s);
                 approvals = catalog.approvals(group);
                 declined = List.copyOf(catalog.declined());
@@ -79,7 +73,7 @@ final class ApprovalsCommand implements Runnable {
                         a.originRef() == null ? "" : " " + a.originRef(), a.approvedAt()));
             }
             declined.forEach(d -> lines.add("  declined             " + d));
-            new Output(spec, json).result(new Result(store.toAbsolutePath().toString(),
+            admin.output().result(new Result(admin.directory().toAbsolutePath().toString(),
                     approvals.stream().map(ApprovalView::of).toList(), declined), String.join("\n", lines));
             return ExitCodes.OK;
         }
@@ -125,8 +119,8 @@ final class ApprovalsCommand implements Runnable {
                 footer = {"", "Exit codes: 0 added, 2 usage error (name taken, unknown or ambiguous product,",
                         "            classification or group; nothing changed), 5 an import holds the store."})
         static final class Add implements Callable<Integer> {
-            @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")
-            Path store;
+            @Mixin
+            AdministeredStore admin;
 
             @Parameters(index = "0", paramLabel = "NAME", description = "The rule's name, e.g. \"Definition updates\".")
             String name;
@@ -145,25 +139,19 @@ final class ApprovalsCommand implements Runnable {
             @Option(names = "--apply-now", description = "Also approve the stored updates it matches now.")
             boolean applyNow;
 
-            @Option(names = "--json", description = "Print the result as JSON on standard output.")
-            boolean json;
-
-            @Spec
-            CommandSpec spec;
-
             record Result(RuleView rule, List<String> approvedNow) {
             }
 
             @Override
             public Integer call() {
                 WsusAdministration.RuleAdded added;
-                try (Store s = AdministeredStore.open(store)) {
+                try (Store s = admin.open()) {
                     added = new WsusAdministration(s).addRule(name, products, classifications, group, applyNow);
                 }
                 RuleView view = RuleView.of(added.rule());
                 String text = "Added rule" + view.text().substring(1) + (applyNow ? "\nApproved now: "
                         + added.approved().size() + " stored update(s)" : "");
-                new Output(spec, json).result(new Result(view, added.approved().stream()
+                admin.output().result(new Result(view, added.approved().stream()
                         .map(WsusAdministration.SelectedUpdate::updateId).toList()), text);
                 return ExitCodes.OK;
             }
@@ -171,25 +159,19 @@ final class ApprovalsCommand implements Runnable {
 
         @Command(name = "list", mixinStandardHelpOptions = true, description = {"List the rules."})
         static final class ListRules implements Callable<Integer> {
-            @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")
-            Path store;
-
-            @Option(names = "--json", description = "Print the result as JSON on standard output.")
-            boolean json;
-
-            @Spec
-            CommandSpec spec;
+            @Mixin
+            AdministeredStore admin;
 
             @Override
             public Integer call() {
                 List<RuleView> rules;
-                try (Store s = AdministeredStore.open(store)) {
+                try (Store s = admin.open()) {
                     rules = new WsusCatalog(s).rules().stream().map(RuleView::of).toList();
                 }
                 List<String> lines = new ArrayList<>();
                 lines.add(rules.size() + " automatic-approval rule(s)");
                 rules.forEach(r -> lines.add(r.text()));
-                new Output(spec, json).result(rules, String.join("\n", lines));
+                admin.output().result(rules, String.join("\n", lines));
                 return ExitCodes.OK;
             }
         }
@@ -198,25 +180,19 @@ final class ApprovalsCommand implements Runnable {
                 description = {"Remove a rule (case ignored). The approvals it made stay."},
                 footer = {"", "Exit codes: 0 removed, 2 no such rule, 5 an import holds the store."})
         static final class Remove implements Callable<Integer> {
-            @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")
-            Path store;
+            @Mixin
+            AdministeredStore admin;
 
             @Parameters(index = "0", paramLabel = "NAME", description = "The rule's name.")
             String name;
 
-            @Option(names = "--json", description = "Print the result as JSON on standard output.")
-            boolean json;
-
-            @Spec
-            CommandSpec spec;
-
             @Override
             public Integer call() {
                 ApprovalRule removed;
-                try (Store s = AdministeredStore.open(store)) {
+                try (Store s = admin.open()) {
                     removed = new WsusAdministration(s).removeRule(name);
                 }
-                new Output(spec, json).result(RuleView.of(removed), "Removed rule \"" + removed.name() + "\"");
+                admin.output().result(RuleView.of(removed), "Removed rule \"" + removed.name() + "\"");
                 return ExitCodes.OK;
             }
         }

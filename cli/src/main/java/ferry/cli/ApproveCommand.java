@@ -4,7 +4,6 @@ import ferry.store.Store;
 import ferry.wsus.catalog.Approval;
 import ferry.wsus.catalog.TargetGroup;
 import ferry.wsus.catalog.WsusAdministration;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -18,7 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code ferry approve}: approves updates for a computer group, as a WSUS administrator does. */
 @Command(name = "approve", mixinStandardHelpOptions = true,
@@ -31,8 +29,8 @@ import picocli.CommandLine.Spec;
                 "            product or classification, an ambiguous name, nothing matches; nothing changed),",
                 "            5 an import holds the store, 10 internal error."})
 final class ApproveCommand implements Callable<Integer> {
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")
-    Path store;
+    @Mixin
+    AdministeredStore admin;
 
     @Mixin
     UpdateSelectorOptions select;
@@ -53,12 +51,6 @@ final class ApproveCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Say what would be approved; change nothing.")
     boolean dryRun;
 
-    @Option(names = "--json", description = "Print the result as JSON on standard output.")
-    boolean json;
-
-    @Spec
-    CommandSpec spec;
-
     /** The JSON result. */
     record Result(String store, boolean dryRun, String group, String groupId, String action, String deadline,
                   List<Item> updates) {
@@ -76,9 +68,9 @@ final class ApproveCommand implements Callable<Integer> {
             case "uninstall" -> Approval.UNINSTALL;
             default -> throw new CliException(ExitCodes.USAGE, "--action " + action + ": Install or Uninstall");
         };
-        Instant due = deadline == null ? null : parseDeadline(spec, deadline);
+        Instant due = deadline == null ? null : parseDeadline(admin.spec(), deadline);
         WsusAdministration.ApprovalOutcome o;
-        try (Store s = AdministeredStore.open(store)) {
+        try (Store s = admin.open()) {
             o = new WsusAdministration(s).approve(select.selector(), group, act, due, dryRun);
         }
         List<Item> items = new ArrayList<>();
@@ -96,7 +88,7 @@ final class ApproveCommand implements Callable<Integer> {
                 + " update(s) for " + o.action() + " on group \"" + o.group().name() + "\""
                 + (due == null ? "" : ", deadline " + due) + (o.dryRun() ? " (dry run: nothing changed)" : "");
         lines.add(0, head);
-        new Output(spec, json).result(new Result(store.toAbsolutePath().toString(), o.dryRun(), o.group().name(),
+        admin.output().result(new Result(admin.directory().toAbsolutePath().toString(), o.dryRun(), o.group().name(),
                 o.group().id(), o.action(), due == null ? null : due.toString(), items), String.join("\n", lines));
         return ExitCodes.OK;
     }

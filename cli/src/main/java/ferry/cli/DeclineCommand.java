@@ -2,15 +2,12 @@ package ferry.cli;
 
 import ferry.store.Store;
 import ferry.wsus.catalog.WsusAdministration;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code ferry decline}: declines updates, as a WSUS administrator does. */
 @Command(name = "decline", mixinStandardHelpOptions = true,
@@ -21,20 +18,14 @@ import picocli.CommandLine.Spec;
                 "            ambiguous name, nothing matches; nothing changed), 5 an import holds the store,",
                 "            10 internal error."})
 final class DeclineCommand implements Callable<Integer> {
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")
-    Path store;
+    @Mixin
+    AdministeredStore admin;
 
     @Mixin
     UpdateSelectorOptions select;
 
     @Option(names = "--dry-run", description = "Say what would be declined; change nothing.")
     boolean dryRun;
-
-    @Option(names = "--json", description = "Print the result as JSON on standard output.")
-    boolean json;
-
-    @Spec
-    CommandSpec spec;
 
     /** The JSON result. */
     record Result(String store, boolean dryRun, List<Item> updates) {
@@ -48,7 +39,7 @@ final class DeclineCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         WsusAdministration.DeclineOutcome o;
-        try (Store s = AdministeredStore.open(store)) {
+        try (Store s = admin.open()) {
             o = new WsusAdministration(s).decline(select.selector(), dryRun);
         }
         List<Item> items = new ArrayList<>();
@@ -65,7 +56,7 @@ final class DeclineCommand implements Callable<Integer> {
         }
         lines.add(0, (o.dryRun() ? "Would decline " : "Declined ") + o.updates().size() + " update(s), removing "
                 + removed + " approval(s)" + (o.dryRun() ? " (dry run: nothing changed)" : ""));
-        new Output(spec, json).result(new Result(store.toAbsolutePath().toString(), o.dryRun(), items),
+        admin.output().result(new Result(admin.directory().toAbsolutePath().toString(), o.dryRun(), items),
                 String.join("\n", lines));
         return ExitCodes.OK;
     }

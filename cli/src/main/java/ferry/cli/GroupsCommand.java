@@ -4,7 +4,6 @@ import ferry.store.Store;
 import ferry.wsus.catalog.TargetGroup;
 import ferry.wsus.catalog.WsusAdministration;
 import ferry.wsus.catalog.WsusCatalog;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -45,19 +45,13 @@ final class GroupsCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = {"List the computer groups."})
     static final class ListGroups implements Callable<Integer> {
-        @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")
-        Path store;
-
-        @Option(names = "--json", description = "Print the result as JSON on standard output.")
-        boolean json;
-
-        @Spec
-        CommandSpec spec;
+        @Mixin
+        AdministeredStore admin;
 
         @Override
         public Integer call() {
             List<GroupView> groups;
-            try (Store s = AdministeredStore.open(store)) {
+            try (Store s = admin.open()) {
                 groups = views(new WsusCatalog(s).groups());
             }
             List<String> lines = new ArrayList<>();
@@ -65,7 +59,7 @@ final class GroupsCommand implements Runnable {
                 lines.add(String.format("%-36s  %s%s%s", g.id(), g.name(), g.parent() == null ? "" : "  (in \""
                         + g.parent() + "\")", g.builtIn() ? "  built in" : ""));
             }
-            new Output(spec, json).result(groups, String.join("\n", lines));
+            admin.output().result(groups, String.join("\n", lines));
             return ExitCodes.OK;
         }
     }
@@ -73,8 +67,8 @@ final class GroupsCommand implements Runnable {
     @Command(name = "add", mixinStandardHelpOptions = true, description = {"Add a computer group."},
             footer = {"", "Exit codes: 0 added, 2 usage error (name taken, unknown parent), 5 an import holds the store."})
     static final class Add implements Callable<Integer> {
-        @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")
-        Path store;
+        @Mixin
+        AdministeredStore admin;
 
         @Parameters(index = "0", paramLabel = "NAME", description = "The group's name (unique whatever its case).")
         String name;
@@ -83,22 +77,16 @@ final class GroupsCommand implements Runnable {
                 description = "The group above it (default: ${DEFAULT-VALUE}).")
         String parent;
 
-        @Option(names = "--json", description = "Print the result as JSON on standard output.")
-        boolean json;
-
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() {
             TargetGroup g;
             List<TargetGroup> all;
-            try (Store s = AdministeredStore.open(store)) {
+            try (Store s = admin.open()) {
                 g = new WsusAdministration(s).addGroup(name, parent);
                 all = new WsusCatalog(s).groups();
             }
             GroupView view = views(all).stream().filter(v -> v.id().equals(g.id())).findFirst().orElseThrow();
-            new Output(spec, json).result(view, "Added computer group \"" + g.name() + "\" (" + g.id() + ") in \""
+            admin.output().result(view, "Added computer group \"" + g.name() + "\" (" + g.id() + ") in \""
                     + view.parent() + "\"");
             return ExitCodes.OK;
         }
@@ -110,17 +98,11 @@ final class GroupsCommand implements Runnable {
             footer = {"", "Exit codes: 0 removed, 2 usage error (unknown or built-in group, groups below it, a rule",
                     "            uses it; nothing changed), 5 an import holds the store."})
     static final class Remove implements Callable<Integer> {
-        @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory.")
-        Path store;
+        @Mixin
+        AdministeredStore admin;
 
         @Parameters(index = "0", paramLabel = "NAME", description = "The group's name (case ignored) or id.")
         String name;
-
-        @Option(names = "--json", description = "Print the result as JSON on standard output.")
-        boolean json;
-
-        @Spec
-        CommandSpec spec;
 
         record Result(String id, String name, int approvalsRemoved) {
         }
@@ -128,10 +110,10 @@ final class GroupsCommand implements Runnable {
         @Override
         public Integer call() {
             WsusAdministration.GroupRemoval r;
-            try (Store s = AdministeredStore.open(store)) {
+            try (Store s = admin.open()) {
                 r = new WsusAdministration(s).removeGroup(name);
             }
-            new Output(spec, json).result(new Result(r.group().id(), r.group().name(), r.approvalsRemoved()),
+            admin.output().result(new Result(r.group().id(), r.group().name(), r.approvalsRemoved()),
                     "Removed computer group \"" + r.group().name() + "\" and " + r.approvalsRemoved() + " approval(s)");
             return ExitCodes.OK;
         }
