@@ -51,6 +51,7 @@ public final class ExportJob {
     private final SourceExport source;
     private final Progress progress;
     private final List<String> warnings = new ArrayList<>();
+    private final List<ExportResult.Recovery> recovery = new ArrayList<>();
 
     private ExportJob(ExportOptions options, SourceExport source, Progress progress) {
         this.o = options;
@@ -302,7 +303,7 @@ public final class ExportJob {
                     progress.end();
                 }
                 if (o.mediaSize() > 0) {
-                    w.media(o.mediaSize());
+                    w.media(o.mediaSize(), o.recoveryPercent());
                 }
                 if (o.trustChange() != null) {
                     w.trustChange(o.trustChange());
@@ -338,27 +339,31 @@ public final class ExportJob {
     }
 
     /**
-     * PAR 2.0 recovery files over the manifest, the signatures and the volumes, written into the staging directory
-     * so that they are placed with the bundle. Recovery files hold at most a volume's size each, so that losing one
-     * medium or file loses only part of the recovery data.
+     * PAR 2.0 recovery files over every file of a bundle directory or of one medium (manifest, signatures, trust
+     * change, label, volumes), written into the staging directory so that they are placed with the bundle. Recovery
+     * files hold at most a volume's size each, so that losing one file loses only part of the recovery data; over
+     * media each medium carries its own, so that each can be checked and repaired alone.
      */
-    private void writeRecovery(Path staged) throws IOException {
+    private void writeRecovery(Path root) throws IOException {
         if (o.recoveryPercent() == 0) {
             return;
         }
         List<String> names = new ArrayList<>();
-        names.add(BundleLayout.MANIFEST);
-        for (String dir : List.of(BundleLayout.SIGNATURES_DIR, BundleLayout.VOLUMES_DIR)) {
-            try (Stream<Path> files = Files.list(staged.resolve(dir))) {
-                files.map(p -> dir + "/" + p.getFileName()).sorted().forEach(names::add);
-            }
+        try (Stream<Path> files = Files.walk(root)) {
+            files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .map(p -> root.relativize(p).toString().replace(java.io.File.separatorChar, '/'))
+                    .filter(n -> !(n.indexOf('/') < 0 && BundleLayout.isRecoveryFileName(n)))
+                    .sorted().forEach(names::add);
         }
         long memory = Math.min(RECOVERY_MEMORY, Runtime.getRuntime().maxMemory() / 4);
-        RecoveryWriter.Result r = RecoveryWriter.write(staged, names, BundleLayout.RECOVERY_BASE, o.recoveryPercent(),
+        RecoveryWriter.Result r = RecoveryWriter.write(root, names, BundleLayout.RECOVERY_BASE, o.recoveryPercent(),
                 0, o.volumeSize(), memory, progress);
-        progress.info("recovery data: " + r.recoverySlices() + " slice(s) of " + r.sliceSize() + " bytes for "
-                + r.inputSlices() + " ("+ o.recoveryPercent() + "%) in " + r.files().size() + " file(s), "
-                + r.bytes() + " bytes");
+        recovery.add(new ExportResult.Recovery(o.mediaSize() > 0 ? root.getFileName().toString() : null,
+                o.recoveryPercent(), names.size(), r.inputSlices(), r.recoverySlices(), r.sliceSize(), r.files().size(),
+                r.bytes()));
+        progress.info("recovery data" + (o.mediaSize() > 0 ? " on " + root.getFileName() : "") + ": "
+                + r.recoverySlices() + " slice(s) of " + r.sliceSize() + " bytes for " + r.inputSlices() + " ("
+                + o.recoveryPercent() + "%) in " + r.files().size() + " file(s), " + r.bytes() + " bytes");
     }
 
     /**
@@ -384,7 +389,7 @@ public final class ExportJob {
                                 int volumes, long bytes, Instant started, long t0) {
         return new ExportResult(written, dir == null ? null : dir.toString(), id == null ? null : id.toString(),
                 o.channel(), sequence, base, source.name(), plan.figures(), volumes, bytes, started.toString(),
-                (System.nanoTime() - t0) / 1_000_000, warnings);
+                (System.nanoTime() - t0) / 1_000_000, recovery, warnings);
     }
 
     private void warn(String line) {
