@@ -41,7 +41,7 @@ class JobTransferOptionsTest {
         assertEquals(0, ferry("keys", "generate", "--out", dir.resolve("keys").toString(), "--user-id",
                 "j <j@ferry.invalid>").code);
         try (SampleUpstream upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0)) {
-            Path f = Files.writeString(dir.resolve("ferry.yml"), config(upstream.uri().toString(), "1600KiB", "40%",
+            Path f = Files.writeString(dir.resolve("ferry.yml"), config(upstream.uri().toString(), "2560KiB", "10%",
                     "7"));
             Result check = ferry("config", "check", "--config", f.toString());
             assertEquals(0, check.code, check.err);
@@ -59,7 +59,7 @@ class JobTransferOptionsTest {
             for (Path m : media) {
                 assertTrue(Files.isRegularFile(m.resolve("recovery.par2")), m.toString());
             }
-            assertEquals(40, summary.at("/recovery/0/percent").asInt());
+            assertEquals(10, summary.at("/recovery/0/percent").asInt());
             // --assume-delivered is an override: the audit log records it
             Result audit = ferry("audit", "--state", dir.resolve("state").toString());
             assertEquals(0, audit.code, audit.err);
@@ -84,7 +84,7 @@ class JobTransferOptionsTest {
                     dir: outbox
                 media:
                   disc:
-                    volumeSize: 64KiB
+                    volumeSize: 128KiB
                     mediaSize: %s
                 jobs:
                   diode:
