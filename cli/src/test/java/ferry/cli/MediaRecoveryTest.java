@@ -88,6 +88,11 @@ class MediaRecoveryTest {
             assertTrue(s.count() >= 4, "a medium holds several volumes, so losing one is within 30%");
         }
 
+        Result whole = ferry("repair", out.toString(), "--quiet");
+        assertEquals(ExitCodes.USAGE, whole.code, whole.err);
+        assertTrue(whole.err.contains("repair one medium at a time, e.g. ferry repair " + out.resolve("medium-01")),
+                whole.err);
+
         // medium 1 at the transfer station, alone: one volume lost, another damaged; ferry repairs it
         Path dvd1 = copyTree(media.get(0), dir.resolve("station1/dvd"));
         Map<String, byte[]> original1 = snapshot(dvd1);
