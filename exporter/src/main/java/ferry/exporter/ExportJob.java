@@ -169,7 +169,8 @@ public final class ExportJob {
     /**
      * Refuses at once, with the figures, a bundle that cannot fit where it is to be written: the entries' bytes, a
      * 1024-byte header allowance per entry and per volume part (pax headers, padding), the end-of-archive records, and
-     * a manifest allowance of 1 KiB per entry, copied once per medium when the bundle is split over media.
+     * a manifest allowance of 1 KiB per entry, copied once per medium when the bundle is split over media, and the
+     * recovery files ({@code --recovery}).
      */
     private void preflight(Path out, ExportPlan plan) throws ExportNoSpaceException, ExportConfigException {
         long entries = plan.entries().size();
@@ -178,6 +179,9 @@ public final class ExportJob {
         long manifest = 4096 + 1024 * entries;
         long media = o.mediaSize() > 0 ? Math.max(1, (data + 1024 * (entries + volumes)) / o.mediaSize() + 1) : 1;
         long needed = data + 1024 * (entries + 2 * volumes) + manifest * media;
+        if (o.recoveryPercent() > 0) {
+            needed += recoveryAllowance(needed, volumes, media);
+        }
         Path existing = out;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
@@ -194,6 +198,20 @@ public final class ExportJob {
         if (needed > free) {
             throw new ExportNoSpaceException(existing, needed, free);
         }
+    }
+
+    /**
+     * Bytes of the recovery files of a bundle of {@code bytes} in {@code volumes} volumes: their exact size for
+     * volumes of equal size ({@code RecoveryWriter.sizeOf}), plus 1 MiB per medium for the index each medium's own
+     * recovery set repeats.
+     */
+    private long recoveryAllowance(long bytes, long volumes, long media) {
+        java.util.Map<String, Long> files = new java.util.TreeMap<>();
+        long each = Math.max(1, bytes / volumes);
+        for (long v = 1; v <= volumes; v++) {
+            files.put("volumes/" + v, each);
+        }
+        return RecoveryWriter.sizeOf(files, o.recoveryPercent(), o.volumeSize()) + media * (1L << 20);
     }
 
     /** A channel is continued only by the source type that recorded its state. */
