@@ -223,12 +223,15 @@ public final class ExportCommand implements Callable<Integer>, Audited {
     @Option(names = "--recovery", paramLabel = "PERCENT",
             description = "Write PAR 2.0 recovery files (recovery.par2, recovery.volNN+MM.par2) beside the manifest,"
                     + " holding PERCENT of the bundle's data, e.g. 10%%: `ferry repair` or `par2 repair` rebuild"
-                    + " damaged or missing volumes from them (docs/one-way-transfer.md).")
+                    + " damaged or missing volumes from them (docs/one-way-transfer.md). With --media-size, each"
+                    + " medium carries its own recovery files over its own files, so each is checked and repaired"
+                    + " alone; media then hold that much less.")
     String recovery;
 
     @Option(names = "--rebase-every", paramLabel = "N",
             description = "Make every N-th bundle of the channel a full one (sequence 1, N+1, 2N+1, ...), so that a"
-                    + " receiver behind a one-way link that missed a bundle catches up at the next full one.")
+                    + " receiver behind a one-way link that missed a bundle catches up at the next full one. A run"
+                    + " with --receipt is built against the receipt instead, even when a rebase is due.")
     Integer rebaseEvery;
 
     @Option(names = "--assume-delivered",
@@ -344,15 +347,6 @@ public final class ExportCommand implements Callable<Integer>, Audited {
         int recoveryPercent = recovery == null ? 0 : parsePercent(recovery);
         if (rebaseEvery != null && rebaseEvery < 1) {
             throw new CliException(ExitCodes.USAGE, "--rebase-every must be at least 1: " + rebaseEvery);
-        }
-        if (recoveryPercent > 0 && mediaBytes > 0) {
-            // where recovery files of a bundle split over media belong (per medium, or on one) is not decided yet
-            throw new CliException(ExitCodes.USAGE, "--recovery cannot be combined with --media-size yet: write the"
-                    + " bundle with recovery data, then copy it onto the media");
-        }
-        if (rebaseEvery != null && receipt != null) {
-            throw new CliException(ExitCodes.USAGE, "--rebase-every is for one-way links, --receipt for links with a"
-                    + " way back: give one of them");
         }
         WsusClientOptions client = clientOptions();
         char[] pass = passphrase.read();

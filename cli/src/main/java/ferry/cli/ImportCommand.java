@@ -166,7 +166,16 @@ public final class ImportCommand implements Callable<Integer>, Audited {
                         + d.updatesUnchanged() + " already held; files: " + d.filesAdded() + " added, "
                         + d.filesUnchanged() + " already held; " + d.bytesAdded() + " bytes to copy");
                 d.changes().forEach(l -> t.append("\n  ").append(l));
-                out.result(d, t.toString());
+                DryRunResult r = DryRunResult.of(d, store);
+                t.append("\n  disk: ").append(r.neededBytes()).append(" bytes needed, ")
+                        .append(r.freeBytes() < 0 ? "free space unknown" : r.freeBytes() + " bytes free")
+                        .append(" on ").append(r.disk());
+                out.result(r, t.toString());
+                if (!r.fits()) {
+                    // the import would stop at its own pre-flight: say so now, with the same figures and exit code
+                    throw new CliException(ExitCodes.NO_SPACE, "no space left on " + r.disk() + ": needed "
+                            + r.neededBytes() + " bytes, free " + r.freeBytes() + " bytes (dry run: nothing changed)");
+                }
                 return ExitCodes.OK;
             }
             ImportResult result = Importer.importBundle(request, progress);
@@ -193,6 +202,32 @@ public final class ImportCommand implements Callable<Integer>, Audited {
         } catch (ImporterException e) {
             progress.end();
             throw new CliException(Errors.exitCode(e), e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The {@code --dry-run} result: the dry run's figures, and whether the store's disk has room for what the import
+     * would copy.
+     *
+     * @param disk        the store directory, or its nearest existing ancestor when the store does not exist yet
+     * @param neededBytes bytes the import would copy ({@code bytesAdded})
+     * @param freeBytes   usable bytes on that disk; -1 when it cannot be told
+     * @param fits        false when the import would stop at its disk space pre-flight (exit 6)
+     */
+    record DryRunResult(@com.fasterxml.jackson.annotation.JsonUnwrapped ferry.importer.DryRun dryRun, String disk,
+                        long neededBytes, long freeBytes, boolean fits) {
+        static DryRunResult of(ferry.importer.DryRun d, Path store) {
+            Path at = store.toAbsolutePath().normalize();
+            while (at != null && !java.nio.file.Files.exists(at)) {
+                at = at.getParent();
+            }
+            long free = -1;
+            try {
+                free = at == null ? -1 : java.nio.file.Files.getFileStore(at).getUsableSpace();
+            } catch (java.io.IOException e) {
+                // unknown: the import's own pre-flight decides
+            }
+            return new DryRunResult(d, String.valueOf(at), d.bytesAdded(), free, free < 0 || d.bytesAdded() <= free);
         }
     }
 }

@@ -18,17 +18,21 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "repair", mixinStandardHelpOptions = true,
         description = {"Rebuild damaged or missing volumes of a bundle from its PAR 2.0 recovery files (written by"
                 + " `ferry export --recovery 10%%`, or by `par2 create`). The recovery data covers manifest.json, the"
-                + " signatures and the volumes; a rebuilt file replaces the damaged one only once it matches its MD5 in"
-                + " the recovery set. Recovery files are not signed: verify the bundle afterwards (`ferry verify`, or"
+                + " signatures, any trust change and the volumes; a rebuilt file replaces the damaged one only once it"
+                + " matches its MD5 in the recovery set. A bundle split over media carries recovery files on each"
+                + " medium: repair one medium at a time (give its directory). Recovery files are not"
+                + " signed: verify the bundle afterwards (`ferry verify`, or"
                 + " `ferry import`, which verifies).",
                 "",
                 "`par2 repair -p BUNDLE/recovery.par2` does the same (-p removes its backups of damaged files, which"
                         + " ferry verify would report as unexpected files)."},
         footer = {"", "Exit codes: 0 intact or repaired, 1 damage beyond the recovery data (nothing changed) or no"
-                + " recovery files, 2 usage error, 10 internal error."})
+                + " recovery files, 2 usage error (also: the directory of a bundle split over media; give a medium),"
+                + " 10 internal error."})
 public final class RepairCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "BUNDLE", description = "The bundle directory (holding recovery.par2 and the volumes).")
+    @Parameters(paramLabel = "BUNDLE", description = "The bundle directory, or one medium of a bundle split over media"
+            + " (holding recovery.par2 and the volumes).")
     Path bundle;
 
     @Mixin
@@ -52,8 +56,13 @@ public final class RepairCommand implements Callable<Integer> {
         try {
             List<Path> par2 = RecoveryFiles.find(dir);
             if (par2.isEmpty()) {
-                throw new CliException(ExitCodes.INVALID_BUNDLE, "no recovery files (*.par2) in " + dir
-                        + "; export with --recovery to write them");
+                Path medium = dir.resolve(ferry.format.BundleLayout.mediumDirName(1));
+                if (!Files.isDirectory(medium)) {
+                    throw new CliException(ExitCodes.INVALID_BUNDLE, "no recovery files (*.par2) in " + dir
+                            + "; export with --recovery to write them");
+                }
+                throw new CliException(ExitCodes.USAGE, dir + " holds a bundle split over media, whose recovery files"
+                        + " are on each medium: repair one medium at a time, e.g. ferry repair " + medium);
             }
             RecoveryRepair r = RecoveryRepair.scan(dir, par2, progress);
             RecoveryRepair.Scan s = r.result();

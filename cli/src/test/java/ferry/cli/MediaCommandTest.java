@@ -57,7 +57,7 @@ class MediaCommandTest {
             ds.forEach(media::add);
         }
         media.sort(null);
-        assertTrue(media.size() >= 2, "media: " + media);
+        assertTrue(media.size() >= 3, "issue 9: at least three media: " + media);
         for (int i = 0; i < media.size(); i++) {
             Result v = ferry("verify", "--medium", media.get(i).toString(), "--trust-store", trust.toString(), "--quiet");
             assertEquals(0, v.code, v.out + v.err);

@@ -115,6 +115,49 @@ class ReceiptRecoveryTest {
         assertTrue(objects(store).entrySet().containsAll(objects(full).entrySet()));
     }
 
+    /**
+     * A one-way channel ({@code --rebase-every 2}) that occasionally gets a receipt back: the run with the receipt is
+     * built against it even though sequence 3 is a scheduled rebase (a delta on what the far side holds is smaller
+     * than a full bundle and certain to apply), and the schedule goes on unchanged afterwards (sequence 5 is full).
+     */
+    @Test
+    void aReceiptWinsOverADueRebaseAndTheScheduleGoesOn() throws Exception {
+        Path state = dir.resolve("state");
+        Path store = dir.resolve("store");
+        assertEquals(0, export("b1", state, "--rebase-every", "2", "--assume-delivered").code);
+        assertEquals(0, ferry("import", dir.resolve("b1").toString(), "--store", store.toString(), "--trust-store",
+                trust.toString(), "--quiet").code);
+        republish(SyntheticUpdates.KB5000102, 101, 102);
+        Result e2 = export("b2", state, "--rebase-every", "2", "--assume-delivered", "--json");   // lost
+        assertTrue(e2.out.contains("\"baseSequence\" : 1"), e2.out);
+        republish(SyntheticUpdates.KB5000101, 100, 103);
+        Path receipt = dir.resolve("receipt.json");
+        assertEquals(0, ferry("receipt", "--store", store.toString(), "--out", receipt.toString(), "--key",
+                iso.resolve("signer.sec.asc").toString()).code);
+
+        Result e3 = export("b3", state, "--rebase-every", "2", "--receipt", receipt.toString(), "--receipt-trust",
+                receiptTrust.toString(), "--json");
+        assertEquals(0, e3.code, e3.err);
+        assertTrue(e3.out.contains("\"sequence\" : 3") && e3.out.contains("\"baseSequence\" : 1"),
+                "a delta on the receipt's sequence, not the rebase sequence 3 would otherwise be: " + e3.out);
+        Result i3 = ferry("import", dir.resolve("b3").toString(), "--store", store.toString(), "--trust-store",
+                trust.toString(), "--quiet");
+        assertEquals(0, i3.code, i3.err);
+
+        republish(SyntheticUpdates.KB5000102, 102, 104);
+        Result e4 = export("b4", state, "--rebase-every", "2", "--assume-delivered", "--json");
+        assertTrue(e4.out.contains("\"sequence\" : 4") && e4.out.contains("\"baseSequence\" : 3"), e4.out);
+        republish(SyntheticUpdates.KB5000101, 103, 105);
+        Result e5 = export("b5", state, "--rebase-every", "2", "--assume-delivered", "--json");
+        assertTrue(e5.out.contains("\"sequence\" : 5") && e5.out.contains("\"baseSequence\" : null"),
+                "the schedule is by sequence number and goes on: " + e5.out);
+        for (String b : List.of("b4", "b5")) {
+            Result r = ferry("import", dir.resolve(b).toString(), "--store", store.toString(), "--trust-store",
+                    trust.toString(), "--quiet");
+            assertEquals(0, r.code, b + ": " + r.err);
+        }
+    }
+
     private Result export(String out, Path state, String... more) {
         List<String> args = new ArrayList<>(List.of("export", "--upstream", upstream.uri().toString(), "--channel",
                 "contoso", "--state", state.toString(), "--key", keys.resolve("signer.sec.asc").toString(), "--out",

@@ -51,6 +51,7 @@ public final class ExportJob {
     private final SourceExport source;
     private final Progress progress;
     private final List<String> warnings = new ArrayList<>();
+    private final List<ExportResult.Recovery> recovery = new ArrayList<>();
 
     private ExportJob(ExportOptions options, SourceExport source, Progress progress) {
         this.o = options;
@@ -168,7 +169,8 @@ public final class ExportJob {
     /**
      * Refuses at once, with the figures, a bundle that cannot fit where it is to be written: the entries' bytes, a
      * 1024-byte header allowance per entry and per volume part (pax headers, padding), the end-of-archive records, and
-     * a manifest allowance of 1 KiB per entry, copied once per medium when the bundle is split over media.
+     * a manifest allowance of 1 KiB per entry, copied once per medium when the bundle is split over media, and the
+     * recovery files ({@code --recovery}).
      */
     private void preflight(Path out, ExportPlan plan) throws ExportNoSpaceException, ExportConfigException {
         long entries = plan.entries().size();
@@ -177,6 +179,9 @@ public final class ExportJob {
         long manifest = 4096 + 1024 * entries;
         long media = o.mediaSize() > 0 ? Math.max(1, (data + 1024 * (entries + volumes)) / o.mediaSize() + 1) : 1;
         long needed = data + 1024 * (entries + 2 * volumes) + manifest * media;
+        if (o.recoveryPercent() > 0) {
+            needed += recoveryAllowance(needed, volumes, media);
+        }
         Path existing = out;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
@@ -193,6 +198,20 @@ public final class ExportJob {
         if (needed > free) {
             throw new ExportNoSpaceException(existing, needed, free);
         }
+    }
+
+    /**
+     * Bytes of the recovery files of a bundle of {@code bytes} in {@code volumes} volumes: their exact size for
+     * volumes of equal size ({@code RecoveryWriter.sizeOf}), plus 1 MiB per medium for the index each medium's own
+     * recovery set repeats.
+     */
+    private long recoveryAllowance(long bytes, long volumes, long media) {
+        java.util.Map<String, Long> files = new java.util.TreeMap<>();
+        long each = Math.max(1, bytes / volumes);
+        for (long v = 1; v <= volumes; v++) {
+            files.put("volumes/" + v, each);
+        }
+        return RecoveryWriter.sizeOf(files, o.recoveryPercent(), o.volumeSize()) + media * (1L << 20);
     }
 
     /** A channel is continued only by the source type that recorded its state. */
@@ -302,7 +321,7 @@ public final class ExportJob {
                     progress.end();
                 }
                 if (o.mediaSize() > 0) {
-                    w.media(o.mediaSize());
+                    w.media(o.mediaSize(), o.recoveryPercent());
                 }
                 if (o.trustChange() != null) {
                     w.trustChange(o.trustChange());
@@ -338,27 +357,31 @@ public final class ExportJob {
     }
 
     /**
-     * PAR 2.0 recovery files over the manifest, the signatures and the volumes, written into the staging directory
-     * so that they are placed with the bundle. Recovery files hold at most a volume's size each, so that losing one
-     * medium or file loses only part of the recovery data.
+     * PAR 2.0 recovery files over every file of a bundle directory or of one medium (manifest, signatures, trust
+     * change, label, volumes), written into the staging directory so that they are placed with the bundle. Recovery
+     * files hold at most a volume's size each, so that losing one file loses only part of the recovery data; over
+     * media each medium carries its own, so that each can be checked and repaired alone.
      */
-    private void writeRecovery(Path staged) throws IOException {
+    private void writeRecovery(Path root) throws IOException {
         if (o.recoveryPercent() == 0) {
             return;
         }
         List<String> names = new ArrayList<>();
-        names.add(BundleLayout.MANIFEST);
-        for (String dir : List.of(BundleLayout.SIGNATURES_DIR, BundleLayout.VOLUMES_DIR)) {
-            try (Stream<Path> files = Files.list(staged.resolve(dir))) {
-                files.map(p -> dir + "/" + p.getFileName()).sorted().forEach(names::add);
-            }
+        try (Stream<Path> files = Files.walk(root)) {
+            files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .map(p -> root.relativize(p).toString().replace(java.io.File.separatorChar, '/'))
+                    .filter(n -> !(n.indexOf('/') < 0 && BundleLayout.isRecoveryFileName(n)))
+                    .sorted().forEach(names::add);
         }
         long memory = Math.min(RECOVERY_MEMORY, Runtime.getRuntime().maxMemory() / 4);
-        RecoveryWriter.Result r = RecoveryWriter.write(staged, names, BundleLayout.RECOVERY_BASE, o.recoveryPercent(),
+        RecoveryWriter.Result r = RecoveryWriter.write(root, names, BundleLayout.RECOVERY_BASE, o.recoveryPercent(),
                 0, o.volumeSize(), memory, progress);
-        progress.info("recovery data: " + r.recoverySlices() + " slice(s) of " + r.sliceSize() + " bytes for "
-                + r.inputSlices() + " ("+ o.recoveryPercent() + "%) in " + r.files().size() + " file(s), "
-                + r.bytes() + " bytes");
+        recovery.add(new ExportResult.Recovery(o.mediaSize() > 0 ? root.getFileName().toString() : null,
+                o.recoveryPercent(), names.size(), r.inputSlices(), r.recoverySlices(), r.sliceSize(), r.files().size(),
+                r.bytes()));
+        progress.info("recovery data" + (o.mediaSize() > 0 ? " on " + root.getFileName() : "") + ": "
+                + r.recoverySlices() + " slice(s) of " + r.sliceSize() + " bytes for " + r.inputSlices() + " ("
+                + o.recoveryPercent() + "%) in " + r.files().size() + " file(s), " + r.bytes() + " bytes");
     }
 
     /**
@@ -384,7 +407,7 @@ public final class ExportJob {
                                 int volumes, long bytes, Instant started, long t0) {
         return new ExportResult(written, dir == null ? null : dir.toString(), id == null ? null : id.toString(),
                 o.channel(), sequence, base, source.name(), plan.figures(), volumes, bytes, started.toString(),
-                (System.nanoTime() - t0) / 1_000_000, warnings);
+                (System.nanoTime() - t0) / 1_000_000, recovery, warnings);
     }
 
     private void warn(String line) {

@@ -53,7 +53,8 @@ import java.util.Set;
  *                         policy's longest wait and total budget, which also govern the SOAP calls); default 2 s
  * @param downloadThreads  files downloaded at once, 1..64; default {@link #DEFAULT_DOWNLOAD_THREADS}
  * @param mediaSize        0, or the bytes of each medium to split the bundle over ({@code <out>/medium-01/}, ...:
- *                         docs/bundle-format.md section 11); at least {@code MediaSplit.minimumMediaSize(volumeSize)}
+ *                         docs/bundle-format.md section 11); at least
+ *                         {@code MediaSplit.minimumMediaSize(volumeSize, recoveryPercent)}
  * @param trustChange      null, or a signed trust policy change the bundle carries ({@code ferry keys rotate})
  * @param farSide          null, or where the channel stands on the isolated side according to a verified receipt
  *                         ({@code ferry export --receipt}): the bundle is then built against that position (a delta on
@@ -62,9 +63,12 @@ import java.util.Set;
  *                         recovery from a fast-forward; such a bundle is always full
  * @param apt              the APT selection; required for source {@code apt}, null otherwise
  * @param recoveryPercent  0, or 1..100: PAR 2.0 recovery files beside the bundle's files holding this percentage of
- *                         their slices ({@code ferry.format.par2}, docs/one-way-transfer.md)
+ *                         their slices ({@code ferry.format.par2}, docs/one-way-transfer.md); over media, on each
+ *                         medium over that medium's own files, so that each medium is checked and repaired alone
  * @param rebaseEvery      0, or N &ge; 1: the bundles whose sequence number is 1 more than a multiple of N are full
- *                         ones, so a receiver that missed a bundle catches up without a return channel
+ *                         ones, so a receiver that missed a bundle catches up without a return channel. A run with
+ *                         a receipt ({@code farSide}) is built against the receipt instead, rebase due or not: the
+ *                         receipt says what the far side holds, which is what a rebase only guesses
  */
 public record ExportOptions(String source, URI upstream, List<String> products, List<String> classifications, List<String> languages,
                             ExportMode mode, Path outputDir, long volumeSize, String channel, Path stateDir,
@@ -126,10 +130,15 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         }
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(outputDir, "output directory");
-        if (mediaSize != 0 && mediaSize < ferry.format.MediaSplit.minimumMediaSize(volumeSize)) {
+        if (recoveryPercent < 0 || recoveryPercent > 100) {
+            throw new IllegalArgumentException("recovery must be 1% to 100%: " + recoveryPercent + "%");
+        }
+        if (mediaSize != 0 && mediaSize < ferry.format.MediaSplit.minimumMediaSize(volumeSize, recoveryPercent)) {
             throw new IllegalArgumentException("media size " + mediaSize + " bytes cannot hold a volume of " + volumeSize
-                    + " bytes with the manifest and the medium's file system: at least "
-                    + ferry.format.MediaSplit.minimumMediaSize(volumeSize) + " bytes; choose a smaller volume size");
+                    + " bytes with the manifest" + (recoveryPercent > 0 ? ", " + recoveryPercent + "% recovery data"
+                    : "") + " and the medium's file system: at least "
+                    + ferry.format.MediaSplit.minimumMediaSize(volumeSize, recoveryPercent)
+                    + " bytes; choose a smaller volume size");
         }
         if (volumeSize < Limits.MIN_VOLUME_SIZE) {
             throw new IllegalArgumentException("volume size " + volumeSize + " is below the minimum of "

@@ -24,14 +24,34 @@ import java.util.List;
  * @param bundleBytes    total size of the volume files
  * @param startedAt      start of the run (the options' clock)
  * @param durationMillis wall time of the run
+ * @param recovery       the PAR 2.0 recovery sets written ({@code --recovery}): one for the bundle, or one per medium
+ *                       of a bundle split over media; empty without recovery data
  * @param warnings       one line each
  */
 public record ExportResult(boolean bundleWritten, String bundleDir, String bundleId, String channel, Long sequence,
                            Long baseSequence, String source, @JsonUnwrapped ExportFigures figures, int volumes,
-                           long bundleBytes, String startedAt, long durationMillis, List<String> warnings) {
+                           long bundleBytes, String startedAt, long durationMillis, List<Recovery> recovery,
+                           List<String> warnings) {
 
     public ExportResult {
+        recovery = List.copyOf(recovery);
         warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * One PAR 2.0 recovery set: the files of one bundle directory or medium and their recovery files.
+     *
+     * @param medium         the medium directory ({@code medium-01}, ...), or null for the bundle directory
+     * @param percent        the recovery percentage asked for
+     * @param files          files covered (manifest, signatures, trust change, label, volumes)
+     * @param inputSlices    slices of those files
+     * @param recoverySlices recovery slices written: the most slices it can rebuild
+     * @param sliceBytes     bytes per slice
+     * @param recoveryFiles  recovery files written ({@code recovery.par2}, {@code recovery.vol*.par2})
+     * @param recoveryBytes  their total size in bytes
+     */
+    public record Recovery(String medium, int percent, int files, int inputSlices, int recoverySlices, long sliceBytes,
+                           int recoveryFiles, long recoveryBytes) {
     }
 
     /** Indented JSON of this result, for {@code --json}. */

@@ -73,6 +73,7 @@ public final class BundleWriter implements Closeable {
     private final Set<String> dirs = new HashSet<>();
     private final StepListener steps;
     private long mediaSize;
+    private int mediaRecoveryPercent;
     private ferry.format.trust.SignedTrustChange trustChange;
     private boolean finished;
     private boolean broken;
@@ -265,15 +266,17 @@ public final class BundleWriter implements Closeable {
     @FunctionalInterface
     public interface BeforePlacing {
         /**
-         * @param stagingDir the staging directory holding the complete, signed bundle; files written here are
-         *                   placed with it (and synced by the caller of this hook)
+         * @param stagingDir the staging directory holding the complete, signed bundle, or one medium directory of
+         *                   it; files written here are placed with it (the directory is synced after this hook)
          */
         void addTo(Path stagingDir) throws IOException;
     }
 
     /**
-     * As {@link #finish(ManifestHeader, List)}, running {@code beforePlacing} on the staging directory after the
-     * signatures are written and before it is synced and renamed: what it adds is placed atomically with the bundle.
+     * As {@link #finish(ManifestHeader, List)}, running {@code beforePlacing} once everything else is written (manifest,
+     * signatures, trust change, media labels) and before the bundle is synced and renamed: on the staging directory, or
+     * on each medium directory of a bundle split over media ({@link #media(long, int)}). What it adds is placed
+     * atomically with the bundle.
      */
     public Manifest finish(ManifestHeader header, List<SigningKey> signers, BeforePlacing beforePlacing)
             throws IOException {
@@ -304,13 +307,24 @@ public final class BundleWriter implements Closeable {
                     armored.getBytes(StandardCharsets.US_ASCII));
             steps.reached("signature");
         }
-        beforePlacing.addTo(staging);
         syncDirectory(staging.resolve(BundleLayout.SIGNATURES_DIR));
         if (trustChange != null) {
             trustChange.write(staging.resolve(BundleLayout.TRUST_DIR));
         }
         if (mediaSize > 0) {
-            MediaSplit.arrange(staging, m, bytes, Hex.lower(Digests.sha256().digest(bytes)), mediaSize);
+            for (Path medium : MediaSplit.arrange(staging, m, bytes, Hex.lower(Digests.sha256().digest(bytes)),
+                    mediaSize, mediaRecoveryPercent, volumes.capacity())) {
+                beforePlacing.addTo(medium);
+                syncDirectory(medium);
+                long used = MediaSplit.treeBytes(medium);
+                if (used > mediaSize - MediaSplit.RESERVE) {
+                    // the plan leaves room for what the hook adds; a hook that writes more must not go unnoticed
+                    throw new IOException(medium.getFileName() + " holds " + used + " bytes, more than a medium of "
+                            + mediaSize + " bytes with " + MediaSplit.RESERVE + " bytes for its file system");
+                }
+            }
+        } else {
+            beforePlacing.addTo(staging);
         }
         syncDirectory(staging);
         if (Files.exists(target)) {
@@ -334,14 +348,33 @@ public final class BundleWriter implements Closeable {
      *         MediaSplit#minimumMediaSize})
      */
     public BundleWriter media(long mediaSize) {
+        return media(mediaSize, 0);
+    }
+
+    /**
+     * As {@link #media(long)}, each medium keeping room for PAR 2.0 recovery data of {@code recoveryPercent} over its
+     * own files (its manifest copy, signatures, label, trust change and volumes; recovery files at most a volume's
+     * size each), which the {@link BeforePlacing} hook of {@link #finish} writes on each medium.
+     *
+     * @param recoveryPercent 0 (no recovery data) to 100
+     * @throws IllegalArgumentException if a medium of that size cannot hold one volume with its recovery data ({@link
+     *         MediaSplit#minimumMediaSize(long, int)}), or on a bad percentage
+     */
+    public BundleWriter media(long mediaSize, int recoveryPercent) {
         requireOpen();
-        long min = MediaSplit.minimumMediaSize(volumes.capacity());
+        if (recoveryPercent < 0 || recoveryPercent > 100) {
+            throw new IllegalArgumentException("recovery percentage must be 0 to 100: " + recoveryPercent);
+        }
+        long min = MediaSplit.minimumMediaSize(volumes.capacity(), recoveryPercent);
         if (mediaSize < min) {
             throw new IllegalArgumentException("media size " + mediaSize + " bytes cannot hold a volume of "
-                    + volumes.capacity() + " bytes with the manifest and " + MediaSplit.RESERVE + " bytes for the"
-                    + " medium's file system: at least " + min + " bytes needed; choose a smaller volume size");
+                    + volumes.capacity() + " bytes with the manifest"
+                    + (recoveryPercent > 0 ? ", " + recoveryPercent + "% recovery data" : "") + " and "
+                    + MediaSplit.RESERVE + " bytes for the medium's file system: at least " + min
+                    + " bytes needed; choose a smaller volume size");
         }
         this.mediaSize = mediaSize;
+        this.mediaRecoveryPercent = recoveryPercent;
         return this;
     }
 

@@ -34,6 +34,21 @@ public final class MediaSplit {
     }
 
     /**
+     * The smallest medium that can hold one volume of {@code volumeSize} bytes with the reserve, a small manifest (64
+     * KiB more) and recovery data of {@code recoveryPercent} over them (0: none).
+     */
+    public static long minimumMediaSize(long volumeSize, int recoveryPercent) {
+        long min = minimumMediaSize(volumeSize);
+        if (recoveryPercent == 0) {
+            return min;
+        }
+        java.util.Map<String, Long> files = new java.util.TreeMap<>();
+        files.put(BundleLayout.MANIFEST, 64L * 1024);
+        files.put(BundleLayout.VOLUMES_DIR + "/" + BundleLayout.volumeName(1), volumeSize);
+        return min + ferry.format.par2.RecoveryWriter.sizeOf(files, recoveryPercent, volumeSize);
+    }
+
+    /**
      * Which volumes go on which medium.
      *
      * @param perMediumBytes bytes every medium carries besides its volumes (manifest, signatures, label, trust change)
@@ -41,50 +56,93 @@ public final class MediaSplit {
      * @throws IOException naming the sizes when a volume does not fit on a medium with those bytes
      */
     static List<List<Volume>> plan(List<Volume> volumes, long mediaSize, long perMediumBytes) throws IOException {
-        long room = mediaSize - RESERVE - perMediumBytes;
+        return plan(volumes, mediaSize, java.util.Map.of(BundleLayout.MANIFEST, perMediumBytes), 0, 0);
+    }
+
+    /**
+     * Which volumes go on which medium when each medium also carries recovery data over its own files.
+     *
+     * @param perMedium        the files every medium carries besides its volumes (relative name to bytes, an upper
+     *                         bound for the label)
+     * @param recoveryPercent  0, or the percentage of PAR 2.0 recovery data written on each medium over its files
+     * @param recoveryFileBytes the largest recovery file (as {@code RecoveryWriter.write} takes it)
+     * @throws IOException naming the sizes when a volume does not fit on a medium with those bytes
+     */
+    static List<List<Volume>> plan(List<Volume> volumes, long mediaSize, java.util.Map<String, Long> perMedium,
+                                   int recoveryPercent, long recoveryFileBytes) throws IOException {
+        long perMediumBytes = perMedium.values().stream().mapToLong(Long::longValue).sum();
+        long room = mediaSize - RESERVE;
         List<List<Volume>> media = new ArrayList<>();
         List<Volume> current = new ArrayList<>();
-        long used = 0;
         for (Volume v : volumes) {
-            if (v.size() > room) {
+            List<Volume> with = new ArrayList<>(current);
+            with.add(v);
+            if (needs(with, perMedium, perMediumBytes, recoveryPercent, recoveryFileBytes) <= room) {
+                current = with;
+                continue;
+            }
+            if (current.isEmpty() || needs(List.of(v), perMedium, perMediumBytes, recoveryPercent,
+                    recoveryFileBytes) > room) {
                 throw new IOException("a medium of " + mediaSize + " bytes cannot hold volume " + v.name() + " ("
-                        + v.size() + " bytes) with the manifest and signatures (" + perMediumBytes + " bytes) and "
+                        + v.size() + " bytes) with the manifest and signatures (" + perMediumBytes + " bytes)"
+                        + (recoveryPercent > 0 ? ", " + recoveryPercent + "% recovery data" : "") + " and "
                         + RESERVE + " bytes for its file system; choose a smaller volume size or larger media");
             }
-            if (used + v.size() > room) {
-                media.add(current);
-                current = new ArrayList<>();
-                used = 0;
-            }
-            current.add(v);
-            used += v.size();
+            media.add(current);
+            current = new ArrayList<>(List.of(v));
         }
         media.add(current);
         return media;
     }
 
+    /** Bytes a medium holding these volumes needs, without the reserve. */
+    private static long needs(List<Volume> vols, java.util.Map<String, Long> perMedium, long perMediumBytes,
+                              int recoveryPercent, long recoveryFileBytes) {
+        long bytes = perMediumBytes;
+        for (Volume v : vols) {
+            bytes += v.size();
+        }
+        if (recoveryPercent == 0) {
+            return bytes;
+        }
+        java.util.Map<String, Long> files = new java.util.TreeMap<>(perMedium);
+        for (Volume v : vols) {
+            files.put(BundleLayout.VOLUMES_DIR + "/" + v.name(), v.size());
+        }
+        return bytes + ferry.format.par2.RecoveryWriter.sizeOf(files, recoveryPercent, recoveryFileBytes);
+    }
+
     /**
      * Rearranges a staging directory holding {@code manifest.json}, {@code signatures/}, {@code volumes/} and maybe
      * {@code trust/} into one directory per medium. Volumes are moved (same file system), the rest copied; every
-     * file is synced.
+     * file is synced. With {@code recoveryPercent} above 0 each medium keeps room for that much recovery data over its
+     * own files (written afterwards on each medium, {@code BundleWriter.BeforePlacing}).
      *
+     * @return the medium directories, in order
      * @throws IOException if a volume does not fit on a medium ({@link #plan}) or on I/O failure
      */
-    static void arrange(Path staging, Manifest m, byte[] manifestBytes, String manifestSha256, long mediaSize)
-            throws IOException {
+    static List<Path> arrange(Path staging, Manifest m, byte[] manifestBytes, String manifestSha256, long mediaSize,
+                              int recoveryPercent, long recoveryFileBytes) throws IOException {
         List<Path> shared = new ArrayList<>();
         shared.add(staging.resolve(BundleLayout.MANIFEST));
         shared.add(staging.resolve(BundleLayout.SIGNATURES_DIR));
         if (Files.isDirectory(staging.resolve(BundleLayout.TRUST_DIR))) {
             shared.add(staging.resolve(BundleLayout.TRUST_DIR));
         }
-        long sharedBytes = 0;
+        java.util.Map<String, Long> perMedium = new java.util.TreeMap<>();
         for (Path p : shared) {
-            sharedBytes += treeSize(p);
+            try (var walk = Files.walk(p)) {
+                for (Path f : (Iterable<Path>) walk::iterator) {
+                    if (Files.isRegularFile(f)) {
+                        perMedium.put(staging.relativize(f).toString().replace('\\', '/'), Files.size(f));
+                    }
+                }
+            }
         }
         // the label lists every volume once, about 40 bytes each with the JSON around it, plus a fixed part
-        long labelBytes = 4096 + 40L * m.volumes().size();
-        List<List<Volume>> plan = plan(m.volumes(), mediaSize, sharedBytes + labelBytes);
+        perMedium.put(BundleLayout.MEDIUM_LABEL, 4096 + 40L * m.volumes().size());
+        List<List<Volume>> plan = plan(m.volumes(), mediaSize, perMedium, recoveryPercent, recoveryFileBytes);
+        List<Path> mediumDirs = new ArrayList<>();
         List<List<String>> names = new ArrayList<>();
         for (List<Volume> l : plan) {
             names.add(l.stream().map(Volume::name).toList());
@@ -92,6 +150,7 @@ public final class MediaSplit {
         for (int i = 0; i < plan.size(); i++) {
             Path medium = staging.resolve(BundleLayout.mediumDirName(i + 1));
             Files.createDirectory(medium);
+            mediumDirs.add(medium);
             for (Path p : shared) {
                 copyTree(p, medium.resolve(p.getFileName().toString()));
             }
@@ -110,6 +169,12 @@ public final class MediaSplit {
         for (Path p : shared) {
             deleteTree(p);
         }
+        return mediumDirs;
+    }
+
+    /** The bytes of the regular files under {@code dir}. */
+    static long treeBytes(Path dir) throws IOException {
+        return treeSize(dir);
     }
 
     private static long treeSize(Path p) throws IOException {

@@ -104,6 +104,12 @@ public final class ConfigChecks {
                     out.add(loaded.problem("/media/" + name + "/volumeSize", why));
                 }
             }
+            if (m != null && m.mediaSize() != null) {
+                String why = syntax.size().apply(m.mediaSize());
+                if (why != null) {
+                    out.add(loaded.problem("/media/" + name + "/mediaSize", why));
+                }
+            }
         });
         c.jobs().forEach((name, j) -> {
             if (j != null) {
@@ -146,6 +152,13 @@ public final class ConfigChecks {
         duration(loaded, syntax, at + "/expiresIn", j.expiresIn(), out);
         if (j.expiresIn() != null && Boolean.TRUE.equals(j.noExpiry())) {
             out.add(loaded.problem(at + "/noExpiry", "expiresIn and noExpiry exclude each other"));
+        }
+        if (j.recovery() != null && !j.recovery().strip().matches("(100|[1-9][0-9]?)%?")) {
+            out.add(loaded.problem(at + "/recovery", "expected a whole percentage from 1% to 100%, e.g. 10%, got \""
+                    + j.recovery() + "\""));
+        }
+        if (j.rebaseEvery() != null && j.rebaseEvery() < 1) {
+            out.add(loaded.problem(at + "/rebaseEvery", "must be at least 1: " + j.rebaseEvery()));
         }
         if (j.options() != null) {
             for (Map.Entry<String, Object> o : j.options().entrySet()) {

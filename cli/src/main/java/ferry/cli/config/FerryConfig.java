@@ -83,8 +83,10 @@ public record FerryConfig(
      * The removable medium.
      *
      * @param volumeSize the largest volume file, as {@code --volume-size} takes it (e.g. {@code 4095MiB}, {@code 4.7GB})
+     * @param mediaSize  null, or the capacity of one medium to split each bundle over, as {@code --media-size} takes
+     *                   it (e.g. {@code dvd}, {@code bd25})
      */
-    public record Media(String volumeSize) {
+    public record Media(String volumeSize, String mediaSize) {
     }
 
     /**
@@ -103,11 +105,15 @@ public record FerryConfig(
      * @param full        always write a full bundle
      * @param summaryJson where each run writes its JSON summary
      * @param auditLog    the audit log (default: &lt;state&gt;/audit.jsonl)
+     * @param recovery    PAR 2.0 recovery data, as {@code --recovery} takes it (e.g. {@code 10%}); null for none
+     * @param rebaseEvery every N-th bundle a full one ({@code --rebase-every}); null for never
+     * @param assumeDelivered a one-way link: {@code --assume-delivered}
      * @param options     any other {@code ferry export} option by its long name without dashes, e.g.
      *                    {@code recovery: 10%}; a list for a repeatable option, {@code true} for a flag
      */
     public record Job(String upstream, String selection, List<String> keys, String output, String media,
                       String channel, String state, String cache, String expiresIn, Boolean noExpiry, Boolean full,
-                      String summaryJson, String auditLog, Map<String, Object> options) {
+                      String summaryJson, String auditLog, String recovery, Integer rebaseEvery,
+                      Boolean assumeDelivered, Map<String, Object> options) {
     }
 }

@@ -18,7 +18,8 @@ public final class JobResolver {
     public static final Set<String> FIELD_OPTIONS = Set.of("upstream", "proxy", "upstream-ca", "connect-timeout",
             "read-timeout", "retries", "download-threads", "product", "classification", "language", "metadata-only",
             "key", "passphrase-file", "passphrase-env", "out", "volume-size", "channel", "state", "cache", "expires-in",
-            "no-expiry", "full", "summary-json", "audit-log", "job", "config");
+            "no-expiry", "full", "summary-json", "audit-log", "job", "config", "media-size", "recovery", "rebase-every",
+            "assume-delivered");
 
     private JobResolver() {
     }
@@ -73,7 +74,11 @@ public final class JobResolver {
         o.put("--out", List.of(OutputNames.next(Path.of(path(base, out.dir())), out.name(), name, channel, now).toString()));
         if (j.media() != null) {
             put(o, "--volume-size", c.media().get(j.media()).volumeSize());
+            put(o, "--media-size", c.media().get(j.media()).mediaSize());
         }
+        put(o, "--recovery", j.recovery());
+        put(o, "--rebase-every", j.rebaseEvery());
+        put(o, "--assume-delivered", j.assumeDelivered());
         o.put("--channel", List.of(channel));
         putPath(o, base, "--state", j.state());
         putPath(o, base, "--cache", j.cache());

@@ -164,17 +164,63 @@ public final class RecoveryWriter {
 
     /** About {@value #TARGET_SLICES} slices over all files, never more than {@value #MAX_SLICES}. */
     static long chooseSliceSize(Path baseDir, List<String> names, long total) throws IOException {
+        long[] sizes = new long[names.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = Files.size(baseDir.resolve(names.get(i)));
+        }
+        return sliceSizeFor(sizes);
+    }
+
+    private static long sliceSizeFor(long[] sizes) {
+        long total = 0;
+        for (long z : sizes) {
+            total += z;
+        }
         long s = Math.max(4, (total / TARGET_SLICES + 3) / 4 * 4);
         while (true) {
             long n = 0;
-            for (String name : names) {
-                n += SourceFile.slices(Files.size(baseDir.resolve(name)), s);
+            for (long z : sizes) {
+                n += SourceFile.slices(z, s);
             }
             if (n <= MAX_SLICES) {
                 return s;
             }
             s *= 2;
         }
+    }
+
+    /**
+     * The total size in bytes of the recovery files {@link #write} would write for files of these names and sizes,
+     * with a slice size it chooses ({@code sliceSize} 0): what a medium must leave room for (the index file, and per
+     * recovery file a copy of the index, its recovery slices and the Creator packet).
+     *
+     * @param files         file name ({@code /}-separated, as given to {@link #write}) to its size in bytes
+     * @param percent       1 to 100
+     * @param maxFileBytes  as given to {@link #write}
+     * @throws IllegalArgumentException on a bad percent or no files
+     */
+    public static long sizeOf(java.util.Map<String, Long> files, int percent, long maxFileBytes) {
+        if (percent < 1 || percent > 100) {
+            throw new IllegalArgumentException("recovery percentage must be 1 to 100: " + percent);
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no files to protect");
+        }
+        long[] sizes = files.values().stream().mapToLong(Long::longValue).toArray();
+        long s = sliceSizeFor(sizes);
+        long inputs = 0;
+        long index = Packets.HEADER + 12 + 16L * files.size();
+        for (var f : files.entrySet()) {
+            int slices = SourceFile.slices(f.getValue(), s);
+            inputs += slices;
+            index += Packets.HEADER + 56 + Packets.padded(f.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8)).length;
+            index += Packets.HEADER + 16 + 20L * slices;
+        }
+        long count = Math.max(1, Math.min(Gf16.ORDER - 1, (inputs * percent + 99) / 100));
+        long creator = Packets.HEADER + Packets.padded(Packets.ascii(CREATOR)).length;
+        long perFile = Math.max(1, Math.min(count, maxFileBytes / (s + 68)));
+        long fileCount = (count + perFile - 1) / perFile;
+        return (index + creator) * (1 + fileCount) + count * (Packets.HEADER + 4 + s);
     }
 
     /** Main, then per file its File Description and IFSC packets; returns the size (and fills {@code into}). */

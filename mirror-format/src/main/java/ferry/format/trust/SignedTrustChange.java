@@ -90,14 +90,21 @@ public record SignedTrustChange(byte[] document, Map<String, String> signatures)
         }
     }
 
-    /** Writes this change into {@code dir} (created; existing signature files replaced). */
+    /**
+     * Writes this change into {@code dir} (created; existing signature files replaced). Every file and both
+     * directories are forced to disk before this returns, so that a bundle (or a {@code ferry keys rotate} output)
+     * renamed into place afterwards never holds a trust change whose files a crash emptied.
+     */
     public void write(Path dir) throws IOException {
-        Files.createDirectories(dir.resolve(BundleLayout.SIGNATURES_DIR));
-        Files.write(dir.resolve(BundleLayout.TRUST_POLICY), document);
+        Path sigDir = dir.resolve(BundleLayout.SIGNATURES_DIR);
+        Files.createDirectories(sigDir);
+        TrustStore.writeSynced(dir.resolve(BundleLayout.TRUST_POLICY), document);
         for (var e : signatures.entrySet()) {
-            Files.writeString(dir.resolve(BundleLayout.SIGNATURES_DIR).resolve(BundleLayout.signatureFileName(e.getKey())),
-                    e.getValue(), StandardCharsets.US_ASCII);
+            TrustStore.writeSynced(sigDir.resolve(BundleLayout.signatureFileName(e.getKey())),
+                    e.getValue().getBytes(StandardCharsets.US_ASCII));
         }
+        TrustStore.syncDirectory(sigDir);
+        TrustStore.syncDirectory(dir);
     }
 
     private static byte[] read(Path f, int max) throws IOException {

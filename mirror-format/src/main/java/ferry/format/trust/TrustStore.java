@@ -189,12 +189,15 @@ public final class TrustStore {
             for (PublicKey k : change.keys()) {
                 if (!files.containsKey(k.fingerprint())) {
                     Path tmp = keyDir.resolve(k.fingerprint() + ".asc.tmp");
-                    Files.writeString(tmp, k.armored());
+                    writeSynced(tmp, k.armored().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                     Path target = keyDir.resolve(k.fingerprint() + ".asc");
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
                     files.put(k.fingerprint(), target);
                 }
             }
+            // the new policy may only become durable after the key files it lists: a crash in between would
+            // otherwise leave a policy trusting keys whose files are empty or missing
+            syncDirectory(keyDir);
         } catch (IOException e) {
             throw new TrustStoreException(keyDir + ": cannot add the new keys: " + e.getMessage(), e);
         }
@@ -284,14 +287,35 @@ public final class TrustStore {
             doc.put("keys", keys);
         }
         try {
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc)));
-                ch.force(true);
-            }
+            writeSynced(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(dir);
         } catch (IOException e) {
             throw new TrustStoreException(target + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code bytes} to {@code file} (created or truncated) and forces them to disk, so that a rename of the file
+     * that follows never makes a name durable before its content.
+     */
+    static void writeSynced(Path file, byte[] bytes) throws IOException {
+        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+    }
+
+    /** Forces a directory's entries (renames, new files) to disk, where the platform can open a directory. */
+    static void syncDirectory(Path dir) {
+        try (var ch = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // a platform that cannot open a directory (Windows): the renames are still atomic
         }
     }
 

@@ -73,6 +73,27 @@ class RecoveryInteropTest {
         return r.repair(1 << 20, Progress.NONE);
     }
 
+    /** A medium keeps room for its recovery data before it is written: the size announced is the size written. */
+    @Test
+    void sizeOfIsExactlyTheBytesWritten() throws Exception {
+        Map<String, Long> sizes = new java.util.TreeMap<>();
+        for (var e : original.entrySet()) {
+            sizes.put(e.getKey(), (long) e.getValue().length);
+        }
+        for (long[] c : new long[][] {{1, 100_000}, {10, 100_000}, {37, 10_000_000}, {5, 1}}) {
+            int percent = (int) c[0];
+            long maxFile = c[1];
+            {
+                RecoveryWriter.Result r = RecoveryWriter.write(dir, new ArrayList<>(original.keySet()), "p" + percent
+                        + "m" + maxFile, percent, 0, maxFile, 1 << 20, Progress.NONE);
+                assertEquals(r.bytes(), RecoveryWriter.sizeOf(sizes, percent, maxFile), percent + "%, " + maxFile);
+                for (Path f : r.files()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
     @Test
     void par2VerifiesAndRepairsWhatFerryWrites() throws Exception {
         Par2Tool.assumeInstalled();
