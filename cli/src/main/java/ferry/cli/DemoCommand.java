@@ -81,7 +81,8 @@ public final class DemoCommand implements Callable<Integer> {
 
         try (SampleUpstream upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0)) {
             say("Sample upstream", "serving " + upstream.catalog().documents().size() + " update revisions (9 real, recorded from a"
-                    + " Windows Server 2025 WSUS; the rest synthetic) at " + upstream.uri());
+                    + " Windows Server 2025 WSUS; the rest synthetic) at " + upstream.uri() + ", and a small APT repository"
+                    + " at " + upstream.aptUri() + " signed by an upstream key made at start");
 
             say("Signing key", "an Ed25519 OpenPGP key for the connected side; its public half goes into the isolated side's trust store");
             run("keys", "generate", "--out", keys.toString(), "--user-id", "ferry demo signer <demo@ferry.invalid>");
@@ -124,10 +125,9 @@ public final class DemoCommand implements Callable<Integer> {
                     "--key", keys.resolve(KeysCommand.SECRET_FILE).toString(), "--out", bundleDefender.toString(), "--quiet");
             run("import", bundleDefender.toString(), "--store", store.toString(), "--trust-store", trust.toString(), "--quiet");
 
-            say("APT repository", "the sample upstream also serves a small APT repository at " + upstream.aptUri()
-                    + " (suite " + SampleAptRepository.SUITE + ", signed by an upstream key made at start); export "
-                    + SampleAptRepository.SELECTED + " with what it depends on, on channel " + DemoApt.CHANNEL
-                    + ", then verify and import; the import publishes a snapshot signed with the site's own key");
+            say("APT", "export " + SampleAptRepository.SELECTED + " and what it depends on from suite "
+                    + SampleAptRepository.SUITE + " on channel " + DemoApt.CHANNEL + ", verify, import; the import"
+                    + " publishes a snapshot signed with the site's own repository key");
             run(DemoApt.exportArgs(upstream.aptUri(), upstream.apt().keyring(), bundleApt,
                     dir.resolve("export-state-debian"), keys.resolve(KeysCommand.SECRET_FILE)));
             run("verify", bundleApt.toString(), "--trust-store", trust.toString(), "--quiet");
