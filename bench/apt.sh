@@ -8,6 +8,10 @@
 # signer and the site repository key; aptly: a gpg key). Per step: wall time and peak RSS (/usr/bin/time); per
 # tool: the sum of the times and the largest peak. Caches are cold for both (fresh state, store, aptly root).
 #
+# FERRY_BENCH_BASELINE=DIR (a directory holding another build's ferry-cli.jar and lib/, e.g. a copy of cli/target
+# made before a change) measures that build too, as tool "baseline", in the same run: before/after side by side
+# with aptly, on the same upstream and under the same load.
+#
 #   bench/apt.sh [PACKAGES] [REPETITIONS]      e.g. bench/apt.sh 3000 3
 set -euo pipefail
 n="${1:-3000}"
@@ -15,12 +19,18 @@ reps="${2:-1}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ferry-apt-bench.XXXXXX")"
 # FERRY_BENCH_KEEP=1 keeps the upstream, bundle, store and aptly root in the printed directory
-trap 'kill "${http_pid:-}" 2>/dev/null || true; if [ -n "${FERRY_BENCH_KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi' EXIT
+trap 'kill "${http_pid:-}" 2>/dev/null || true; GNUPGHOME="$work/gnupg" gpgconf --kill gpg-agent 2>/dev/null || true; if [ -n "${FERRY_BENCH_KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi' EXIT
 export FERRY_JAVA_OPTS="${FERRY_JAVA_OPTS:--Xmx512m}"
 "$here/ferry" --version >/dev/null   # builds if needed, outside the measurements
 # shellcheck disable=SC2206
 ferry=(java $FERRY_JAVA_OPTS -jar "$here/cli/target/ferry-cli.jar")
 command -v aptly dpkg-deb gpg python3 /usr/bin/time >/dev/null
+baseline=()
+if [ -n "${FERRY_BENCH_BASELINE:-}" ]; then
+  [ -f "$FERRY_BENCH_BASELINE/ferry-cli.jar" ] || { echo "FERRY_BENCH_BASELINE: no ferry-cli.jar in $FERRY_BENCH_BASELINE" >&2; exit 2; }
+  # shellcheck disable=SC2206
+  baseline=(java $FERRY_JAVA_OPTS -jar "$FERRY_BENCH_BASELINE/ferry-cli.jar")
+fi
 
 export GNUPGHOME="$work/gnupg"
 mkdir -m 700 "$GNUPGHOME"
@@ -111,8 +121,8 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "upstream: $debs packages, $deb_bytes bytes of .deb files"
 : > "$work/results"
 for rep in $(seq 1 "$reps"); do
-  rm -rf "$work/ferry" "$work/aptly"
-  mkdir -p "$work/ferry" "$work/aptly"
+  rm -rf "$work/ferry" "$work/aptly" "$work/baseline"
+  mkdir -p "$work/ferry" "$work/aptly" "$work/baseline"
   "$here/ferry" keys generate --out "$work/ferry/keys" --user-id "bench <bench@ferry.invalid>" >/dev/null
   "$here/ferry" keys trust "$work/ferry/keys/signer.pub.asc" --trust-store "$work/ferry/trust" >/dev/null
   sync
@@ -123,6 +133,16 @@ for rep in $(seq 1 "$reps"); do
     measure ferry-import "${ferry[@]}" import "$work/ferry/bundle" --store "$work/ferry/store" \
       --trust-store "$work/ferry/trust" --quiet
   } | tee -a "$work/results"
+  if [ ${#baseline[@]} -gt 0 ]; then
+    sync
+    {
+      measure baseline-export "${baseline[@]}" export --source apt --upstream "$url" --suite bench --component main \
+        --arch amd64 --whole-component --upstream-keyring "$work/upstream.gpg" --channel bench \
+        --state "$work/baseline/state" --key "$work/ferry/keys/signer.sec.asc" --out "$work/baseline/bundle" --quiet --json
+      measure baseline-import "${baseline[@]}" import "$work/baseline/bundle" --store "$work/baseline/store" \
+        --trust-store "$work/ferry/trust" --quiet
+    } | tee -a "$work/results"
+  fi
   printf '{"rootDir": "%s", "architectures": ["amd64"], "downloadConcurrency": 4, "gpgProvider": "gpg"}\n' \
     "$work/aptly" > "$work/aptly.conf"
   aptly_cmd=(aptly -config="$work/aptly.conf")
@@ -141,12 +161,12 @@ done
 echo
 echo "| tool | wall time (s, sum of its steps, mean per repetition) | CPU time (s, user + system) | peak RSS (MiB, largest step) |"
 echo "|---|---|---|---|"
-for tool in ferry aptly; do
+for tool in ferry ${baseline[0]:+baseline} aptly; do
   awk -v tool="$tool" -v reps="$reps" '$1 ~ "^" tool "-" { t += $2; c += $4; if ($3 > m) m = $3 }
     END { printf "| %s | %.2f | %.2f | %.0f |\n", tool, t / reps, c / reps, m / 1024 }' "$work/results"
 done
 echo
-awk '$1 ~ /^(ferry|aptly)-/ { t[$1] += $2; c[$1] += $4; n[$1]++ }
+awk '$1 ~ /^(ferry|baseline|aptly)-/ { t[$1] += $2; c[$1] += $4; n[$1]++ }
   END { for (k in t) printf "%s %.2f s wall, %.2f s CPU (mean of %d)\n", k, t[k] / n[k], c[k] / n[k], n[k] }' \
   "$work/results" | sort
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); heap $FERRY_JAVA_OPTS"

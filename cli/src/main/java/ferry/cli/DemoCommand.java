@@ -3,6 +3,7 @@ package ferry.cli;
 import ferry.server.ServeException;
 import ferry.server.StoreServer;
 import ferry.store.StoreLockedException;
+import ferry.samples.SampleAptRepository;
 import ferry.samples.SampleUpstream;
 import ferry.samples.SyntheticUpdates;
 import ferry.wsus.ContentUrls;
@@ -45,8 +46,9 @@ import java.util.stream.Stream;
         description = {"Run the whole path on one machine: start the sample upstream, generate a signing key, export a",
                 "selection to a signed bundle, verify it, import it into a new store, serve the store, synchronize from",
                 "it with ferry's own MS-WSUSSS client and download a content file; then publish a new revision upstream",
-                "and carry it across with an incremental (delta) bundle; finally carry the recorded Microsoft Defender metadata",
-                "on a second channel. Each step prints the command it runs."},
+                "and carry it across with an incremental (delta) bundle; carry the recorded Microsoft Defender metadata",
+                "on a second channel; finally carry a package and its dependencies from the sample APT repository, serve",
+                "it as a signed APT repository and print the apt sources entry for it. Each step prints the command it runs."},
         footer = {"", "Exit codes: 0 every step succeeded; otherwise the failing step's exit code."})
 public final class DemoCommand implements Callable<Integer> {
 
@@ -61,7 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private PrintWriter out;
     private int step;
-    private static final int STEPS = 10;
+    private static final int STEPS = 12;
 
     @Override
     public Integer call() throws Exception {
@@ -73,11 +75,14 @@ public final class DemoCommand implements Callable<Integer> {
         Path bundle1 = dir.resolve("transfer/bundle-0001");
         Path bundle2 = dir.resolve("transfer/bundle-0002");
         Path bundleDefender = dir.resolve("transfer/defender-0001");
+        Path bundleApt = dir.resolve("transfer/debian-0001");
+        Path siteKey = dir.resolve("ferry-archive-keyring.asc");
         Path store = dir.resolve("store");
 
         try (SampleUpstream upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0)) {
             say("Sample upstream", "serving " + upstream.catalog().documents().size() + " update revisions (9 real, recorded from a"
-                    + " Windows Server 2025 WSUS; the rest synthetic) at " + upstream.uri());
+                    + " Windows Server 2025 WSUS; the rest synthetic) at " + upstream.uri() + ", and a small APT repository"
+                    + " at " + upstream.aptUri() + " signed by an upstream key made at start");
 
             say("Signing key", "an Ed25519 OpenPGP key for the connected side; its public half goes into the isolated side's trust store");
             run("keys", "generate", "--out", keys.toString(), "--user-id", "ferry demo signer <demo@ferry.invalid>");
@@ -119,6 +124,25 @@ public final class DemoCommand implements Callable<Integer> {
                     "--state", dir.resolve("export-state-defender").toString(),
                     "--key", keys.resolve(KeysCommand.SECRET_FILE).toString(), "--out", bundleDefender.toString(), "--quiet");
             run("import", bundleDefender.toString(), "--store", store.toString(), "--trust-store", trust.toString(), "--quiet");
+
+            say("APT", "export " + SampleAptRepository.SELECTED + " and what it depends on from suite "
+                    + SampleAptRepository.SUITE + " on channel " + DemoApt.CHANNEL + ", verify, import; the import"
+                    + " publishes a snapshot signed with the site's own repository key");
+            run(DemoApt.exportArgs(upstream.aptUri(), upstream.apt().keyring(), bundleApt,
+                    dir.resolve("export-state-debian"), keys.resolve(KeysCommand.SECRET_FILE)));
+            run("verify", bundleApt.toString(), "--trust-store", trust.toString(), "--quiet");
+            run("import", bundleApt.toString(), "--store", store.toString(), "--trust-store", trust.toString(), "--quiet");
+
+            say("Serve the APT repository", "fetch it from the served store as apt would; the site key goes to clients");
+            run("apt", "export-key", "--store", store.toString(), "--out", siteKey.toString());
+            try (StoreServer served = startServer(store)) {
+                DemoApt.check(out, served.uri(), siteKey, upstream.apt());
+                String entry = DemoApt.sourcesEntry(served.uri(), siteKey);
+                Files.writeString(dir.resolve("ferry.sources"), entry);
+                out.println("    an apt client uses it with this entry in /etc/apt/sources.list.d/ferry.sources"
+                        + " (written to " + dir.resolve("ferry.sources") + "; the port is this run's):");
+                entry.lines().forEach(l -> out.println("      " + l));
+            }
         }
         out.println();
         out.println("Demo complete. Everything is under " + dir.toAbsolutePath() + ":");
@@ -127,7 +151,9 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  export-state*/  each export channel's state, lock and file cache");
         out.println("  transfer/       the bundles, as they would travel on removable media");
         out.println("  store/          the isolated side's store (catalog.mv.db and objects/)");
-        out.println("Serve it yourself:  ./ferry serve --store " + store + " --port 8530   (then open http://127.0.0.1:8530/)");
+        out.println("  ferry-archive-keyring.asc, ferry.sources   the site's APT key and the apt sources entry");
+        out.println("Serve it yourself:  ./ferry serve --store " + store + " --port 8530   (then open http://127.0.0.1:8530/;"
+                + " apt clients use http://127.0.0.1:8530/apt/" + DemoApt.CHANNEL + "/)");
         out.flush();
         return ExitCodes.OK;
     }

@@ -117,39 +117,41 @@ final class AptCatalogWrite implements CatalogWrite<AptCatalogWrite.Result> {
                 channel = rs.getString(1);
             }
         }
+        // one lookup per .deb through one prepared statement, one batch of inserts (all in the import's transaction)
+        Set<String> carriedSha = new LinkedHashSet<>();
+        carried.forEach(p -> carriedSha.add(p.sha256()));
+        Set<String> held = AptTables.held(c, carriedSha);
         int fresh = 0;
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO apt_package (sha256, package, version,"
                 + " architecture, size, bundle_id) VALUES (?, ?, ?, ?, ?, ?)")) {
             for (Package p : carried) {
-                if (!known(c, p.sha256())) {
+                if (held.add(p.sha256())) {
                     insert.setString(1, p.sha256());
                     insert.setString(2, p.name());
                     insert.setString(3, p.version());
                     insert.setString(4, p.architecture());
                     insert.setLong(5, p.size());
                     insert.setString(6, bundleId);
-                    insert.executeUpdate();
+                    insert.addBatch();
                     fresh++;
                 }
             }
+            if (fresh > 0) {
+                insert.executeBatch();
+            }
         }
+        Set<String> named = new LinkedHashSet<>(pool.values());
+        named.removeAll(held);
+        Set<String> missing = new LinkedHashSet<>(named);
+        missing.removeAll(AptTables.held(c, named));
         for (Map.Entry<String, String> e : pool.entrySet()) {
-            if (!known(c, e.getValue())) {
+            if (missing.contains(e.getValue())) {
                 throw new StoreException("bundle " + bundleId + ": " + e.getKey() + " (SHA-256 " + e.getValue()
                         + ") is neither in the bundle nor in the store");
             }
         }
         Snapshots.Published p = Snapshots.publish(c, channel, bundleId, publishedAt, null, files, pool, keep);
         return new Result(channel, p.number(), packages, carried.size(), fresh, p.dropped());
-    }
-
-    private static boolean known(Connection c, String sha256) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM apt_package WHERE sha256 = ?")) {
-            ps.setString(1, sha256);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
     }
 
     @Override

@@ -25,8 +25,6 @@ import java.io.Reader;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -179,18 +177,7 @@ public final class AptImport implements SourceImport {
             if (sha256s.isEmpty()) {
                 return Set.of();
             }
-            Set<String> rows = store.read(c -> {
-                Set<String> out = new HashSet<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT sha256 FROM apt_package WHERE sha256 = ANY(?)")) {
-                    ps.setArray(1, AptTables.varchars(c, sha256s));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.add(rs.getString(1));
-                        }
-                    }
-                }
-                return out;
-            });
+            Set<String> rows = store.read(c -> AptTables.held(c, sha256s));
             rows.removeIf(sha -> !store.hasObject(sha));
             return rows;
         }
