@@ -65,6 +65,8 @@ import java.util.Set;
  *                         their slices ({@code ferry.format.par2}, docs/one-way-transfer.md)
  * @param rebaseEvery      0, or N &ge; 1: the bundles whose sequence number is 1 more than a multiple of N are full
  *                         ones, so a receiver that missed a bundle catches up without a return channel
+ * @param approvals        null, or an approval set file (YAML or JSON) the bundle carries signed for the isolated
+ *                         side to apply (WSUS only; docs/windows-clients.md, "Approvals from the connected side")
  */
 public record ExportOptions(String source, URI upstream, List<String> products, List<String> classifications, List<String> languages,
                             ExportMode mode, Path outputDir, long volumeSize, String channel, Path stateDir,
@@ -73,7 +75,7 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
                             Duration retryBackoff, ChannelReset channelReset, int downloadThreads, AptOptions apt,
                             int recoveryPercent, int rebaseEvery, long mediaSize,
                             ferry.format.trust.SignedTrustChange trustChange,
-                            ferry.format.receipt.ChannelPosition farSide) {
+                            ferry.format.receipt.ChannelPosition farSide, Path approvals) {
 
     /** The source type exported unless another is named. */
     public static final String DEFAULT_SOURCE = "wsus";
@@ -111,6 +113,9 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
             if (apt == null) {
                 throw new IllegalArgumentException("the apt source needs --suite, --component, --arch, --package and"
                         + " --upstream-keyring");
+            }
+            if (approvals != null) {
+                throw new IllegalArgumentException("--approvals carries WSUS approvals, not for the apt source");
             }
             if (!products.isEmpty() || !classifications.isEmpty() || !languages.isEmpty()) {
                 throw new IllegalArgumentException("--product, --classification and --language select WSUS updates,"
@@ -234,6 +239,7 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         private long mediaSize;
         private ferry.format.trust.SignedTrustChange trustChange;
         private ferry.format.receipt.ChannelPosition farSide;
+        private Path approvals;
 
         private Builder() {
         }
@@ -289,6 +295,9 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         /** Default none: build against the channel's last bundle. */
         public Builder farSide(ferry.format.receipt.ChannelPosition v) { farSide = v; return this; }
 
+        /** Default none: the bundle carries no approval set. */
+        public Builder approvals(Path v) { approvals = v; return this; }
+
         /** @throws IllegalArgumentException naming the first bad field */
         public ExportOptions build() {
             WsusClientOptions client = clientOptions != null ? clientOptions
@@ -296,7 +305,7 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
             return new ExportOptions(source, upstream, products, classifications, languages, mode, outputDir, volumeSize,
                     channel, stateDir, cacheDir, signingKeys, expiresIn, full || channelReset != null, clock,
                     producerVersion, client, downloadAttempts, retryBackoff, channelReset, downloadThreads, apt,
-                    recoveryPercent, rebaseEvery, mediaSize, trustChange, farSide);
+                    recoveryPercent, rebaseEvery, mediaSize, trustChange, farSide, approvals);
         }
 
         private static String defaultVersion() {

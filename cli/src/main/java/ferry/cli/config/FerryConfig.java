@@ -105,9 +105,10 @@ public record FerryConfig(
      * @param auditLog    the audit log (default: &lt;state&gt;/audit.jsonl)
      * @param options     any other {@code ferry export} option by its long name without dashes, e.g.
      *                    {@code recovery: 10%}; a list for a repeatable option, {@code true} for a flag
+     * @param approvals   an approval set file the bundles carry ({@code --approvals}), or null
      */
     public record Job(String upstream, String selection, List<String> keys, String output, String media,
                       String channel, String state, String cache, String expiresIn, Boolean noExpiry, Boolean full,
-                      String summaryJson, String auditLog, Map<String, Object> options) {
+                      String summaryJson, String auditLog, Map<String, Object> options, String approvals) {
     }
 }

@@ -18,7 +18,7 @@ public final class JobResolver {
     public static final Set<String> FIELD_OPTIONS = Set.of("upstream", "proxy", "upstream-ca", "connect-timeout",
             "read-timeout", "retries", "download-threads", "product", "classification", "language", "metadata-only",
             "key", "passphrase-file", "passphrase-env", "out", "volume-size", "channel", "state", "cache", "expires-in",
-            "no-expiry", "full", "summary-json", "audit-log", "job", "config");
+            "no-expiry", "full", "summary-json", "audit-log", "job", "config", "approvals");
 
     private JobResolver() {
     }
@@ -82,6 +82,7 @@ public final class JobResolver {
         put(o, "--full", j.full());
         putPath(o, base, "--summary-json", j.summaryJson());
         putPath(o, base, "--audit-log", j.auditLog());
+        putPath(o, base, "--approvals", j.approvals());
         if (j.options() != null) {
             j.options().forEach((k, v) -> {
                 if (v instanceof List<?> list) {

@@ -358,11 +358,13 @@ public record ApprovalSet(Integer formatVersion, List<Group> groups, List<Approv
 
     /**
      * The carried form of a set {@link #check(boolean) check(false)} found no problem in, with {@code categories}
-     * mapping each product and classification as written to its category id.
+     * mapping each product and each classification as written (trimmed) to its category id.
      *
-     * @param categories the exporter's resolution of names to lower-case category ids
+     * @param products        the exporter's resolution of product names or ids to lower-case category ids
+     * @param classifications the same for classifications
      */
-    public ApprovalSet normalized(java.util.function.UnaryOperator<String> categories) {
+    public ApprovalSet normalized(java.util.function.UnaryOperator<String> products,
+                                  java.util.function.UnaryOperator<String> classifications) {
         List<Group> g = new ArrayList<>();
         for (Group x : groups) {
             g.add(new Group(x.name().trim(), x.parent() == null ? null : x.parent().trim()));
@@ -370,18 +372,18 @@ public record ApprovalSet(Integer formatVersion, List<Group> groups, List<Approv
         List<Approve> a = new ArrayList<>();
         for (Approve x : approvals) {
             Instant d = x.deadline() == null ? null : deadline(x.deadline());
-            a.add(new Approve(ids(x.update()), kbs(x.kb()), map(x.product(), categories),
-                    map(x.classification(), categories), x.group().trim(), action(x.action()),
+            a.add(new Approve(ids(x.update()), kbs(x.kb()), map(x.product(), products),
+                    map(x.classification(), classifications), x.group().trim(), action(x.action()),
                     d == null ? null : d.toString()));
         }
         List<Decline> d = new ArrayList<>();
         for (Decline x : declines) {
-            d.add(new Decline(ids(x.update()), kbs(x.kb()), map(x.product(), categories),
-                    map(x.classification(), categories)));
+            d.add(new Decline(ids(x.update()), kbs(x.kb()), map(x.product(), products),
+                    map(x.classification(), classifications)));
         }
         List<Rule> r = new ArrayList<>();
         for (Rule x : rules) {
-            r.add(new Rule(x.name().trim(), map(x.product(), categories), map(x.classification(), categories),
+            r.add(new Rule(x.name().trim(), map(x.product(), products), map(x.classification(), classifications),
                     x.group() == null ? TargetGroup.ALL_COMPUTERS_NAME : x.group().trim()));
         }
         return new ApprovalSet(FORMAT_VERSION, g, a, d, r);
