@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * @param declines      updates to decline
  * @param rules         automatic-approval rules
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record ApprovalSet(Integer formatVersion, List<Group> groups, List<Approve> approvals, List<Decline> declines,
                           List<Rule> rules) {
     /** The entry kind ({@code source.kind}) of a carried approval set. */
