@@ -136,7 +136,7 @@ class BundleApprovalsTest {
         ApprovalSet second = new ApprovalSet(1, List.of(new ApprovalSet.Group("ring 1", null)), List.of(
                 approve(null, List.of("5050001"), null, null, "Ring 1", "Install", "2026-12-01T18:00:00Z")),
                 List.of(new ApprovalSet.Decline(List.of(DEF_BUNDLE), null, null, null),
-                        new ApprovalSet.Decline(null, List.of("KB5050002"), null, null)), List.of());
+                        new ApprovalSet.Decline(null, List.of("5050002"), null, null)), List.of());
         AppliedApprovals b = carry("b3", "central", 2, second).approvals();
         assertEquals(new AppliedApprovals(0, 1, 1, 0, 3, 1, 0), b, "withdrawn: the rule, NOT_YET's and the"
                 + " definitions' approvals");
@@ -187,7 +187,7 @@ class BundleApprovalsTest {
                 {json.replace("Install", "install"), "approvals[0].action: must be Install or Uninstall"},
                 {json.replace("\"group\"", "\"colour\":1,\"group\""), "approvals[0]"},
                 {json.replace("}]", "}],\"approvals\":[]"), "Duplicate field"},
-                {json.replace(CU, CU.toUpperCase()), "approvals[0].update[0]: must be lower case"},
+                {json.replace(CU, "ABCDEF00-1111-1111-1111-111111111111"), "approvals[0].update[0]: must be lower case"},
                 {json.replace("\"All Computers\"", "\"Ring 9\""), "approvals[0].group: group \"Ring 9\" is neither"},
                 {json + " x", "approval set"},
         }) {
