@@ -90,7 +90,13 @@ final class ApprovalFile {
             set = text.isBlank() ? null : mapper.readValue(text, ApprovalSet.class);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            String field = e instanceof JsonMappingException m ? path(m) : "";
+            String field = "";
+            if (e instanceof JsonMappingException m) {
+                field = path(m);
+                // where the field starts, not where the parser stood when it gave up
+                JsonLocation start = lines.get(pointer(m));
+                at = start != null ? start : at;
+            }
             throw problem(file, at == null ? 0 : at.getLineNr(), field,
                     e.getOriginalMessage().lines().findFirst().orElse("").replaceAll(" \\(class [^)]*\\)", ""));
         } catch (IOException e) {
@@ -188,6 +194,18 @@ final class ApprovalFile {
             }
         }
         return at;
+    }
+
+    private static String pointer(JsonMappingException e) {
+        StringBuilder f = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                f.append('/').append(r.getFieldName().replace("~", "~0").replace("/", "~1"));
+            } else if (r.getIndex() >= 0) {
+                f.append('/').append(r.getIndex());
+            }
+        }
+        return f.toString();
     }
 
     private static String path(JsonMappingException e) {
