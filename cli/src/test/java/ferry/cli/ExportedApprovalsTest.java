@@ -222,6 +222,33 @@ class ExportedApprovalsTest {
         assertFalse(Files.exists(dir.resolve("state-central/state.json")));
     }
 
+    @Test
+    void aJobCarriesItsApprovalFileNamedRelativeToTheConfiguration() throws Exception {
+        Path conf = dir.resolve("conf");
+        Files.createDirectories(conf);
+        Files.writeString(conf.resolve("central.yml"), SET);
+        Files.writeString(conf.resolve("ferry.yml"), "upstreams:\n  up:\n    url: " + upstream.uri() + "\n"
+                + "selections:\n  widget:\n    products: [Contoso Widget]\n    metadataOnly: true\n"
+                + "keys:\n  k:\n    file: " + key + "\n"
+                + "outputs:\n  out:\n    dir: " + dir.resolve("outbox") + "\n    name: \"{job}\"\n"
+                + "jobs:\n  central:\n    upstream: up\n    selection: widget\n    keys: [k]\n    output: out\n"
+                + "    state: " + dir.resolve("state-job") + "\n    approvals: central.yml\n");
+        // through Main.run, which reads --job before parsing
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.run("export", "--job", "central", "--config", conf.resolve("ferry.yml").toString(), "--quiet",
+                    "--retries", "1");
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        JsonNode manifest = new ObjectMapper().readTree(dir.resolve("outbox/central/manifest.json").toFile());
+        assertEquals(1, manifest.at("/selection/approvals/rules").asInt(), manifest.at("/selection").toString());
+    }
+
     private Path write(String name, String text) throws Exception {
         Path p = dir.resolve(name);
         Files.writeString(p, text);
