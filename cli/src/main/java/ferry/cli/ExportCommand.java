@@ -156,6 +156,12 @@ public final class ExportCommand implements Callable<Integer>, Audited {
                     + " which applies it after importing the bundle if enough current and new keys signed it.")
     Path trustChange;
 
+    @Option(names = "--approvals", paramLabel = "FILE",
+            description = "wsus: carry this approval set (YAML or JSON: groups, approvals by update, KB, product or"
+                    + " classification, declines, automatic-approval rules) signed in the bundle; the import applies it"
+                    + " in place of the set the channel's earlier bundles carried (docs/windows-clients.md).")
+    Path approvals;
+
     @Option(names = "--channel", defaultValue = "default", paramLabel = "NAME", description = "Export stream; sequence numbers count per channel (default: ${DEFAULT-VALUE}).")
     String channel;
 
@@ -374,7 +380,7 @@ public final class ExportCommand implements Callable<Integer>, Audited {
                     .clientOptions(client.withUserAgent(ExportOptions.PRODUCER_NAME + "/" + VersionProvider.version()))
                     .downloadThreads(downloadThreads).downloadAttempts(retries + 1)
                     .recoveryPercent(recoveryPercent).rebaseEvery(rebaseEvery == null ? 0 : rebaseEvery)
-                    .mediaSize(mediaBytes).trustChange(change).farSide(farSide).build();
+                    .mediaSize(mediaBytes).trustChange(change).farSide(farSide).approvals(approvals).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }

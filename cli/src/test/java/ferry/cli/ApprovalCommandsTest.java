@@ -166,7 +166,7 @@ class ApprovalCommandsTest {
     }
 
     /** The DSS handshake (GetAuthorizationCookie, GetCookie), then GetDeployments without an anchor. */
-    private static String getDeployments(java.net.URI server) throws Exception {
+    static String getDeployments(java.net.URI server) throws Exception {
         String ns = "http://www.microsoft.com/SoftwareDistribution";
         String auth = soap(server.resolve("/DssAuthWebService/DssAuthWebService.asmx"), ns + "/Server/DssAuthWebService",
                 "GetAuthorizationCookie", "<accountName>replica.invalid</accountName>"

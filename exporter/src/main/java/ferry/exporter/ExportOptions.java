@@ -69,6 +69,8 @@ import java.util.Set;
  *                         ones, so a receiver that missed a bundle catches up without a return channel. A run with
  *                         a receipt ({@code farSide}) is built against the receipt instead, rebase due or not: the
  *                         receipt says what the far side holds, which is what a rebase only guesses
+ * @param approvals        null, or an approval set file (YAML or JSON) the bundle carries signed for the isolated
+ *                         side to apply (WSUS only; docs/windows-clients.md, "Approvals from the connected side")
  */
 public record ExportOptions(String source, URI upstream, List<String> products, List<String> classifications, List<String> languages,
                             ExportMode mode, Path outputDir, long volumeSize, String channel, Path stateDir,
@@ -77,7 +79,7 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
                             Duration retryBackoff, ChannelReset channelReset, int downloadThreads, AptOptions apt,
                             int recoveryPercent, int rebaseEvery, long mediaSize,
                             ferry.format.trust.SignedTrustChange trustChange,
-                            ferry.format.receipt.ChannelPosition farSide) {
+                            ferry.format.receipt.ChannelPosition farSide, Path approvals) {
 
     /** The source type exported unless another is named. */
     public static final String DEFAULT_SOURCE = "wsus";
@@ -115,6 +117,9 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
             if (apt == null) {
                 throw new IllegalArgumentException("the apt source needs --suite, --component, --arch, --package and"
                         + " --upstream-keyring");
+            }
+            if (approvals != null) {
+                throw new IllegalArgumentException("--approvals carries WSUS approvals, not for the apt source");
             }
             if (!products.isEmpty() || !classifications.isEmpty() || !languages.isEmpty()) {
                 throw new IllegalArgumentException("--product, --classification and --language select WSUS updates,"
@@ -243,6 +248,7 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         private long mediaSize;
         private ferry.format.trust.SignedTrustChange trustChange;
         private ferry.format.receipt.ChannelPosition farSide;
+        private Path approvals;
 
         private Builder() {
         }
@@ -298,6 +304,9 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
         /** Default none: build against the channel's last bundle. */
         public Builder farSide(ferry.format.receipt.ChannelPosition v) { farSide = v; return this; }
 
+        /** Default none: the bundle carries no approval set. */
+        public Builder approvals(Path v) { approvals = v; return this; }
+
         /** @throws IllegalArgumentException naming the first bad field */
         public ExportOptions build() {
             WsusClientOptions client = clientOptions != null ? clientOptions
@@ -305,7 +314,7 @@ public record ExportOptions(String source, URI upstream, List<String> products, 
             return new ExportOptions(source, upstream, products, classifications, languages, mode, outputDir, volumeSize,
                     channel, stateDir, cacheDir, signingKeys, expiresIn, full || channelReset != null, clock,
                     producerVersion, client, downloadAttempts, retryBackoff, channelReset, downloadThreads, apt,
-                    recoveryPercent, rebaseEvery, mediaSize, trustChange, farSide);
+                    recoveryPercent, rebaseEvery, mediaSize, trustChange, farSide, approvals);
         }
 
         private static String defaultVersion() {

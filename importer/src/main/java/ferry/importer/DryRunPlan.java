@@ -51,6 +51,18 @@ final class DryRunPlan {
                     line(lines, "add update " + id + "/" + rev);
                 }
             }
+            if (kind.equals(ferry.wsus.catalog.ApprovalSet.KIND)) {
+                // the counts are the manifest's (signed); the import checks them against the set itself
+                line(lines, "apply the approval set " + e.path() + " in place of the channel's earlier bundle-carried"
+                        + " approvals: " + e.source().getOrDefault("approvals", "?") + " approval(s), "
+                        + e.source().getOrDefault("declines", "?") + " decline(s), "
+                        + e.source().getOrDefault("rules", "?") + " rule(s), "
+                        + e.source().getOrDefault("groups", "?") + " group(s); local approvals are kept");
+                if (counted.add(e.sha256()) && !held.test(e.sha256())) {
+                    bytes += e.size();
+                }
+                continue;
+            }
             if (!counted.add(e.sha256())) {
                 continue;
             }

@@ -245,7 +245,9 @@ final class ImportRun {
                 ? what + " was already imported; nothing changed"
                 : "imported " + what + ": " + outcome.newRevisions() + " new revision(s), " + outcome.newFiles()
                 + " new file(s); " + outcome.objectsCopied() + " object(s) copied (" + outcome.bytesCopied()
-                + " bytes), " + outcome.objectsReused() + " already present";
+                + " bytes), " + outcome.objectsReused() + " already present"
+                + (outcome.details() == null ? "" : outcome.details().summary().stream().map(l -> "; " + l)
+                .collect(java.util.stream.Collectors.joining()));
         List<ImportResult.Signer> signers = bundle.signers().stream()
                 .map(s -> new ImportResult.Signer(s.fingerprint(), s.userId())).toList();
         return new ImportResult(manifest.bundleId().toString(), manifest.channel(), manifest.sequence(),

@@ -47,6 +47,14 @@ public interface CatalogWrite<R extends CatalogWrite.Result> {
         /** Of those, files the store did not have before. */
         int newFiles();
 
+        /**
+         * What the import did beyond records and files, one line each, for the import's own message and its audit
+         * record (e.g. an approval set the bundle carried was applied); empty by default.
+         */
+        default java.util.List<String> summary() {
+            return java.util.List.of();
+        }
+
         /** What an operator should know about the import, one line each (e.g. files the bundle left out). */
         default java.util.List<String> notes() {
             return java.util.List.of();

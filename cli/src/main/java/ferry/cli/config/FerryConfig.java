@@ -110,10 +110,11 @@ public record FerryConfig(
      * @param assumeDelivered a one-way link: {@code --assume-delivered}
      * @param options     any other {@code ferry export} option by its long name without dashes, e.g.
      *                    {@code recovery: 10%}; a list for a repeatable option, {@code true} for a flag
+     * @param approvals   an approval set file the bundles carry ({@code --approvals}), or null
      */
     public record Job(String upstream, String selection, List<String> keys, String output, String media,
                       String channel, String state, String cache, String expiresIn, Boolean noExpiry, Boolean full,
                       String summaryJson, String auditLog, String recovery, Integer rebaseEvery,
-                      Boolean assumeDelivered, Map<String, Object> options) {
+                      Boolean assumeDelivered, Map<String, Object> options, String approvals) {
     }
 }

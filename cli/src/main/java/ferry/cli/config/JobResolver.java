@@ -19,7 +19,7 @@ public final class JobResolver {
             "read-timeout", "retries", "download-threads", "product", "classification", "language", "metadata-only",
             "key", "passphrase-file", "passphrase-env", "out", "volume-size", "channel", "state", "cache", "expires-in",
             "no-expiry", "full", "summary-json", "audit-log", "job", "config", "media-size", "recovery", "rebase-every",
-            "assume-delivered");
+            "assume-delivered", "approvals");
 
     private JobResolver() {
     }
@@ -87,6 +87,7 @@ public final class JobResolver {
         put(o, "--full", j.full());
         putPath(o, base, "--summary-json", j.summaryJson());
         putPath(o, base, "--audit-log", j.auditLog());
+        putPath(o, base, "--approvals", j.approvals());
         if (j.options() != null) {
             j.options().forEach((k, v) -> {
                 if (v instanceof List<?> list) {

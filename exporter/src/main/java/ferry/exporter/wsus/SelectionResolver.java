@@ -58,7 +58,8 @@ final class SelectionResolver {
         }
     }
 
-    private CategoryRef resolve(String requested, CategoryType type, String what) throws SelectionException {
+    /** One product or classification by GUID or title (case ignored). @throws SelectionException naming it */
+    CategoryRef resolve(String requested, CategoryType type, String what) throws SelectionException {
         String id = guid(requested);
         if (id != null) {
             FetchedUpdate cat = categories.get(id);

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import ferry.exporter.ExportConfigException;
 import ferry.exporter.PlannedEntry;
 import ferry.wsus.UpdateIdentity;
+import ferry.wsus.catalog.ApprovalSet;
+import ferry.wsus.catalog.ApprovalSetJson;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,41 @@ final class WsusEntries {
                 "application/xml", Map.of("kind", "wsus-metadata", "updateId", id.updateId(),
                         "revisionNumber", Integer.toString(id.revisionNumber())),
                 u.xmlBytes(), () -> Files.newInputStream(u.spooled()), null);
+    }
+
+    /**
+     * {@code wsus/approvals.json}: an approval set's carried bytes ({@link ApprovalSetJson}); its source identifiers
+     * count its groups, approvals, declines and rules (the importer checks them against the bytes), so a dry run
+     * can say what it carries from the manifest alone.
+     */
+    static PlannedEntry approvals(byte[] carried, ApprovalSet set) {
+        Map<String, String> source = new java.util.TreeMap<>();
+        source.put("kind", ApprovalSet.KIND);
+        source.put("groups", Integer.toString(set.groups().size()));
+        source.put("approvals", Integer.toString(set.approvals().size()));
+        source.put("declines", Integer.toString(set.declines().size()));
+        source.put("rules", Integer.toString(set.rules().size()));
+        return new PlannedEntry(ApprovalSet.PATH, ApprovalSet.MEDIA_TYPE, source, carried.length,
+                () -> new java.io.ByteArrayInputStream(carried), null);
+    }
+
+    /** The manifest selection's {@code approvals}: what the carried approval set holds. */
+    static ObjectNode approvalCounts(ApprovalSet set) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("groups", set.groups().size());
+        n.put("approvals", set.approvals().size());
+        n.put("declines", set.declines().size());
+        n.put("rules", set.rules().size());
+        return n;
+    }
+
+    /** SHA-256 of {@code bytes}, lower-case hex. */
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
     }
 
     /**

@@ -78,6 +78,8 @@ public final class WsusExport implements SourceExport {
     public ExportPlan plan(Context ctx) throws ExportException {
         ExportOptions o = ctx.options();
         Progress progress = ctx.progress();
+        // an approval file at fault fails the run before the upstream is asked anything
+        ApprovalFile approvalFile = o.approvals() == null ? null : ApprovalFile.read(o.approvals());
         WsusState previous = ctx.recorded(WsusState.class);
         WsusState baseline = ctx.baseline(WsusState.class);
 
@@ -100,8 +102,10 @@ public final class WsusExport implements SourceExport {
             // an anchored GetConfigData answers "unchanged" without the list (exchange 000004)
             upstreamLanguages = up.reloadConfig().languages();
         }
-        Selection sel = new SelectionResolver(categories, up.base()).resolve(o.products(), o.classifications(),
-                o.languages(), upstreamLanguages);
+        SelectionResolver resolver = new SelectionResolver(categories, up.base());
+        Selection sel = resolver.resolve(o.products(), o.classifications(), o.languages(), upstreamLanguages);
+        byte[] approvals = approvalFile == null ? null : approvalFile.carried(resolver);
+        String approvalsSha256 = approvals == null ? null : WsusEntries.sha256(approvals);
         progress.info("selection: " + sel.products().size() + " product(s), "
                 + (sel.classifications().isEmpty() ? "all" : sel.classifications().size()) + " classification(s)");
 
@@ -137,7 +141,11 @@ public final class WsusExport implements SourceExport {
 
         WsusFigures.MetadataCounts metadata = new WsusFigures.MetadataCounts(incremental, configDocs.listed(),
                 configDocs.held(), configFetched, up.received() - configFetched);
-        if (added.isEmpty() && toCarry.isEmpty()) {
+        // the same approval set as the last bundle's is news only with new updates (each bundle carrying one
+        // re-applies it to what the store then holds)
+        boolean newApprovals = approvals != null
+                && (baseline == null || !approvalsSha256.equals(baseline.approvalsSha256()));
+        if (added.isEmpty() && toCarry.isEmpty() && !newApprovals) {
             return ExportPlan.nothing(figures(o, up, listed.anchor(), sel, revisionCounts, metadata, FileCounts.NONE,
                     unresolved));
         }
@@ -152,12 +160,24 @@ public final class WsusExport implements SourceExport {
         for (ExpectedFile f : toCarry) {
             entries.add(WsusEntries.content(f, fetched.paths().get(f.remote())));
         }
+        if (approvals != null) {
+            entries.add(WsusEntries.approvals(approvals, approvalFile.set()));
+            progress.info("approval set " + o.approvals() + ": " + approvalFile.set().approvals().size()
+                    + " approval(s), " + approvalFile.set().declines().size() + " decline(s), "
+                    + approvalFile.set().rules().size() + " rule(s), " + approvalFile.set().groups().size()
+                    + " group(s)");
+        }
         ObjectNode selection = WsusEntries.selection(up.base().toString(), sel, o.mode().label(), o.full(),
                 listed.anchor(), unresolved, manifestCounts(added, byType, toCarry, unresolved));
-        WsusState next = nextState(baseline, up, sel, listed.anchor(), added, toCarry, files, o.mode());
+        if (approvals != null) {
+            selection.set("approvals", WsusEntries.approvalCounts(approvalFile.set()));
+        }
+        WsusState next = nextState(baseline, up, sel, listed.anchor(), added, toCarry, files, o.mode(),
+                approvalsSha256);
         return new ExportPlan(entries, selection, next,
                 figures(o, up, listed.anchor(), sel, revisionCounts, metadata, fetched.counts(), unresolved),
-                added.size() + " revisions, " + toCarry.size() + " files");
+                added.size() + " revisions, " + toCarry.size() + " files"
+                        + (approvals != null ? ", an approval set" : ""));
     }
 
     /** The GetConfig=true documents by update GUID, and how they were had. */
@@ -311,7 +331,7 @@ public final class WsusExport implements SourceExport {
 
     private static WsusState nextState(WsusState baseline, Upstream up, Selection sel, String anchor,
                                        List<FetchedUpdate> added, List<ExpectedFile> carried, boolean files,
-                                       ExportMode mode) {
+                                       ExportMode mode, String approvalsSha256) {
         Set<String> revisions = new TreeSet<>(baseline == null ? List.of() : baseline.exportedRevisions());
         added.forEach(u -> revisions.add(WsusState.format(u.identity())));
         Set<String> fileIds = new TreeSet<>(baseline == null ? List.of() : baseline.exportedFiles());
@@ -320,7 +340,7 @@ public final class WsusExport implements SourceExport {
                 && added.stream().allMatch(u -> u.files().isEmpty());
         return new WsusState(up.base().toString(), sel.products(), sel.classifications(), sel.languages(),
                 mode.label(), allFiles, anchor, List.copyOf(revisions), List.copyOf(fileIds),
-                up.config().newConfigAnchor());
+                up.config().newConfigAnchor(), approvalsSha256);
     }
 
     private static Map<String, Integer> byType(List<FetchedUpdate> added) {

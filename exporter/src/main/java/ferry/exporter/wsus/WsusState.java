@@ -29,10 +29,15 @@ import java.util.TreeSet;
  *                          next one; null in states written before ferry kept it (state format 2 as before: a new
  *                          optional field, which older ferry versions refuse as unknown - see
  *                          {@code StateFormats})
+ * @param approvalsSha256   SHA-256 (lower-case hex) of the approval set the last bundle carried
+ *                          ({@code wsus/approvals.json}), or null when it carried none: a run whose set is the same and
+ *                          that finds no new update writes no bundle. A new optional field, as {@code configAnchor} was
  */
 record WsusState(String upstream, List<CategoryRef> products, List<CategoryRef> classifications,
                  List<String> languages, String mode, boolean allFilesExported, String upstreamAnchor,
-                 List<String> exportedRevisions, List<String> exportedFiles, String configAnchor) {
+                 List<String> exportedRevisions, List<String> exportedFiles, String configAnchor,
+                 @com.fasterxml.jackson.annotation.JsonInclude(
+                         com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String approvalsSha256) {
 
     /** @throws IllegalArgumentException for a missing field or a malformed revision */
     WsusState {

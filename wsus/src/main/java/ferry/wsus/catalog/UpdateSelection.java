@@ -59,6 +59,53 @@ final class UpdateSelection {
         return details(c, chosen);
     }
 
+    /**
+     * The updates a selector of a carried approval set ({@link ApprovalSet}, products and classifications by id)
+     * names in the store, never refusing: an update id stays even when the store does not hold the update yet (the
+     * approval waits for the import that brings it), unless the store holds it as something other than a software or
+     * driver update or as a member of a bundle; KB numbers and categories that match nothing give nothing.
+     */
+    static Set<String> resolveCarried(Connection c, UpdateSelector sel) throws SQLException {
+        Set<String> chosen = null;
+        if (!sel.updateIds().isEmpty()) {
+            Set<String> ids = new LinkedHashSet<>(sel.updateIds());
+            Map<String, String> bundles = bundledBy(c, ids);
+            for (WsusAdministration.SelectedUpdate u : details(c, ids)) {
+                if (!u.updateType().equals("Software") && !u.updateType().equals("Driver")) {
+                    ids.remove(u.updateId());
+                }
+            }
+            ids.removeAll(bundles.keySet());
+            chosen = ids;
+        }
+        if (!sel.kbArticles().isEmpty()) {
+            Set<String> byKb = new LinkedHashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT r.update_id FROM wsus_update_revision r"
+                    + " WHERE r.kb_article = ANY(?) AND r.update_type IN ('Software', 'Driver') AND " + LATEST)) {
+                ps.setArray(1, WsusQueries.varchars(c, sel.kbArticles()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byKb.add(rs.getString(1));
+                    }
+                }
+            }
+            chosen = intersect(chosen, byKb);
+        }
+        if (!sel.products().isEmpty()) {
+            chosen = intersect(chosen, inCategories(c, new LinkedHashSet<>(sel.products())));
+        }
+        if (!sel.classifications().isEmpty()) {
+            chosen = intersect(chosen, inCategories(c, new LinkedHashSet<>(sel.classifications())));
+        }
+        if (chosen == null) {
+            return new LinkedHashSet<>();
+        }
+        if (sel.updateIds().isEmpty()) {
+            chosen.removeAll(bundledBy(c, chosen).keySet());
+        }
+        return chosen;
+    }
+
     static String describe(UpdateSelector sel) {
         List<String> parts = new ArrayList<>();
         sel.updateIds().forEach(v -> parts.add("--update " + v));

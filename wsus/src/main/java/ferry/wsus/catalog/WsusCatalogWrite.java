@@ -32,6 +32,7 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
 
     private final String what;
     private int filesNotCarried;
+    private ApprovalSet approvals;
     private final Map<UpdateIdentity, Revision> revisions = new LinkedHashMap<>();
     private final Map<String, FileRecord> files = new LinkedHashMap<>();
 
@@ -47,9 +48,18 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
      *                         (an export may leave files out on purpose: metadata only, other languages)
      * @param changeNumber     the store's change number after the import
      * @param approvedByRules  updates the automatic-approval rules approved at this import
+     * @param approvals        what the approval set the bundle carried changed, or null when it carried none
      */
     public record Result(int newRevisions, int olderRevisions, int skippedRevisions, int newFiles, int skippedFiles,
-                         int filesNotCarried, long changeNumber, int approvedByRules) implements CatalogWrite.Result {
+                         int filesNotCarried, long changeNumber, int approvedByRules, AppliedApprovals approvals)
+            implements CatalogWrite.Result {
+        /** A result without an approval set. */
+        public Result(int newRevisions, int olderRevisions, int skippedRevisions, int newFiles, int skippedFiles,
+                      int filesNotCarried, long changeNumber, int approvedByRules) {
+            this(newRevisions, olderRevisions, skippedRevisions, newFiles, skippedFiles, filesNotCarried, changeNumber,
+                    approvedByRules, null);
+        }
+
         /** A result without rule approvals. */
         public Result(int newRevisions, int olderRevisions, int skippedRevisions, int newFiles, int skippedFiles,
                       int filesNotCarried, long changeNumber) {
@@ -72,6 +82,11 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
                         + " store; those updates are served without them");
             }
             return out;
+        }
+
+        @Override
+        public List<String> summary() {
+            return approvals == null ? List.of() : List.of(approvals.line());
         }
 
         @Override
@@ -118,8 +133,18 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
      */
     public static WsusCatalogWrite of(String bundleId, List<RevisionRecord> revisions, List<FileRecord> files,
                                       int filesNotCarried) {
+        return of(bundleId, revisions, files, filesNotCarried, null);
+    }
+
+    /**
+     * As {@link #of(String, List, List, int)}, applying {@code approvals} (an approval set the bundle carried,
+     * {@linkplain ApprovalSet#check checked} as carried; null for none) in the same transaction.
+     */
+    public static WsusCatalogWrite of(String bundleId, List<RevisionRecord> revisions, List<FileRecord> files,
+                                      int filesNotCarried, ApprovalSet approvals) {
         WsusCatalogWrite w = new WsusCatalogWrite("bundle " + bundleId);
         w.filesNotCarried = filesNotCarried;
+        w.approvals = approvals;
         for (FileRecord f : files) {
             FileRecord n = normalize(f, w.what);
             FileRecord prior = w.files.putIfAbsent(n.sha1Hex(), n);
@@ -251,9 +276,14 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
         insertFiles(c, newFiles);
         Map<String, Integer> before = new HashMap<>(latestStored);
         insertRevisions(c, bundleId, newRevisions, latestStored);
+        BundleApprovals carried = approvals == null ? null : new BundleApprovals(bundleId, approvals, importedAt(c, bundleId));
+        if (carried != null) {
+            carried.groupsAndRules(c);
+        }
         int approved = approveNewLatest(c, bundleId, before, latestStored);
+        AppliedApprovals applied = carried == null ? null : carried.decisions(c);
         return new Result(newRevisions.size(), older, revisions.size() - newRevisions.size(), newFiles.size(),
-                files.size() - newFiles.size(), filesNotCarried, WsusQueries.currentChangeNumber(c), approved);
+                files.size() - newFiles.size(), filesNotCarried, WsusQueries.currentChangeNumber(c), approved, applied);
     }
 
     /**
@@ -273,15 +303,19 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
         if (changed.isEmpty()) {
             return 0;
         }
-        java.time.Instant now;
+        java.time.Instant now = importedAt(c, bundleId);
+        ApprovalQueries.renew(c, changed, now);
+        return RuleApplication.apply(c, changed, null, now).size();
+    }
+
+    /** The import's time, as the bundle's row records it. */
+    private static java.time.Instant importedAt(Connection c, String bundleId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT imported_at FROM bundle WHERE bundle_id = ?")) {
             ps.setString(1, bundleId);
             try (ResultSet rs = ps.executeQuery()) {
-                now = rs.next() ? ApprovalQueries.instant(rs, 1) : java.time.Instant.now();
+                return rs.next() ? ApprovalQueries.instant(rs, 1) : java.time.Instant.now();
             }
         }
-        ApprovalQueries.renew(c, changed, now);
-        return RuleApplication.apply(c, changed, null, now).size();
     }
 
     private static String storedFileSha256(Connection c, String sha1) throws SQLException {

@@ -17,8 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The WSUS entries of a verified manifest sorted into update metadata and update files (docs/architecture.md, "Bundle entry
- * paths"), each checked against its source identifiers before anything is copied: the path must name the same
+ * The WSUS entries of a verified manifest sorted into update metadata, update files and the approval set
+ * (docs/architecture.md, "Bundle entry paths"), each checked against its source identifiers before anything is copied: the path must name the same
  * revision or SHA-1 as the source map, and a file's SHA-1 (computed by the exporter while writing) must equal the
  * upstream digest.
  */
@@ -48,11 +48,14 @@ final class WsusEntries {
 
     final List<Metadata> metadata;
     final List<Content> content;
+    /** The carried approval set ({@link ApprovalSet#KIND}), or null. */
+    final Entry approvals;
     final long totalBytes;
 
-    private WsusEntries(List<Metadata> metadata, List<Content> content, long totalBytes) {
+    private WsusEntries(List<Metadata> metadata, List<Content> content, Entry approvals, long totalBytes) {
         this.metadata = List.copyOf(metadata);
         this.content = List.copyOf(content);
+        this.approvals = approvals;
         this.totalBytes = totalBytes;
     }
 
@@ -61,6 +64,7 @@ final class WsusEntries {
         List<Metadata> metadata = new ArrayList<>();
         Map<String, Content> content = new LinkedHashMap<>();
         Set<UpdateIdentity> seen = new HashSet<>();
+        Entry approvals = null;
         for (Entry e : entries) {
             String kind = e.source().get(KIND);
             if (KIND_METADATA.equals(kind)) {
@@ -73,6 +77,15 @@ final class WsusEntries {
                 Content c = content(e);
                 // The same bytes under two extensions: one object, one file row; the first name wins.
                 content.putIfAbsent(c.sha1Hex(), c);
+            } else if (ApprovalSet.KIND.equals(kind)) {
+                if (!e.path().equals(ApprovalSet.PATH)) {
+                    throw invalid(e, "is an approval set, which is carried at " + ApprovalSet.PATH + " only");
+                }
+                if (e.size() > ApprovalSetJson.MAX_BYTES) {
+                    throw invalid(e, "is " + e.size() + " bytes, over the approval set limit of "
+                            + ApprovalSetJson.MAX_BYTES);
+                }
+                approvals = e;
             } else {
                 throw invalid(e, kind == null ? "has no source kind" : "has source kind \"" + kind
                         + "\", which this importer does not know");
@@ -85,7 +98,10 @@ final class WsusEntries {
         for (Content c : content.values()) {
             total += c.entry().size();
         }
-        return new WsusEntries(metadata, new ArrayList<>(content.values()), total);
+        if (approvals != null) {
+            total += approvals.size();
+        }
+        return new WsusEntries(metadata, new ArrayList<>(content.values()), approvals, total);
     }
 
     private static Metadata metadata(Entry e) throws BundleEntryException {

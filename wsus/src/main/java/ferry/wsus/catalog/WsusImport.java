@@ -28,8 +28,9 @@ import java.util.Set;
 
 /**
  * The WSUS source's import half: entries of kind {@code wsus-metadata} (update metadata, at
- * {@code wsus/metadata/<updateId>/<revision>.xml}) and {@code wsus-content} (update files, at
- * {@code wsus/content/<XX>/<SHA1HEX>.<ext>}) become rows of the WSUS tables (docs/architecture.md, "Bundle entry
+ * {@code wsus/metadata/<updateId>/<revision>.xml}), {@code wsus-content} (update files, at
+ * {@code wsus/content/<XX>/<SHA1HEX>.<ext>}) and {@code wsus-approvals} (an {@link ApprovalSet} at
+ * {@value ApprovalSet#PATH}, applied in the import's transaction) become rows of the WSUS tables (docs/architecture.md, "Bundle entry
  * paths"). Metadata is parsed from the object in the store, so the bytes parsed are the bytes kept and served.
  * Each revision is linked to the files its metadata names that the bundle carries (checked against the metadata's
  * size and SHA-256) or the store already holds; the rest are counted, not refused.
@@ -48,7 +49,7 @@ public final class WsusImport implements SourceImport {
 
     @Override
     public Set<String> kinds() {
-        return Set.of(WsusEntries.KIND_METADATA, WsusEntries.KIND_CONTENT);
+        return Set.of(WsusEntries.KIND_METADATA, WsusEntries.KIND_CONTENT, ApprovalSet.KIND);
     }
 
     @Override
@@ -82,7 +83,34 @@ public final class WsusImport implements SourceImport {
             for (WsusEntries.Content c : entries.content) {
                 files.add(new FileRecord(c.sha1Hex(), c.entry().sha256(), c.entry().size(), c.fileName(), null));
             }
-            return WsusCatalogWrite.of(bundleId, revisions, files, filesNotCarried);
+            return WsusCatalogWrite.of(bundleId, revisions, files, filesNotCarried,
+                    entries.approvals == null ? null : approvals(entries.approvals));
+        }
+
+        /** The carried approval set, read from the store and checked; its counts must be those the manifest names. */
+        private ApprovalSet approvals(Entry e) throws BundleEntryException {
+            byte[] bytes;
+            try (InputStream in = catalog.store().openObject(e.sha256())) {
+                bytes = in.readNBytes(ApprovalSetJson.MAX_BYTES + 1);
+            } catch (IOException ex) {
+                throw new StoreException("object " + e.sha256() + ": cannot read: " + ex.getMessage(), ex);
+            }
+            ApprovalSet set;
+            try {
+                set = ApprovalSetJson.read(bytes);
+            } catch (IllegalArgumentException ex) {
+                throw WsusEntries.invalid(e, "unusable: " + ex.getMessage());
+            }
+            Map<String, Integer> counts = Map.of("groups", set.groups().size(), "approvals", set.approvals().size(),
+                    "declines", set.declines().size(), "rules", set.rules().size());
+            for (Map.Entry<String, Integer> c : counts.entrySet()) {
+                String named = e.source().get(c.getKey());
+                if (named != null && !named.equals(Integer.toString(c.getValue()))) {
+                    throw WsusEntries.invalid(e, "holds " + c.getValue() + " " + c.getKey() + " but its source"
+                            + " identifiers say " + named);
+                }
+            }
+            return set;
         }
 
         private UpdateDocument parse(WsusEntries.Metadata m) throws BundleEntryException {
