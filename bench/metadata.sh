@@ -38,11 +38,11 @@ if [ ! -f "$cache/store.done" ]; then
   java -jar "$jar" keys generate --out "$cache/keys" --user-id "bench <bench@ferry.invalid>" >/dev/null
   java -jar "$jar" keys trust "$cache/keys/signer.pub.asc" --trust-store "$cache/trust" >/dev/null
   t0=$(date +%s.%N)
-  /usr/bin/time -f "generate: %e s, peak RSS %M KiB" -a -o "$cache/build.txt" \
+  /usr/bin/time -f "generate: %e s wall, %U + %S s CPU, peak RSS %M KiB" -a -o "$cache/build.txt" \
     java -Xmx512m -cp "$jar" ferry.samples.SyntheticBundles --out "$cache/bundles" --key "$cache/keys/signer.sec.asc" \
     --revisions "$revisions" --seed "$seed" --per-bundle 25000
   for b in "$cache"/bundles/bundle-*; do
-    /usr/bin/time -f "import $(basename "$b"): %e s, peak RSS %M KiB" -a -o "$cache/build.txt" \
+    /usr/bin/time -f "import $(basename "$b"): %e s wall, %U + %S s CPU, peak RSS %M KiB, load $(cut -d" " -f1 /proc/loadavg)" -a -o "$cache/build.txt" \
       java -Xmx1500m -jar "$jar" import "$b" --store "$cache/store" --trust-store "$cache/trust" --quiet >/dev/null
   done
   t1=$(date +%s.%N)
