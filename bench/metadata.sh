@@ -9,8 +9,9 @@
 #   bench/metadata.sh [REVISIONS] [LIST_RUNS] [DATA_REQUESTS]      e.g. bench/metadata.sh 500000 5 200
 #
 # The store is built once through the real import path and cached: the generator writes signed metadata-only
-# bundles of 25,000 revisions (as `ferry export` lays them out), `ferry import` takes each in turn. At 500,000
-# revisions this takes most of an hour (see docs/benchmarks.md); the cache is
+# bundles of 25,000 revisions (as `ferry export` lays them out), `ferry import` takes each in turn (80-100 s of CPU
+# per bundle, docs/benchmarks.md). At 500,000 revisions that is 35-45 min of CPU, more wall time on a busy
+# machine; the cache is
 # ${FERRY_BENCH_CACHE:-$TMPDIR/ferry-bench-metadata}/REVISIONS-seedSEED (FERRY_BENCH_SEED, default 1). The first
 # `ferry serve` of a newer ferry migrates the cached store's catalog. FERRY_SERVE_JAR runs another build's
 # ferry-cli.jar as the server (before/after comparisons); the generator and the client are always this checkout's.
@@ -38,11 +39,11 @@ if [ ! -f "$cache/store.done" ]; then
   java -jar "$jar" keys generate --out "$cache/keys" --user-id "bench <bench@ferry.invalid>" >/dev/null
   java -jar "$jar" keys trust "$cache/keys/signer.pub.asc" --trust-store "$cache/trust" >/dev/null
   t0=$(date +%s.%N)
-  /usr/bin/time -f "generate: %e s, peak RSS %M KiB" -a -o "$cache/build.txt" \
+  /usr/bin/time -f "generate: %e s wall, %U + %S s CPU, peak RSS %M KiB" -a -o "$cache/build.txt" \
     java -Xmx512m -cp "$jar" ferry.samples.SyntheticBundles --out "$cache/bundles" --key "$cache/keys/signer.sec.asc" \
     --revisions "$revisions" --seed "$seed" --per-bundle 25000
   for b in "$cache"/bundles/bundle-*; do
-    /usr/bin/time -f "import $(basename "$b"): %e s, peak RSS %M KiB" -a -o "$cache/build.txt" \
+    /usr/bin/time -f "import $(basename "$b"): %e s wall, %U + %S s CPU, peak RSS %M KiB, load $(cut -d" " -f1 /proc/loadavg)" -a -o "$cache/build.txt" \
       java -Xmx1500m -jar "$jar" import "$b" --store "$cache/store" --trust-store "$cache/trust" --quiet >/dev/null
   done
   t1=$(date +%s.%N)

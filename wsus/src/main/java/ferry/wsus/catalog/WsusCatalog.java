@@ -152,6 +152,21 @@ public final class WsusCatalog {
         return store.read(c -> WsusQueries.fileBySha1(c, sha1));
     }
 
+    /**
+     * Which of these files the store holds, in one committed state.
+     *
+     * @param sha1Hex SHA-1s (40 hex digits, either case)
+     * @return the upper-case SHA-1s of those the store holds
+     * @throws StoreException if one is not a SHA-1
+     */
+    public Set<String> storedFiles(Collection<String> sha1Hex) {
+        List<String> sha1s = new ArrayList<>(sha1Hex.size());
+        for (String s : sha1Hex) {
+            sha1s.add(Ids.sha1(s, "file"));
+        }
+        return store.read(c -> WsusQueries.storedFiles(c, sha1s));
+    }
+
     // ---- approvals, computer groups, declined updates (migration V3, written by WsusAdministration) ----
 
     /** Every computer group: "All Computers" first, then "Unassigned Computers", then by name. */

@@ -9,7 +9,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -360,8 +362,36 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
      */
     private void insertRevisions(Connection c, String bundleId, List<Revision> newRevisions,
                                  Map<String, Integer> latest) throws SQLException {
-        try (PreparedStatement next = c.prepareStatement("SELECT NEXT VALUE FOR change_number_seq");
-             PreparedStatement rev = c.prepareStatement("INSERT INTO wsus_update_revision (update_id, revision_number,"
+        // Change numbers in bundle order, so they follow the order the exporter chose; the sequence hands them out
+        // in blocks (migration V4), so drawing one costs no store of the catalog's pages.
+        Map<UpdateIdentity, Long> changeNumbers = new HashMap<>();
+        Map<String, Revision> newLatest = new HashMap<>();
+        Set<String> replaced = new HashSet<>();
+        try (PreparedStatement next = c.prepareStatement("SELECT NEXT VALUE FOR change_number_seq")) {
+            for (Revision r : newRevisions) {
+                try (ResultSet rs = next.executeQuery()) {
+                    rs.next();
+                    changeNumbers.put(r.ref(), rs.getLong(1));
+                }
+                String id = r.ref().updateId();
+                Integer stored = latest.get(id);
+                if (stored == null || stored < r.ref().revisionNumber()) {
+                    // the update's new latest revision: GetRevisionIdList lists this one under its categories
+                    latest.put(id, r.ref().revisionNumber());
+                    if (stored != null && !newLatest.containsKey(id)) {
+                        replaced.add(id); // its rows in wsus_latest_category are an earlier import's
+                    }
+                    newLatest.put(id, r);
+                }
+            }
+        }
+        // Rows in key order (update id, revision): consecutive inserts land on the same index pages, so the pages
+        // H2 writes out while the import's transaction grows hold many new rows each instead of one; in bundle
+        // order (random GUIDs) a 25,000-revision import wrote most of every index again and again.
+        List<Revision> sorted = new ArrayList<>(newRevisions);
+        sorted.sort(Comparator.comparing((Revision r) -> r.ref().updateId())
+                .thenComparingInt(r -> r.ref().revisionNumber()));
+        try (PreparedStatement rev = c.prepareStatement("INSERT INTO wsus_update_revision (update_id, revision_number,"
                 + " update_type, category_type, title, kb_article, metadata_sha256, bundle_id, change_number)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement unlist = c.prepareStatement("DELETE FROM wsus_latest_category WHERE update_id = ?");
@@ -377,8 +407,8 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
                      "INSERT INTO wsus_superseded (update_id, revision_number, superseded_update_id) VALUES (?, ?, ?)");
              PreparedStatement fil = c.prepareStatement(
                      "INSERT INTO wsus_revision_file (update_id, revision_number, sha1_hex) VALUES (?, ?, ?)")) {
-            // Revisions one by one, in bundle order, so change numbers follow the order the exporter chose.
-            for (Revision r : newRevisions) {
+            int pending = 0;
+            for (Revision r : sorted) {
                 bindRef(rev, r.ref());
                 rev.setString(3, r.updateType());
                 rev.setString(4, r.categoryType());
@@ -386,26 +416,27 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
                 rev.setString(6, r.kbArticle());
                 rev.setString(7, r.metadataSha256());
                 rev.setString(8, bundleId);
-                long changeNumber;
-                try (ResultSet rs = next.executeQuery()) {
-                    rs.next();
-                    changeNumber = rs.getLong(1);
+                rev.setLong(9, changeNumbers.get(r.ref()));
+                rev.addBatch();
+                if (++pending == BATCH) {
+                    rev.executeBatch();
+                    pending = 0;
                 }
-                rev.setLong(9, changeNumber);
-                rev.executeUpdate();
-                Integer stored = latest.get(r.ref().updateId());
-                if (stored == null || stored < r.ref().revisionNumber()) {
-                    // the update's new latest revision: GetRevisionIdList now lists this one under its categories
-                    latest.put(r.ref().updateId(), r.ref().revisionNumber());
-                    if (stored != null) {
-                        list.executeBatch(); // the rows this removes may still be in the batch
-                        unlist.setString(1, r.ref().updateId());
-                        unlist.executeUpdate();
-                    }
+            }
+            rev.executeBatch();
+            pending = 0;
+            for (String id : new java.util.TreeSet<>(replaced)) {
+                unlist.setString(1, id);
+                unlist.addBatch();
+            }
+            unlist.executeBatch();
+            // the child rows name their revision (foreign keys): written once every revision row is
+            for (Revision r : sorted) {
+                if (newLatest.get(r.ref().updateId()) == r) {
                     for (String category : r.categories()) {
                         list.setString(1, category);
                         bindRef2(list, r.ref());
-                        list.setLong(4, changeNumber);
+                        list.setLong(4, changeNumbers.get(r.ref()));
                         list.setString(5, r.updateType());
                         list.addBatch();
                     }
@@ -420,12 +451,21 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
                     bun.setInt(4, ref.revisionNumber());
                     bun.addBatch();
                 }
+                if (++pending == BATCH) {
+                    for (PreparedStatement ps : List.of(list, cat, pre, bun, sup, fil)) {
+                        ps.executeBatch();
+                    }
+                    pending = 0;
+                }
             }
-            for (PreparedStatement ps : List.of(cat, pre, bun, sup, fil, list)) {
+            for (PreparedStatement ps : List.of(list, cat, pre, bun, sup, fil)) {
                 ps.executeBatch();
             }
         }
     }
+
+    /** Revisions per JDBC batch: H2 keeps a batch's parameter sets in memory until it runs. */
+    private static final int BATCH = 1000;
 
     private static void addAll(PreparedStatement ps, UpdateIdentity ref, Set<String> values) throws SQLException {
         for (String v : values) {

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -75,15 +76,40 @@ public final class WsusImport implements SourceImport {
 
         CatalogWrite<?> write(String bundleId) throws BundleEntryException {
             List<RevisionRecord> revisions = new ArrayList<>(entries.metadata.size());
+            Set<String> notCarried = new HashSet<>();
             for (WsusEntries.Metadata m : entries.metadata) {
                 UpdateDocument doc = parse(m);
-                revisions.add(RevisionMapper.record(doc, m.entry().sha256(), files(m.entry(), doc)));
+                List<String> files = files(m.entry(), doc);
+                for (String sha1 : files) {
+                    if (!carried.containsKey(sha1)) {
+                        notCarried.add(sha1);
+                    }
+                }
+                revisions.add(RevisionMapper.record(doc, m.entry().sha256(), files));
+            }
+            // The files the bundle does not carry (all of them in a metadata-only bundle): which of them the store
+            // already holds, asked in one read rather than one read per file.
+            Set<String> stored = notCarried.isEmpty() ? Set.of() : catalog.storedFiles(notCarried);
+            List<RevisionRecord> linked = new ArrayList<>(revisions.size());
+            for (RevisionRecord r : revisions) {
+                List<String> files = new ArrayList<>(r.fileSha1Hex().size());
+                for (String sha1 : r.fileSha1Hex()) {
+                    if (carried.containsKey(sha1) || stored.contains(sha1)) {
+                        files.add(sha1);
+                    } else {
+                        filesNotCarried++;
+                    }
+                }
+                linked.add(files.size() == r.fileSha1Hex().size() ? r : new RevisionRecord(r.updateId(),
+                        r.revisionNumber(), r.updateType(), r.categoryType(), r.title(), r.kbArticle(),
+                        r.metadataSha256(), r.categoryIds(), r.prerequisiteIds(), r.bundledUpdates(),
+                        r.supersededIds(), files));
             }
             List<FileRecord> files = new ArrayList<>();
             for (WsusEntries.Content c : entries.content) {
                 files.add(new FileRecord(c.sha1Hex(), c.entry().sha256(), c.entry().size(), c.fileName(), null));
             }
-            return WsusCatalogWrite.of(bundleId, revisions, files, filesNotCarried,
+            return WsusCatalogWrite.of(bundleId, linked, files, filesNotCarried,
                     entries.approvals == null ? null : approvals(entries.approvals));
         }
 
@@ -140,6 +166,10 @@ public final class WsusImport implements SourceImport {
             return doc;
         }
 
+        /**
+         * The SHA-1s (hex, as {@link ContentUrls#sha1Hex} spells them) of every file the metadata names; those the
+         * bundle carries are checked against the metadata here, the rest are settled in {@link #write}.
+         */
         private List<String> files(Entry metadataEntry, UpdateDocument doc) throws BundleEntryException {
             List<String> out = new ArrayList<>();
             for (UpdateFile f : doc.files()) {
@@ -152,12 +182,8 @@ public final class WsusImport implements SourceImport {
                 WsusEntries.Content c = carried.get(sha1);
                 if (c != null) {
                     checkAgainstMetadata(c, f, doc);
-                    out.add(sha1);
-                } else if (catalog.fileBySha1(sha1).isPresent()) {
-                    out.add(sha1);
-                } else {
-                    filesNotCarried++;
                 }
+                out.add(sha1);
             }
             return out;
         }

@@ -369,6 +369,26 @@ final class WsusQueries {
         }
     }
 
+    /** Which of these upper-case SHA-1s wsus_file holds: IN lists of at most 500, answered from the primary key. */
+    static Set<String> storedFiles(Connection c, List<String> sha1s) throws SQLException {
+        Set<String> out = new HashSet<>();
+        for (int from = 0; from < sha1s.size(); from += 500) {
+            List<String> chunk = sha1s.subList(from, Math.min(sha1s.size(), from + 500));
+            try (PreparedStatement ps = c.prepareStatement("SELECT sha1_hex FROM wsus_file WHERE sha1_hex IN ("
+                    + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     private static FileRecord file(ResultSet rs) throws SQLException {
         return new FileRecord(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5));
     }

@@ -13,6 +13,8 @@ import java.io.OutputStream;
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The one place that creates StAX readers for XML from outside the process (SOAP messages, update metadata).
@@ -49,7 +51,20 @@ public final class SafeXml {
         return XMLOutputFactory.newDefaultFactory().createXMLStreamWriter(out, StandardCharsets.UTF_8.name());
     }
 
+    /**
+     * The configured factory for these limits, made once per thread and limits: configuring a factory cost about as
+     * much as parsing a small update document (an import parses hundreds of thousands). One per thread, because the
+     * JDK's factory keeps state between createXMLStreamReader calls and promises no thread safety. Its settings are
+     * never changed after {@link #newFactory}, so a reused factory refuses exactly what a new one refuses.
+     */
     private static XMLInputFactory factory(XmlLimits limits) {
+        return FACTORIES.get().computeIfAbsent(limits, SafeXml::newFactory);
+    }
+
+    /** Per thread, by limits; a handful of limits exist (XmlLimits constants), so the maps stay tiny. */
+    private static final ThreadLocal<Map<XmlLimits, XMLInputFactory>> FACTORIES = ThreadLocal.withInitial(HashMap::new);
+
+    private static XMLInputFactory newFactory(XmlLimits limits) {
         // newDefaultFactory: always the JDK implementation, whose security properties below are known.
         XMLInputFactory f = XMLInputFactory.newDefaultFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);

@@ -71,6 +71,38 @@ class SafeXmlTest {
         assertEquals("<b>&\r", r.getElementText());
     }
 
+    @Test
+    void reusedFactoriesKeepEveryLimitAcrossDocumentsAndThreads() throws Exception {
+        // The factory is made once per thread and limits: a refused document must leave nothing behind that lets
+        // the next hostile one through, and counts (depth, text) must not carry over into the next document.
+        String deepest = "<a><b><c><d/></c></b></a>";
+        String tooDeep = "<a><b><c><d><e/></d></c></b></a>";
+        String xxe = "<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/hostname\">]><r>&x;</r>";
+        Runnable rounds = () -> {
+            for (int i = 0; i < 300; i++) {
+                assertThrows(XMLStreamException.class, () -> drain(tooDeep, SMALL));
+                assertThrows(XMLStreamException.class, () -> drain(xxe, SMALL));
+                assertThrows(XmlLimitException.class, () -> drain("<a>01234567890</a>", SMALL));
+                try {
+                    drain(deepest, SMALL);
+                    drain("<a>0123456789</a>", SMALL);
+                } catch (XMLStreamException e) {
+                    throw new AssertionError("document within the limits refused at round " + i, e);
+                }
+            }
+        };
+        rounds.run();
+        Thread other = new Thread(rounds);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        other.setUncaughtExceptionHandler((t, e) -> failure.set(e));
+        other.start();
+        rounds.run();
+        other.join();
+        if (failure.get() != null) {
+            throw new AssertionError("other thread", failure.get());
+        }
+    }
+
     private static void drain(String xml, XmlLimits limits) throws XMLStreamException {
         XMLStreamReader r = SafeXml.reader(xml, limits);
         while (r.hasNext()) {
