@@ -64,7 +64,7 @@ public final class ExportChild {
      */
     static Outcome run(String crashAt, Path trace, List<String> args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "-Djava.net.preferIPv4Stack=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
         if (crashAt != null) {
             cmd.add("-D" + CrashPoints.HALT_PROPERTY + "=" + crashAt);

@@ -23,6 +23,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -31,6 +32,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -84,18 +88,35 @@ class ExportCrashTest {
         assertEquals(Math.max(CI_POINTS, crashPointCount()), points.size(), points.toString());
         System.out.println("crash harness: a run passes " + trace.size() + " steps; killing at " + points.size()
                 + ": " + points);
-        List<String> failures = new ArrayList<>();
-        int i = 0;
-        for (String point : points) {
-            Path dir = copyOfBaseline("kill-" + i++);
-            ExportChild.Outcome o = ExportChild.run(point, null, childArgs(dir, "b2"));
-            assertEquals(CrashPoints.HALT_STATUS, o.status(), "the child was halted at " + point + ": " + o.output());
-            try {
-                finishAndCheck(dir, point);
-            } catch (AssertionError | Exception e) {
-                failures.add(point + ": " + e.getMessage());
+        // Points are independent (each works on its own copy of the baseline): run them on every core.
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            int i = 0;
+            for (String point : points) {
+                String name = "kill-" + i++;
+                runs.add(pool.submit(() -> {
+                    Path dir = copyOfBaseline(name);
+                    ExportChild.Outcome o = ExportChild.run(point, null, childArgs(dir, "b2"));
+                    if (o.status() != CrashPoints.HALT_STATUS) {
+                        failures.add(point + ": the child was not halted there, exit " + o.status() + ": " + o.output());
+                        return null;
+                    }
+                    try {
+                        finishAndCheck(dir, point);
+                    } catch (AssertionError | Exception e) {
+                        failures.add(point + ": " + e.getMessage());
+                    }
+                    deleteTree(dir);
+                    return null;
+                }));
             }
-            deleteTree(dir);
+            for (Future<?> f : runs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
         }
         assertEquals(List.of(), failures, "killed at " + points.size() + " points");
     }
