@@ -1,5 +1,7 @@
 package ferry.cli;
 
+import ferry.cli.InProcess.Result;
+import static ferry.cli.InProcess.ferry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,8 +19,6 @@ import ferry.format.pgp.SigningKey;
 import ferry.server.StoreServer;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The APT source end to end through the {@code ferry} commands: a test upstream on 127.0.0.1 (packages built by the
@@ -199,18 +198,7 @@ class AptEndToEndTest {
         }
     }
 
-    private record Result(int code, String out, String err) {
-    }
 
-    private static Result ferry(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     private record Run(int exit, String out) {
     }

@@ -1,20 +1,19 @@
 package ferry.cli;
 
+import ferry.cli.InProcess.Result;
 import ferry.format.trust.TrustStore;
 import ferry.samples.SampleUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static ferry.cli.InProcess.ferry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,18 +134,5 @@ class MediaCommandTest {
         List<String> audit = Files.readAllLines(store.resolve(ferry.format.audit.AuditLog.FILE_NAME));
         String last = audit.get(audit.size() - 1);
         assertTrue(last.contains("--allow-expired") && last.contains("the bundle expired at"), last);
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result ferry(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
     }
 }

@@ -1,17 +1,16 @@
 package ferry.cli;
 
+import ferry.cli.InProcess.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
+import static ferry.cli.InProcess.ferry;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -53,18 +52,5 @@ class NoPromptTest {
                     out);
         }
         assertFalse(Files.exists(dir.resolve("out")));
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result ferry(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
     }
 }

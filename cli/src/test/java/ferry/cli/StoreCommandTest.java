@@ -1,8 +1,10 @@
 package ferry.cli;
 
+import ferry.cli.InProcess.Result;
 import ferry.format.trust.TrustPolicy;
 import ferry.verifier.ChannelPolicy;
 
+import static ferry.cli.InProcess.ferry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,8 +21,6 @@ import ferry.wsus.catalog.FileRecord;
 import ferry.wsus.catalog.RevisionRecord;
 import ferry.wsus.catalog.WsusCatalogWrite;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +30,6 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code ferry store check} and the exit codes of store failures. */
 class StoreCommandTest {
@@ -39,18 +38,7 @@ class StoreCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
-    }
 
-    private static Result ferry(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     /** A store with one bundle: one update whose metadata and one file are objects. Returns the file's SHA-256. */
     private String store(Path storeDir) throws Exception {

@@ -1,5 +1,6 @@
 package ferry.cli;
 
+import ferry.cli.InProcess.Result;
 import ferry.importer.Importer;
 import ferry.samples.SampleUpstream;
 import ferry.store.Store;
@@ -7,10 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static ferry.cli.InProcess.ferry;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -170,18 +169,5 @@ class WatchStopTest {
         String output() throws Exception {
             return "stdout: " + out() + "\nstderr: " + err();
         }
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result ferry(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
     }
 }
