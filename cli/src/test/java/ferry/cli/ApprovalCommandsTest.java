@@ -41,9 +41,7 @@ class ApprovalCommandsTest {
         Path keys = dir.resolve("keys");
         trust = dir.resolve("trust");
         store = dir.resolve("store");
-        assertEquals(0, ferry("keys", "generate", "--out", keys.toString(), "--user-id", "a <a@ferry.invalid>").code);
-        assertEquals(0, ferry("keys", "trust", keys.resolve("signer.pub.asc").toString(), "--trust-store",
-                trust.toString()).code);
+        InProcess.signerTrustedIn(keys, trust, "a <a@ferry.invalid>");
         key = keys.resolve("signer.sec.asc");
     }
 

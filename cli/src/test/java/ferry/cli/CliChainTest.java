@@ -67,8 +67,7 @@ class CliChainTest {
         upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
         Path keys = dir.resolve("keys");
         trust = dir.resolve("trust");
-        assertEquals(0, ferry("keys", "generate", "--out", keys.toString(), "--user-id", "chain <chain@ferry.invalid>").code);
-        assertEquals(0, ferry("keys", "trust", keys.resolve("signer.pub.asc").toString(), "--trust-store", trust.toString()).code);
+        InProcess.signerTrustedIn(keys, trust, "chain <chain@ferry.invalid>");
         key = keys.resolve("signer.sec.asc");
     }
 

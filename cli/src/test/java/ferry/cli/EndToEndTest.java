@@ -61,8 +61,7 @@ class EndToEndTest {
         keys = dir.resolve("keys");
         trust = dir.resolve("trust");
         store = dir.resolve("store");
-        assertEquals(0, ferry("keys", "generate", "--out", keys.toString(), "--user-id", "e2e <e2e@ferry.invalid>").code);
-        assertEquals(0, ferry("keys", "trust", keys.resolve("signer.pub.asc").toString(), "--trust-store", trust.toString()).code);
+        InProcess.signerTrustedIn(keys, trust, "e2e <e2e@ferry.invalid>");
     }
 
     @AfterEach

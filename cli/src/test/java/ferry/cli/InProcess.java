@@ -44,6 +44,21 @@ final class InProcess {
     private InProcess() {
     }
 
+    /**
+     * Makes a signing key in {@code keys} ({@code ferry keys generate}) and trusts it in the trust store {@code trust}
+     * ({@code ferry keys trust}), failing the test if either command fails.
+     *
+     * @return the secret key file, for {@code --key}
+     */
+    static java.nio.file.Path signerTrustedIn(java.nio.file.Path keys, java.nio.file.Path trust, String userId) {
+        Result made = ferry("keys", "generate", "--out", keys.toString(), "--user-id", userId);
+        org.junit.jupiter.api.Assertions.assertEquals(0, made.code, made.toString());
+        Result trusted = ferry("keys", "trust", keys.resolve("signer.pub.asc").toString(), "--trust-store",
+                trust.toString());
+        org.junit.jupiter.api.Assertions.assertEquals(0, trusted.code, trusted.toString());
+        return keys.resolve("signer.sec.asc");
+    }
+
     /** Runs {@code ferry args...} through the same command line {@link Main} builds. */
     static Result ferry(String... args) {
         StringWriter out = new StringWriter();

@@ -43,9 +43,7 @@ class MediaRecoveryTest {
         upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
         keys = dir.resolve("keys");
         trust = dir.resolve("trust");
-        assertEquals(0, ferry("keys", "generate", "--out", keys.toString(), "--user-id", "a <a@ferry.invalid>").code);
-        assertEquals(0, ferry("keys", "trust", keys.resolve("signer.pub.asc").toString(), "--trust-store",
-                trust.toString()).code);
+        InProcess.signerTrustedIn(keys, trust, "a <a@ferry.invalid>");
     }
 
     @AfterEach

@@ -43,8 +43,7 @@ class ReceiptRecoveryTest {
         trust = dir.resolve("trust");
         iso = dir.resolve("iso-keys");
         receiptTrust = dir.resolve("receipt-trust");
-        assertEquals(0, ferry("keys", "generate", "--out", keys.toString(), "--user-id", "x <x@ferry.invalid>").code);
-        assertEquals(0, ferry("keys", "trust", keys.resolve("signer.pub.asc").toString(), "--trust-store", trust.toString()).code);
+        InProcess.signerTrustedIn(keys, trust, "x <x@ferry.invalid>");
         assertEquals(0, ferry("keys", "generate", "--out", iso.toString(), "--user-id", "iso <iso@ferry.invalid>").code);
         assertEquals(0, ferry("keys", "trust", iso.resolve("signer.pub.asc").toString(), "--trust-store", receiptTrust.toString()).code);
     }

@@ -28,8 +28,7 @@ class RunRecordTest {
         Path notABundle = Files.createDirectories(dir.resolve("not-a-bundle"));
         Path trust = dir.resolve("trust");
         Path keys = dir.resolve("keys");
-        assertEquals(0, ferry("keys", "generate", "--out", keys.toString(), "--user-id", "r <r@ferry.invalid>").code);
-        assertEquals(0, ferry("keys", "trust", keys.resolve("signer.pub.asc").toString(), "--trust-store", trust.toString()).code);
+        InProcess.signerTrustedIn(keys, trust, "r <r@ferry.invalid>");
         Path store = Files.createDirectories(dir.resolve("store"));
         Path summary = dir.resolve("out/summary.json");
         Run r = ferry("import", notABundle.toString(), "--store", store.toString(), "--trust-store", trust.toString(),

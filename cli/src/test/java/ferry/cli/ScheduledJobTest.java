@@ -55,8 +55,7 @@ class ScheduledJobTest {
     void aScheduledJobCarriesAFullBundleAndTwoDeltasThatRebuildTheFinalState() throws Exception {
         Path keys = dir.resolve("keys");
         Path trust = dir.resolve("trust");
-        assertEquals(0, ferry("keys", "generate", "--out", keys.toString(), "--user-id", "job <job@ferry.invalid>").code);
-        assertEquals(0, ferry("keys", "trust", keys.resolve("signer.pub.asc").toString(), "--trust-store", trust.toString()).code);
+        InProcess.signerTrustedIn(keys, trust, "job <job@ferry.invalid>");
         String fingerprint = PublicKeys.load(keys.resolve("signer.pub.asc")).fingerprint();
         Path state = dir.resolve("etc/state");
         Path summary = dir.resolve("etc/last-run.json");

@@ -42,9 +42,7 @@ class WatchStopTest {
         upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
         keys = dir.resolve("keys");
         trust = dir.resolve("trust");
-        assertEquals(0, ferry("keys", "generate", "--out", keys.toString(), "--user-id", "w <w@ferry.invalid>").code);
-        assertEquals(0, ferry("keys", "trust", keys.resolve("signer.pub.asc").toString(), "--trust-store",
-                trust.toString()).code);
+        InProcess.signerTrustedIn(keys, trust, "w <w@ferry.invalid>");
     }
 
     @AfterEach

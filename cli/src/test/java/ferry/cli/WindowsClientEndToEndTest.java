@@ -63,9 +63,7 @@ class WindowsClientEndToEndTest {
         Path keys = dir.resolve("keys");
         Path trust = dir.resolve("trust");
         store = dir.resolve("store");
-        assertEquals(0, ferry("keys", "generate", "--out", keys.toString(), "--user-id", "e2e <e2e@ferry.invalid>").code);
-        assertEquals(0, ferry("keys", "trust", keys.resolve("signer.pub.asc").toString(), "--trust-store",
-                trust.toString()).code);
+        InProcess.signerTrustedIn(keys, trust, "e2e <e2e@ferry.invalid>");
         Path bundle = dir.resolve("bundle");
         Result export = ferry("export", "--upstream", upstream.uri().toString(), "--channel", "contoso", "--state",
                 dir.resolve("state").toString(), "--key", keys.resolve("signer.sec.asc").toString(), "--out",
