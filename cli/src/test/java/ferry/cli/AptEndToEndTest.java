@@ -1,5 +1,6 @@
 package ferry.cli;
 
+import ferry.cli.AptGetRoot.Run;
 import ferry.cli.InProcess.Result;
 import static ferry.cli.InProcess.ferry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -26,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,18 +73,18 @@ class AptEndToEndTest {
             assertEquals(0, ferry("apt", "export-key", "--store", store.toString(), "--out", siteKey.toString()).code());
 
             try (StoreServer server = StoreServer.start(store, "127.0.0.1", 0)) {
-                Path root = aptRoot(tmp.resolve("root"), "Types: deb\nURIs: " + server.uri() + "apt/debian/\n"
+                Path root = AptGetRoot.prepare(tmp.resolve("root"), "Types: deb\nURIs: " + server.uri() + "apt/debian/\n"
                         + "Suites: stable\nComponents: main\nSigned-By: " + siteKey + "\n");
-                Run update = apt(root, "update");
+                Run update = AptGetRoot.aptGet(root, "update");
                 assertEquals(0, update.exit(), update.out());
                 assertFalse(update.out().contains("W:") || update.out().contains("E:"), update.out());
-                Run install = apt(root, "install", "--download-only", "-y", "ferry-hello");
+                Run install = AptGetRoot.aptGet(root, "install", "--download-only", "-y", "ferry-hello");
                 assertEquals(0, install.exit(), install.out());
                 Path archives = root.resolve("var/cache/apt/archives");
                 assertArrayEquals(hello, Files.readAllBytes(archives.resolve("ferry-hello_2.0-1_amd64.deb")));
                 assertArrayEquals(lib, Files.readAllBytes(archives.resolve("ferry-lib_1.0-1_amd64.deb")));
                 assertArrayEquals(doc, Files.readAllBytes(archives.resolve("ferry-doc_1.0_all.deb")));
-                Run unrelated = apt(root, "install", "--simulate", "-y", "ferry-unrelated");
+                Run unrelated = AptGetRoot.aptGet(root, "install", "--simulate", "-y", "ferry-unrelated");
                 assertTrue(unrelated.exit() != 0, "only the selection is published: " + unrelated.out());
 
                 // a newer version upstream: an incremental export carries only it, imported while served
@@ -94,8 +94,8 @@ class AptEndToEndTest {
                 Result second = ferry("import", tmp.resolve("b2").toString(), "--store", store.toString(),
                         "--trust-store", tmp.resolve("trust").toString());
                 assertEquals(0, second.code(), second.err());
-                assertEquals(0, apt(root, "update").exit());
-                Run install2 = apt(root, "install", "--download-only", "-y", "ferry-hello");
+                assertEquals(0, AptGetRoot.aptGet(root, "update").exit());
+                Run install2 = AptGetRoot.aptGet(root, "install", "--download-only", "-y", "ferry-hello");
                 assertEquals(0, install2.exit(), install2.out());
                 assertArrayEquals(hello2, Files.readAllBytes(archives.resolve("ferry-hello_2.1-1_amd64.deb")));
 
@@ -104,9 +104,9 @@ class AptEndToEndTest {
                 assertTrue(rollback.out().contains("now serves snapshot 3: the content of snapshot 1"), rollback.out());
                 Result listed = ferry("apt", "snapshots", "--store", store.toString(), "--channel", "debian");
                 assertTrue(listed.out().contains("* 3") && listed.out().contains("(content of 1)"), listed.out());
-                Run update3 = apt(root, "update");
+                Run update3 = AptGetRoot.aptGet(root, "update");
                 assertEquals(0, update3.exit(), update3.out());
-                Run simulate = apt(root, "install", "--simulate", "-y", "ferry-hello");
+                Run simulate = AptGetRoot.aptGet(root, "install", "--simulate", "-y", "ferry-hello");
                 assertTrue(simulate.out().contains("Inst ferry-hello (2.0-1"), simulate.out());
                 Result noSuch = ferry("apt", "rollback", "--store", store.toString(), "--channel", "debian", "--to", "7");
                 assertEquals(ExitCodes.USAGE, noSuch.code(), noSuch.err());
@@ -196,39 +196,5 @@ class AptEndToEndTest {
         public void close() {
             server.stop(0);
         }
-    }
-
-
-
-    private record Run(int exit, String out) {
-    }
-
-    private static Path aptRoot(Path dir, String sourcesEntry) throws Exception {
-        for (String d : List.of("etc/apt/trusted.gpg.d", "etc/apt/preferences.d", "etc/apt/apt.conf.d",
-                "etc/apt/sources.list.d", "var/lib/apt/lists/partial", "var/cache/apt/archives/partial", "var/lib/dpkg")) {
-            Files.createDirectories(dir.resolve(d));
-        }
-        Files.writeString(dir.resolve("var/lib/dpkg/status"), "");
-        Files.writeString(dir.resolve("sources.list"), "");
-        Files.writeString(dir.resolve("etc/apt/sources.list.d/ferry.sources"), sourcesEntry);
-        return dir;
-    }
-
-    private static Run apt(Path root, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/apt-get", "-q",
-                "-o", "Dir=" + root, "-o", "Dir::State=" + root.resolve("var/lib/apt"),
-                "-o", "Dir::State::status=" + root.resolve("var/lib/dpkg/status"),
-                "-o", "Dir::Cache=" + root.resolve("var/cache/apt"), "-o", "Dir::Etc=" + root.resolve("etc/apt"),
-                "-o", "Dir::Etc::SourceList=" + root.resolve("sources.list"),
-                "-o", "Dir::Etc::SourceParts=" + root.resolve("etc/apt/sources.list.d"),
-                "-o", "Dir::Etc::Trusted=" + root.resolve("etc/apt/trusted.gpg"),
-                "-o", "Dir::Etc::TrustedParts=" + root.resolve("etc/apt/trusted.gpg.d"),
-                "-o", "APT::Architecture=amd64", "-o", "APT::Architectures=amd64",
-                "-o", "Acquire::Languages=none", "-o", "Debug::NoLocking=1", "-o", "Acquire::http::Proxy=DIRECT",
-                "-o", "APT::Sandbox::User=root"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Run(p.waitFor(), out);
     }
 }

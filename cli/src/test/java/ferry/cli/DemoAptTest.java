@@ -1,5 +1,6 @@
 package ferry.cli;
 
+import ferry.cli.AptGetRoot.Run;
 import ferry.samples.SampleAptRepository;
 import ferry.samples.SampleUpstream;
 import ferry.server.StoreServer;
@@ -10,7 +11,6 @@ import picocli.CommandLine;
 import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,11 +66,11 @@ class DemoAptTest {
                     System.out.println("DemoAptTest: apt-get missing, the .sources entry was not tried with it");
                     return;
                 }
-                Path root = aptRoot(tmp.resolve("root"), DemoApt.sourcesEntry(served.uri(), siteKey));
-                Run update = apt(root, "update");
+                Path root = AptGetRoot.prepare(tmp.resolve("root"), DemoApt.sourcesEntry(served.uri(), siteKey));
+                Run update = AptGetRoot.aptGet(root, "update");
                 assertEquals(0, update.exit(), update.out());
                 assertFalse(update.out().contains("W:") || update.out().contains("E:"), update.out());
-                Run install = apt(root, "install", "--download-only", "-y", SampleAptRepository.SELECTED);
+                Run install = AptGetRoot.aptGet(root, "install", "--download-only", "-y", SampleAptRepository.SELECTED);
                 assertEquals(0, install.exit(), install.out());
                 Path archives = root.resolve("var/cache/apt/archives");
                 List<String> fetched = new ArrayList<>();
@@ -82,7 +82,7 @@ class DemoAptTest {
                         "libcontoso1_1.4-2_amd64.deb"), fetched);
                 assertArrayEquals(upstream.apt().files().get("pool/main/c/contoso-agent/contoso-agent_2.1-1_amd64.deb"),
                         Files.readAllBytes(archives.resolve("contoso-agent_2.1-1_amd64.deb")));
-                Run extras = apt(root, "install", "--simulate", "-y", "contoso-extras");
+                Run extras = AptGetRoot.aptGet(root, "install", "--simulate", "-y", "contoso-extras");
                 assertTrue(extras.exit() != 0, "only the selection is published: " + extras.out());
             }
         }
@@ -98,37 +98,5 @@ class DemoAptTest {
             System.out.println("ferry " + String.join(" ", args) + " -> " + code + ": " + err);
         }
         return code;
-    }
-
-    private record Run(int exit, String out) {
-    }
-
-    private static Path aptRoot(Path dir, String sourcesEntry) throws Exception {
-        for (String d : List.of("etc/apt/trusted.gpg.d", "etc/apt/preferences.d", "etc/apt/apt.conf.d",
-                "etc/apt/sources.list.d", "var/lib/apt/lists/partial", "var/cache/apt/archives/partial", "var/lib/dpkg")) {
-            Files.createDirectories(dir.resolve(d));
-        }
-        Files.writeString(dir.resolve("var/lib/dpkg/status"), "");
-        Files.writeString(dir.resolve("sources.list"), "");
-        Files.writeString(dir.resolve("etc/apt/sources.list.d/ferry.sources"), sourcesEntry);
-        return dir;
-    }
-
-    private static Run apt(Path root, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/apt-get", "-q",
-                "-o", "Dir=" + root, "-o", "Dir::State=" + root.resolve("var/lib/apt"),
-                "-o", "Dir::State::status=" + root.resolve("var/lib/dpkg/status"),
-                "-o", "Dir::Cache=" + root.resolve("var/cache/apt"), "-o", "Dir::Etc=" + root.resolve("etc/apt"),
-                "-o", "Dir::Etc::SourceList=" + root.resolve("sources.list"),
-                "-o", "Dir::Etc::SourceParts=" + root.resolve("etc/apt/sources.list.d"),
-                "-o", "Dir::Etc::Trusted=" + root.resolve("etc/apt/trusted.gpg"),
-                "-o", "Dir::Etc::TrustedParts=" + root.resolve("etc/apt/trusted.gpg.d"),
-                "-o", "APT::Architecture=amd64", "-o", "APT::Architectures=amd64",
-                "-o", "Acquire::Languages=none", "-o", "Debug::NoLocking=1", "-o", "Acquire::http::Proxy=DIRECT",
-                "-o", "APT::Sandbox::User=root"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Run(p.waitFor(), out);
     }
 }

@@ -125,6 +125,7 @@ class ResourceTest {
             Path b2 = bundle().sequence(2).update(big).write(tmp.resolve("b2"));
             StoreSnapshot before = StoreSnapshot.of(store);
             long freeBefore = Files.getFileStore(mount).getUsableSpace();
+            long catalogBefore = Files.size(store.resolve("catalog.mv.db"));
             // Passes the pre-flight, then something else takes the space while the copy runs.
             Path filler = mount.resolve("filler");
             Progress fill = new TamperTest.TaskHook("verify and copy", () -> fillUp(filler,
@@ -136,10 +137,14 @@ class ResourceTest {
             assertTrue(e.getMessage().startsWith("no space left on " + store + ": needed "), e.getMessage());
             assertEquals(before, StoreSnapshot.of(store), "catalog and objects as they were");
             Files.delete(filler);
-            // Every object byte comes back; H2 may keep a few pages of its own housekeeping in the catalog file.
+            // Every object byte comes back (the objects are as they were, above). The catalog file may grow by a few
+            // pages of H2's own housekeeping (it writes a chunk when the store is opened and closed: 80 KiB here with
+            // the current schema), which is bounded, not lost: apart from it, the free space is what it was.
             long freeAfter = Files.getFileStore(mount).getUsableSpace();
-            assertTrue(freeBefore - freeAfter <= 64 * 1024, "given back: " + freeBefore + " free before, " + freeAfter
-                    + " after");
+            long catalogGrowth = Files.size(store.resolve("catalog.mv.db")) - catalogBefore;
+            assertTrue(catalogGrowth <= 256 * 1024, "catalog grew by " + catalogGrowth + " bytes");
+            assertTrue(freeBefore - freeAfter - Math.max(0, catalogGrowth) <= 16 * 1024, "given back: " + freeBefore
+                    + " free before, " + freeAfter + " after, catalog grew by " + catalogGrowth);
             // With the space back, the same bundle imports.
             Importer.importBundle(b2, store, trust, NOW, Progress.NONE);
         } finally {
