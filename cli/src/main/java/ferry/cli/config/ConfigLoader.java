@@ -1,8 +1,8 @@
 package ferry.cli.config;
 
+import ferry.format.JsonLocations;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -84,7 +84,7 @@ public final class ConfigLoader {
                 .build();
         FerryConfig config;
         try {
-            lines.putAll(locate(mapper, text));
+            lines.putAll(JsonLocations.locate(mapper, text));
             config = text.isBlank() ? null : mapper.readValue(text, FerryConfig.class);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
@@ -100,25 +100,6 @@ public final class ConfigLoader {
             config = new FerryConfig(null, null, null, null, null, null);
         }
         return new Loaded(file, config, problems, lines);
-    }
-
-    /** Where every field and list element starts: one streaming pass over the YAML. */
-    private static Map<String, JsonLocation> locate(YAMLMapper mapper, String text) throws IOException {
-        Map<String, JsonLocation> at = new HashMap<>();
-        try (JsonParser p = mapper.createParser(text)) {
-            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
-                    continue;
-                }
-                // a field's pointer is its context's path plus its name; a list element's is the list's plus its index
-                JsonPointer ptr = t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY
-                        ? p.getParsingContext().getParent() == null ? JsonPointer.empty()
-                        : p.getParsingContext().getParent().pathAsPointer()
-                        : p.getParsingContext().pathAsPointer();
-                at.putIfAbsent(ptr.toString(), p.currentTokenLocation());
-            }
-        }
-        return at;
     }
 
     /** {@code /jobs/nightly/keys/0} as {@code jobs.nightly.keys[0]}. */

@@ -1,10 +1,8 @@
 package ferry.exporter.wsus;
 
+import ferry.format.JsonLocations;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -86,7 +84,7 @@ final class ApprovalFile {
         Map<String, JsonLocation> lines = new HashMap<>();
         ApprovalSet set;
         try {
-            lines.putAll(locate(mapper, text));
+            lines.putAll(JsonLocations.locate(mapper, text));
             set = text.isBlank() ? null : mapper.readValue(text, ApprovalSet.class);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
@@ -176,24 +174,6 @@ final class ApprovalFile {
     private static ExportConfigException problem(Path file, int line, String field, String message) {
         return new ExportConfigException("approvals file " + file + (line > 0 ? " line " + line : "")
                 + (field.isEmpty() ? "" : ": " + field) + ": " + message);
-    }
-
-    /** Where every field and list element starts: one streaming pass. */
-    private static Map<String, JsonLocation> locate(ObjectMapper mapper, String text) throws IOException {
-        Map<String, JsonLocation> at = new HashMap<>();
-        try (JsonParser p = mapper.createParser(text)) {
-            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
-                    continue;
-                }
-                JsonPointer ptr = t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY
-                        ? p.getParsingContext().getParent() == null ? JsonPointer.empty()
-                        : p.getParsingContext().getParent().pathAsPointer()
-                        : p.getParsingContext().pathAsPointer();
-                at.putIfAbsent(ptr.toString(), p.currentTokenLocation());
-            }
-        }
-        return at;
     }
 
     private static String pointer(JsonMappingException e) {
