@@ -132,7 +132,7 @@ public final class AuditCommand implements Callable<Integer> {
             // not a date: a duration
         }
         try {
-            return now.minus(ExportCommand.parseDuration(text.toLowerCase(Locale.ROOT)));
+            return now.minus(Durations.parse(text.toLowerCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "--since: not a time, date or duration: \"" + text
                     + "\" (e.g. 2026-11-01T00:00:00Z, 2026-11-01, 7d)");

@@ -13,9 +13,8 @@ import ferry.exporter.apt.AptOptions;
 import ferry.exporter.wsus.WsusFigures;
 import ferry.format.pgp.KeyException;
 import ferry.format.pgp.SigningKey;
-import ferry.wsus.client.ProxyConfig;
-import ferry.wsus.client.RetryPolicy;
-import ferry.wsus.client.UpstreamTrust;
+import ferry.format.receipt.ChannelPosition;
+import ferry.format.trust.SignedTrustChange;
 import ferry.wsus.client.WsusClientOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,75 +91,17 @@ public final class ExportCommand implements Callable<Integer>, Audited {
             defaultValue = "https://sws.update.microsoft.com/")
     URI upstream;
 
-    @Option(names = "--product", paramLabel = "NAME|GUID", description = "A product to export, by title or category GUID (repeatable; at least one for wsus).")
-    List<String> products = new ArrayList<>();
+    @Mixin
+    WsusSelectionOptions wsus;
 
-    @Option(names = "--classification", paramLabel = "NAME|GUID", description = "A classification, e.g. \"Security Updates\" (repeatable; default: all).")
-    List<String> classifications = new ArrayList<>();
-
-    @Option(names = "--language", paramLabel = "CODE", description = "A language code as the upstream lists it, e.g. en (repeatable; default: all).")
-    List<String> languages = new ArrayList<>();
-
-    @Option(names = "--metadata-only", description = "Carry update metadata only, no update files (wsus).")
-    boolean metadataOnly;
-
-    @Option(names = "--suite", paramLabel = "SUITE", description = "apt: the suite below dists/, e.g. bookworm or stable.")
-    String suite;
-
-    @Option(names = "--component", paramLabel = "NAME", description = "apt: a component, e.g. main (repeatable; at least one).")
-    List<String> components = new ArrayList<>();
-
-    @Option(names = "--arch", paramLabel = "ARCH", description = "apt: an architecture, e.g. amd64 (repeatable; at least one; Architecture: all packages come along).")
-    List<String> architectures = new ArrayList<>();
-
-    @Option(names = "--package", paramLabel = "NAME|PATTERN", description = "apt: a package name or glob pattern (* and ?), closed over its dependencies (repeatable).")
-    List<String> packages = new ArrayList<>();
-
-    @Option(names = "--upstream-keyring", paramLabel = "FILE", description = "apt: the OpenPGP keys trusted to sign the suite's Release: a binary keyring (.gpg, e.g. /usr/share/keyrings/debian-archive-keyring.gpg) or armored keys (.asc).")
-    Path upstreamKeyring;
-
-    @Option(names = "--recommends", description = "apt: follow Recommends too, not only Pre-Depends and Depends.")
-    boolean recommends;
-
-    @Option(names = "--whole-component", description = "apt: carry every package of the components for the architectures (relations nothing meets become warnings).")
-    boolean wholeComponent;
+    @Mixin
+    AptSelectionOptions apt;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Bundle directory to write (must not exist, or be empty).")
     Path out;
 
-    @Option(names = "--volume-size", defaultValue = "4095MiB", paramLabel = "SIZE",
-            description = "Largest volume file: bytes, or with K/M/G (binary) or KB/MB/GB (decimal), or a preset: fat32 (4 GiB - 1 byte), dvd (4,700,372,992), dvd-dl (8,543,666,176), bd25 (25,025,314,816), bd50 (50,050,629,632), bd100 (100,103,356,416) (default: ${DEFAULT-VALUE}, fits FAT32).")
-    String volumeSize;
-
-    @Option(names = "--media-size", paramLabel = "SIZE|PRESET",
-            description = "Split the bundle over media of this size (same units and presets as --volume-size):"
-                    + " writes --out/medium-01/, medium-02/, ... each with a copy of the signed manifest, its volumes"
-                    + " and a label (\"medium 2 of 5\"), to be burned or copied one per medium; each verifies alone"
-                    + " (ferry verify --medium) and ferry import --from takes them all. A medium must hold one volume"
-                    + " plus 1.1 MiB: e.g. --media-size dvd with --volume-size 4095MiB.")
-    String mediaSize;
-
-    @Option(names = "--receipt", paramLabel = "FILE",
-            description = "A receipt from the isolated side (`ferry receipt`): build the bundle against what the far"
-                    + " side really holds on this channel (a delta on its last sequence, or a full bundle if it holds"
-                    + " nothing), so bundles lost on the way are carried again. Needs --receipt-trust.")
-    Path receipt;
-
-    @Option(names = "--receipt-trust", paramLabel = "DIR",
-            description = "Trust store of the isolated side's receipt keys (keys/*.asc, policy.json threshold), as"
-                    + " `ferry keys trust` makes it.")
-    Path receiptTrust;
-
-    @Option(names = "--trust-change", paramLabel = "DIR",
-            description = "Carry a signed trust policy change (made with `ferry keys rotate`) to the isolated side,"
-                    + " which applies it after importing the bundle if enough current and new keys signed it.")
-    Path trustChange;
-
-    @Option(names = "--approvals", paramLabel = "FILE",
-            description = "wsus: carry this approval set (YAML or JSON: groups, approvals by update, KB, product or"
-                    + " classification, declines, automatic-approval rules) signed in the bundle; the import applies it"
-                    + " in place of the set the channel's earlier bundles carried (docs/windows-clients.md).")
-    Path approvals;
+    @Mixin
+    TransferOptions transfer;
 
     @Option(names = "--channel", defaultValue = "default", paramLabel = "NAME", description = "Export stream; sequence numbers count per channel (default: ${DEFAULT-VALUE}).")
     String channel;
@@ -187,37 +128,8 @@ public final class ExportCommand implements Callable<Integer>, Audited {
     @Option(names = "--full", description = "Ignore what earlier bundles carried: export everything selected as a full bundle.")
     boolean full;
 
-    @Option(names = "--download-threads", defaultValue = "4", paramLabel = "N",
-            description = "Files downloaded at once, 1-64 (default: ${DEFAULT-VALUE}: fills a 100 Mbit/s to 1 Gbit/s link from"
-                    + " Microsoft's CDN; use 1-2 against a small on-premises WSUS).")
-    int downloadThreads;
-
-    @Option(names = "--proxy", paramLabel = "URL",
-            description = "HTTP proxy for the upstream and the downloads, e.g. http://proxy.example.org:3128 (https is"
-                    + " tunnelled through it with CONNECT; no credentials). Without it the https_proxy, http_proxy and"
-                    + " no_proxy environment variables apply, as curl reads them; no_proxy applies to --proxy too.")
-    String proxy;
-
-    @Option(names = "--upstream-ca", paramLabel = "PEM",
-            description = "Also trust the certificates in this PEM file for an https upstream (repeatable): a private CA,"
-                    + " or the certificate another ferry serves with `ferry serve --tls-cert`. The JVM's trust store"
-                    + " still applies, and the host name must match the certificate.")
-    List<Path> upstreamCa = new ArrayList<>();
-
-    @Option(names = "--connect-timeout", defaultValue = "15s", paramLabel = "DURATION",
-            description = "Longest wait for a connection to the upstream or a download server (default: ${DEFAULT-VALUE}).")
-    String connectTimeout;
-
-    @Option(names = "--read-timeout", defaultValue = "120s", paramLabel = "DURATION",
-            description = "Longest silence inside a response before the attempt fails and is retried, so a stalled"
-                    + " upstream cannot hang a run (default: ${DEFAULT-VALUE}).")
-    String readTimeout;
-
-    @Option(names = "--retries", defaultValue = "3", paramLabel = "N",
-            description = "Retries of a call or download after a timeout, a dropped connection or HTTP 408/429/5xx, 0-9"
-                    + " (default: ${DEFAULT-VALUE}); the pause doubles from 2 s up to 60 s, or is what the server's"
-                    + " Retry-After asks, and at most 5 minutes are spent waiting per request.")
-    int retries;
+    @Mixin
+    UpstreamConnectionOptions connection;
 
     @Option(names = "--channel-reset", paramLabel = "SEQUENCE:BUNDLE_ID",
             description = "Write a full bundle that resets its channel from the position SEQUENCE reached by bundle"
@@ -225,25 +137,6 @@ public final class ExportCommand implements Callable<Integer>, Audited {
                     + " a huge sequence number made every genuine bundle look like a replay; the isolated side applies"
                     + " it only where the channel stands exactly there.")
     String channelReset;
-
-    @Option(names = "--recovery", paramLabel = "PERCENT",
-            description = "Write PAR 2.0 recovery files (recovery.par2, recovery.volNN+MM.par2) beside the manifest,"
-                    + " holding PERCENT of the bundle's data, e.g. 10%%: `ferry repair` or `par2 repair` rebuild"
-                    + " damaged or missing volumes from them (docs/one-way-transfer.md). With --media-size, each"
-                    + " medium carries its own recovery files over its own files, so each is checked and repaired"
-                    + " alone; media then hold that much less.")
-    String recovery;
-
-    @Option(names = "--rebase-every", paramLabel = "N",
-            description = "Make every N-th bundle of the channel a full one (sequence 1, N+1, 2N+1, ...), so that a"
-                    + " receiver behind a one-way link that missed a bundle catches up at the next full one. A run"
-                    + " with --receipt is built against the receipt instead, even when a rebase is due.")
-    Integer rebaseEvery;
-
-    @Option(names = "--assume-delivered",
-            description = "No receipt comes back (a one-way link): build the next bundle on the channel's last exported"
-                    + " one as if it had arrived, and rely on --rebase-every for receivers that missed one.")
-    boolean assumeDelivered;
 
     @Mixin
     OutputOptions output;
@@ -288,99 +181,36 @@ public final class ExportCommand implements Callable<Integer>, Audited {
         if (noExpiry && expiresIn != null) {
             throw new CliException(ExitCodes.USAGE, "--expires-in and --no-expiry exclude each other");
         }
-        Duration validity;
+        Duration validity = noExpiry ? null
+                : expiresIn == null ? ExportOptions.DEFAULT_VALIDITY : Durations.option("--expires-in", expiresIn);
+        long volumeBytes = transfer.volumeBytes();
+        long mediaBytes = transfer.mediaBytes();
+        SignedTrustChange change = transfer.trustChange();
+        ChannelPosition farSide = transfer.farSide(channel);
+        ChannelReset reset = channelReset();
+        AptOptions aptOptions;
         try {
-            validity = noExpiry ? null : expiresIn == null ? ExportOptions.DEFAULT_VALIDITY : parseDuration(expiresIn);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCodes.USAGE, "--expires-in: " + e.getMessage());
-        }
-        long volumeBytes;
-        try {
-            volumeBytes = Sizes.parse(volumeSize);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCodes.USAGE, "--volume-size: " + e.getMessage());
-        }
-        long mediaBytes = 0;
-        if (mediaSize != null) {
-            try {
-                mediaBytes = Sizes.parse(mediaSize);
-            } catch (IllegalArgumentException e) {
-                throw new CliException(ExitCodes.USAGE, "--media-size: " + e.getMessage());
-            }
-        }
-        ferry.format.trust.SignedTrustChange change = null;
-        if (trustChange != null) {
-            try {
-                change = ferry.format.trust.SignedTrustChange.read(trustChange);
-                if (change == null) {
-                    throw new CliException(ExitCodes.USAGE, "--trust-change: no such directory: " + trustChange);
-                }
-                ferry.format.trust.TrustChange.parse(change.document());
-            } catch (ferry.format.trust.TrustStoreException e) {
-                throw new CliException(ExitCodes.USAGE, "--trust-change: " + e.getMessage(), e);
-            }
-        }
-        ferry.format.receipt.ChannelPosition farSide = null;
-        if (receipt != null) {
-            if (receiptTrust == null) {
-                throw new CliException(ExitCodes.USAGE, "--receipt needs --receipt-trust DIR (the isolated side's keys)");
-            }
-            try {
-                ferry.format.receipt.Receipt r = ferry.format.receipt.Receipt.readVerified(receipt,
-                        ferry.format.trust.TrustStore.load(receiptTrust));
-                farSide = r.channel(channel).orElse(ferry.format.receipt.ChannelPosition.absent(channel));
-            } catch (ferry.format.receipt.ReceiptException | ferry.format.trust.TrustStoreException e) {
-                throw new CliException(ExitCodes.USAGE, "--receipt: " + e.getMessage(), e);
-            }
-        }
-        ChannelReset reset = null;
-        if (channelReset != null) {
-            int colon = channelReset.indexOf(':');
-            try {
-                reset = new ChannelReset(Long.parseLong(channelReset.substring(0, Math.max(colon, 0))),
-                        UUID.fromString(channelReset.substring(colon + 1)));
-            } catch (RuntimeException e) {
-                throw new CliException(ExitCodes.USAGE, "--channel-reset: expected SEQUENCE:BUNDLE_ID, e.g."
-                        + " 9223372036854775807:0b87193f-efde-4ad1-a431-b2f9f14db672, got " + channelReset);
-            }
-        }
-        AptOptions apt;
-        try {
-            apt = aptOptions();
+            aptOptions = apt.resolve(source, upstream, wsus.metadataOnly);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }
-        int recoveryPercent = recovery == null ? 0 : parsePercent(recovery);
-        if (rebaseEvery != null && rebaseEvery < 1) {
-            throw new CliException(ExitCodes.USAGE, "--rebase-every must be at least 1: " + rebaseEvery);
-        }
-        WsusClientOptions client = clientOptions();
-        char[] pass = passphrase.read();
-        List<SigningKey> signers = new ArrayList<>();
-        for (Path k : keys) {
-            try {
-                signers.add(SigningKey.load(k, pass));
-                signerFingerprints.add(signers.get(signers.size() - 1).fingerprint());
-            } catch (KeyException e) {
-                // ferry never prompts (a scheduled run has no terminal): say where a passphrase can come from
-                throw new CliException(ExitCodes.USAGE, e.getMessage() + (pass == null && e.getMessage().contains("passphrase")
-                        ? "; give --passphrase-file FILE or --passphrase-env VAR (FERRY_PASSPHRASE_FILE, or the job's"
-                        + " key passphraseFile or passphraseEnv): ferry never prompts" : ""), e);
-            }
-        }
-        Path state = stateDir();
+        int recoveryPercent = transfer.recoveryPercent();
+        int rebaseEvery = transfer.rebaseEvery();
+        WsusClientOptions client = connection.clientOptions(System.getenv());
+        List<SigningKey> signers = signers();
         ExportOptions options;
         try {
-            options = ExportOptions.builder().source(source).apt(apt)
-                    .upstream(upstream).products(products).classifications(classifications).languages(languages)
-                    .mode(metadataOnly ? ExportMode.METADATA_ONLY : ExportMode.METADATA_AND_FILES)
-                    .outputDir(out).volumeSize(volumeBytes).channel(channel).stateDir(state).cacheDir(cacheDir)
+            options = ExportOptions.builder().source(source).apt(aptOptions)
+                    .upstream(upstream).products(wsus.products).classifications(wsus.classifications)
+                    .languages(wsus.languages)
+                    .mode(wsus.metadataOnly ? ExportMode.METADATA_ONLY : ExportMode.METADATA_AND_FILES)
+                    .outputDir(out).volumeSize(volumeBytes).channel(channel).stateDir(stateDir()).cacheDir(cacheDir)
                     .signingKeys(signers).expiresIn(validity)
                     .full(full).channelReset(reset).producerVersion(VersionProvider.version())
                     .clientOptions(client.withUserAgent(ExportOptions.PRODUCER_NAME + "/" + VersionProvider.version()))
-                    .downloadThreads(downloadThreads).downloadAttempts(retries + 1)
-                    .recoveryPercent(recoveryPercent).rebaseEvery(rebaseEvery == null ? 0 : rebaseEvery)
-                    .mediaSize(mediaBytes).trustChange(change).farSide(farSide).approvals(approvals).build();
+                    .downloadThreads(connection.downloadThreads).downloadAttempts(connection.attempts())
+                    .recoveryPercent(recoveryPercent).rebaseEvery(rebaseEvery)
+                    .mediaSize(mediaBytes).trustChange(change).farSide(farSide).approvals(wsus.approvals).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }
@@ -401,127 +231,38 @@ public final class ExportCommand implements Callable<Integer>, Audited {
         return r.bundleWritten() ? ExitCodes.OK : ExitCodes.NOTHING_NEW;
     }
 
-    /**
-     * The APT selection for {@code --source apt}, null otherwise; the APT options without it are a usage error.
-     *
-     * @throws IllegalArgumentException naming the option at fault
-     */
-    private AptOptions aptOptions() {
-        boolean any = suite != null || !components.isEmpty() || !architectures.isEmpty() || !packages.isEmpty()
-                || upstreamKeyring != null || recommends || wholeComponent;
-        if (!"apt".equals(source)) {
-            if (any) {
-                throw new IllegalArgumentException("--suite, --component, --arch, --package, --upstream-keyring,"
-                        + " --recommends and --whole-component need --source apt");
-            }
+    /** @throws CliException exit 2 when {@code --channel-reset} is not SEQUENCE:BUNDLE_ID */
+    private ChannelReset channelReset() {
+        if (channelReset == null) {
             return null;
         }
-        if (upstream == null || upstream.equals(ExportOptions.DEFAULT_UPSTREAM)) {
-            throw new IllegalArgumentException("--source apt needs --upstream, the repository root holding dists/");
+        int colon = channelReset.indexOf(':');
+        try {
+            return new ChannelReset(Long.parseLong(channelReset.substring(0, Math.max(colon, 0))),
+                    UUID.fromString(channelReset.substring(colon + 1)));
+        } catch (RuntimeException e) {
+            throw new CliException(ExitCodes.USAGE, "--channel-reset: expected SEQUENCE:BUNDLE_ID, e.g."
+                    + " 9223372036854775807:0b87193f-efde-4ad1-a431-b2f9f14db672, got " + channelReset);
         }
-        if (metadataOnly) {
-            throw new IllegalArgumentException("--metadata-only is for wsus; an apt bundle always carries its .deb files");
-        }
-        if (suite == null) {
-            throw new IllegalArgumentException("--source apt needs --suite");
-        }
-        if (upstreamKeyring == null) {
-            throw new IllegalArgumentException("--source apt needs --upstream-keyring, the keys that sign the suite");
-        }
-        return new AptOptions(suite, components, architectures, packages, recommends, wholeComponent, upstreamKeyring);
     }
 
-    /** {@code 10%} or {@code 10}: a whole percentage 1..100. */
-    static int parsePercent(String v) {
-        String digits = v.endsWith("%") ? v.substring(0, v.length() - 1) : v;
-        try {
-            int p = Integer.parseInt(digits.strip());
-            if (p >= 1 && p <= 100) {
-                return p;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new CliException(ExitCodes.USAGE, "--recovery: expected a whole percentage from 1% to 100%, e.g. 10%,"
-                + " got " + v);
-    }
-
-    /** Timeouts, retries, proxy and TLS trust; each bad value is a usage error naming its option. */
-    private WsusClientOptions clientOptions() {
-        if (retries < 0 || retries > 9) {
-            throw new CliException(ExitCodes.USAGE, "--retries must be 0 to 9: " + retries);
-        }
-        if (downloadThreads < 1 || downloadThreads > 64) {
-            throw new CliException(ExitCodes.USAGE, "--download-threads must be 1 to 64: " + downloadThreads);
-        }
-        Duration connect = duration("--connect-timeout", connectTimeout);
-        Duration read = duration("--read-timeout", readTimeout);
-        ProxyConfig proxies;
-        try {
-            proxies = proxy != null ? ProxyConfig.of(proxy, firstNonBlank(System.getenv("no_proxy"), System.getenv("NO_PROXY")))
-                    : ProxyConfig.fromEnvironment(System.getenv());
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCodes.USAGE, (proxy != null ? "--proxy: " : "") + e.getMessage(), e);
-        }
-        WsusClientOptions o = WsusClientOptions.defaults()
-                .withTimeouts(connect, WsusClientOptions.DEFAULT_REQUEST_TIMEOUT).withReadTimeout(read)
-                .withRetry(RetryPolicy.DEFAULT.with(retries + 1, RetryPolicy.DEFAULT.initialBackoff()))
-                .withProxy(proxies);
-        if (!upstreamCa.isEmpty()) {
+    /** Each {@code --key}, unlocked; its fingerprint noted for the audit record. @throws CliException exit 2 */
+    private List<SigningKey> signers() {
+        char[] pass = passphrase.read();
+        List<SigningKey> signers = new ArrayList<>();
+        for (Path k : keys) {
             try {
-                o = o.withSslContext(UpstreamTrust.context(upstreamCa));
-            } catch (IllegalArgumentException e) {
-                throw new CliException(ExitCodes.USAGE, "--upstream-ca: " + e.getMessage(), e);
+                SigningKey key = SigningKey.load(k, pass);
+                signers.add(key);
+                signerFingerprints.add(key.fingerprint());
+            } catch (KeyException e) {
+                // ferry never prompts (a scheduled run has no terminal): say where a passphrase can come from
+                throw new CliException(ExitCodes.USAGE, e.getMessage() + (pass == null && e.getMessage().contains("passphrase")
+                        ? "; give --passphrase-file FILE or --passphrase-env VAR (FERRY_PASSPHRASE_FILE, or the job's"
+                        + " key passphraseFile or passphraseEnv): ferry never prompts" : ""), e);
             }
         }
-        return o;
-    }
-
-    private static Duration duration(String option, String text) {
-        try {
-            return parseDuration(text);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCodes.USAGE, option + ": " + e.getMessage());
-        }
-    }
-
-    private static String firstNonBlank(String a, String b) {
-        return a != null && !a.isBlank() ? a : b;
-    }
-
-    /**
-     * Parses a validity period: a whole number with a unit {@code s}, {@code m}, {@code h}, {@code d} or
-     * {@code w} (e.g. {@code 30d}, {@code 12h}), or an ISO-8601 duration ({@code P30D}, {@code PT12H}).
-     *
-     * @throws IllegalArgumentException naming the text when it is neither, or not at least one whole second
-     */
-    static Duration parseDuration(String text) {
-        String t = text.trim();
-        Duration d;
-        if (t.length() > 1 && (t.charAt(0) == 'P' || t.charAt(0) == 'p')) {
-            try {
-                d = Duration.parse(t.toUpperCase(Locale.ROOT));
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new IllegalArgumentException("not a duration: \"" + text + "\" (ISO-8601 days and times, e.g. P30D, PT12H)");
-            }
-        } else {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})\\s*([smhdw])").matcher(t.toLowerCase(Locale.ROOT));
-            if (!m.matches()) {
-                throw new IllegalArgumentException("not a duration: \"" + text + "\" (e.g. 30d, 12h, 90m, 2w, P30D)");
-            }
-            long n = Long.parseLong(m.group(1));
-            d = switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofDays(7 * n);
-            };
-        }
-        if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.getNano() != 0) {
-            throw new IllegalArgumentException("\"" + text + "\" is not at least one whole second");
-        }
-        return d;
+        return signers;
     }
 
     private static String text(ExportResult r) {

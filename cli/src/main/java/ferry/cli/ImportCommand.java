@@ -36,7 +36,7 @@ public final class ImportCommand implements Callable<Integer>, Audited {
             return java.time.Duration.ZERO;
         }
         try {
-            return ExportCommand.parseDuration(text);
+            return Durations.parse(text);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, option + ": " + e.getMessage());
         }

@@ -93,7 +93,7 @@ final class JobConfig {
             }
         }, text -> {
             try {
-                ExportCommand.parseDuration(text);
+                Durations.parse(text);
                 return null;
             } catch (IllegalArgumentException e) {
                 return e.getMessage();

@@ -58,7 +58,7 @@ class ExportCommandTest {
     }
 
     @Test
-    void connectionOptionsAreTaughtAndBadValuesAreUsageErrorsNamingTheOption() throws Exception {
+    void connectionAndTransferOptionsAreTaughtAndBadValuesAreUsageErrorsNamingTheOption() throws Exception {
         StringWriter help = new StringWriter();
         CommandLine hl = Main.newCommandLine();
         hl.setOut(new PrintWriter(help, true));
@@ -77,6 +77,16 @@ class ExportCommandTest {
         bad.put(new String[]{"--retries", "12"}, "--retries must be 0 to 9");
         bad.put(new String[]{"--read-timeout", "soon"}, "--read-timeout: not a duration");
         bad.put(new String[]{"--download-threads", "0"}, "--download-threads must be 1 to 64");
+        bad.put(new String[]{"--volume-size", "big"}, "--volume-size: ");
+        bad.put(new String[]{"--media-size", "12 floppies"}, "--media-size: ");
+        bad.put(new String[]{"--recovery", "150%"}, "--recovery: expected a whole percentage from 1% to 100%");
+        bad.put(new String[]{"--rebase-every", "0"}, "--rebase-every must be at least 1");
+        bad.put(new String[]{"--channel-reset", "7"}, "--channel-reset: expected SEQUENCE:BUNDLE_ID");
+        bad.put(new String[]{"--receipt", tmp.resolve("receipt.json").toString()}, "--receipt needs --receipt-trust");
+        bad.put(new String[]{"--receipt", tmp.resolve("receipt.json").toString(), "--receipt-trust",
+                tmp.resolve("trust").toString(), "--assume-delivered"}, "--receipt and --assume-delivered exclude each other");
+        bad.put(new String[]{"--expires-in", "1d", "--no-expiry"}, "--expires-in and --no-expiry exclude each other");
+        bad.put(new String[]{"--suite", "bookworm"}, "need --source apt");
         for (Map.Entry<String[], String> b : bad.entrySet()) {
             List<String> args = new ArrayList<>(List.of("export", "--product", "Contoso Widget", "--out",
                     tmp.resolve("out").toString(), "--key", tmp.resolve("k.asc").toString(), "--state",
@@ -94,16 +104,16 @@ class ExportCommandTest {
 
     @Test
     void validityPeriodsParse() {
-        assertEquals(Duration.ofDays(30), ExportCommand.parseDuration("30d"));
-        assertEquals(Duration.ofHours(12), ExportCommand.parseDuration("12h"));
-        assertEquals(Duration.ofMinutes(90), ExportCommand.parseDuration("90m"));
-        assertEquals(Duration.ofSeconds(3600), ExportCommand.parseDuration("3600s"));
-        assertEquals(Duration.ofDays(14), ExportCommand.parseDuration("2w"));
-        assertEquals(Duration.ofDays(30), ExportCommand.parseDuration("P30D"));
-        assertEquals(Duration.ofHours(12), ExportCommand.parseDuration("PT12H"));
+        assertEquals(Duration.ofDays(30), Durations.parse("30d"));
+        assertEquals(Duration.ofHours(12), Durations.parse("12h"));
+        assertEquals(Duration.ofMinutes(90), Durations.parse("90m"));
+        assertEquals(Duration.ofSeconds(3600), Durations.parse("3600s"));
+        assertEquals(Duration.ofDays(14), Durations.parse("2w"));
+        assertEquals(Duration.ofDays(30), Durations.parse("P30D"));
+        assertEquals(Duration.ofHours(12), Durations.parse("PT12H"));
         for (String bad : List.of("", "30", "d", "-1d", "0d", "1.5d", "PT0.5S", "P", "30 days", "P1Y")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> ExportCommand.parseDuration(bad), bad);
+                    () -> Durations.parse(bad), bad);
             assertTrue(e.getMessage().contains("\"" + bad + "\""), e.getMessage());
         }
     }
