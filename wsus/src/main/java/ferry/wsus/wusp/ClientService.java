@@ -43,9 +43,11 @@ import java.util.TreeSet;
  * ({@link ClientScope}), the administrator's decisions ({@link ClientApprovals}) and the clients database
  * ({@link ClientRegistry}), and writes the answer with {@link ClientResponses}.
  *
- * <p>What it decides: GetConfig advertises protocol 3.2, registration required and SimpleTargeting; cookies are
- * {@link ClientCookies} (one hour, sealed with the clients database's key and naming the store, so a restart keeps
- * them valid, and a cookie of another store gets ServerChanged); SyncUpdates is
+ * <p>What it decides: GetConfig advertises {@link ClientConfiguration} (protocol 3.2, registration required and
+ * SimpleTargeting) with the LastChange of that configuration; cookies are {@link ClientCookies} (one hour, sealed
+ * with the clients database's key and naming the store and the configuration's LastChange, so a restart keeps them
+ * valid, a cookie of another store gets ServerChanged, and one of an earlier configuration gets ConfigChanged from
+ * SyncUpdates and SyncPrinterCatalog); SyncUpdates is
  * {@link SyncPlanner} over every latest revision that is not declined, with an approval's {@code Install} only for
  * an update whose files (its own and its bundled updates') the store holds all of, since an offer the client cannot
  * download fails on every computer; file locations name {@code /Content/} on the scheme, host and port the request
@@ -196,8 +198,17 @@ public final class ClientService {
         if (known == null || !known.registered()) {
             throw new ClientFault(ClientFault.REGISTRATION_REQUIRED, "RegisterComputer first");
         }
-        Snapshot s = scope.current();
-        Decisions d = approvals.decisions(targetGroups(known.targetGroup()));
+        // The updates and the decisions of one committed state: when an import commits between the two reads (a
+        // bundle bringing updates and an approval set for them), both are read again, so the answer is not built
+        // from the new approvals and the old updates (up to three times, should imports keep committing meanwhile).
+        Snapshot read = scope.current();
+        Decisions decided = approvals.decisions(targetGroups(known.targetGroup()));
+        for (int retry = 0; retry < 3 && scope.current() != read; retry++) {
+            read = scope.current();
+            decided = approvals.decisions(targetGroups(known.targetGroup()));
+        }
+        Snapshot s = read;
+        Decisions d = decided;
         List<SyncPlanner.Revision> revisions = s.revisions();
         if (!d.declined().isEmpty()) {
             revisions = revisions.stream().filter(x -> !d.declined().contains(x.updateId())).toList();
