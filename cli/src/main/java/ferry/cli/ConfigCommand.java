@@ -27,8 +27,10 @@ public final class ConfigCommand implements Runnable {
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Check a configuration file: YAML syntax, unknown or mistyped fields, required fields,",
                     "references between sections (a job's upstream, selection, keys, output, media), sizes, durations",
-                    "and URLs. Prints one line per error, FILE:LINE:COLUMN: FIELD: MESSAGE, on standard error.",
-                    "Files named by the configuration (keys, CA certificates) are not opened: the export does that."},
+                    "and URLs, and each job's approval set file (approvals:) as ferry export --approvals checks it, but",
+                    "for products and classifications, which need the upstream. Prints one line per error,",
+                    "FILE:LINE:COLUMN: FIELD: MESSAGE, on standard error. Other files named by the configuration",
+                    "(keys, CA certificates) are not opened: the export does that."},
             footer = {"", "Exit codes: 0 valid, 2 errors found (or the file cannot be read)."})
     static final class Check implements Callable<Integer> {
         @Option(names = "--config", paramLabel = "FILE",

@@ -5,6 +5,8 @@ import ferry.cli.config.ConfigException;
 import ferry.cli.config.ConfigLoader;
 import ferry.cli.config.ConfigProblem;
 import ferry.cli.config.JobResolver;
+import ferry.exporter.ExportConfigException;
+import ferry.exporter.wsus.ApprovalFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -98,7 +100,14 @@ final class JobConfig {
             } catch (IllegalArgumentException e) {
                 return e.getMessage();
             }
-        }, options);
+        }, options, approvals -> {
+            try {
+                ApprovalFile.read(approvals);
+                return null;
+            } catch (ExportConfigException e) {
+                return e.getMessage();
+            }
+        });
     }
 
     /**

@@ -139,6 +139,54 @@ class ConfigCheckTest {
     }
 
     @Test
+    void aJobsApprovalFileIsCheckedAsTheExportChecksIt() throws Exception {
+        Files.createDirectories(dir.resolve("sets"));
+        Path set = Files.writeString(dir.resolve("sets/central.yml"), """
+                groups:
+                  - name: Ring 1
+                approvals:
+                  - kb: 5000101
+                    group: Ring 1
+                  - kb: KB-5000102
+                    group: Ring 1
+                """);
+        String job = "    approvals: sets/central.yml\n";
+        Path file = Files.writeString(dir.resolve("ferry.yml"), GOOD.replace("    state: state\n",
+                "    state: state\n" + job));
+        // the same line the export prints (ExportedApprovalsTest), at the job's approvals field
+        assertEquals(List.of(file + ":27:5: jobs.nightly.approvals: approvals file " + set + " line 6:"
+                        + " approvals[1].kb[0]: not a KB number (e.g. 5034441 or KB5034441): \"KB-5000102\""),
+                JobConfig.problems(file).stream().map(ConfigProblem::toString).toList());
+        Run r = ferry("config", "check", "--config", file.toString());
+        assertEquals(ExitCodes.USAGE, r.code, r.out + r.err);
+        assertEquals(2, r.err.lines().count(), r.err);
+
+        Files.writeString(set, "approvals:\n  - kb: 5000101\n    group: All Computers\n    colour: red\n");
+        assertEquals(List.of(file + ":27:5: jobs.nightly.approvals: approvals file " + set + " line 4:"
+                        + " approvals[0].colour: Unrecognized field \"colour\", not marked as ignorable"),
+                JobConfig.problems(file).stream().map(ConfigProblem::toString).toList());
+        Files.writeString(set, "approvals:\n  - kb: 5000101\n    group: Ring 9\n");
+        assertTrue(JobConfig.problems(file).get(0).toString().contains(" line 3: approvals[0].group: group \"Ring 9\""
+                + " is neither built in"), JobConfig.problems(file).toString());
+        Files.delete(set);
+        assertEquals(List.of(file + ":27:5: jobs.nightly.approvals: approvals file " + set + ": no such file"),
+                JobConfig.problems(file).stream().map(ConfigProblem::toString).toList());
+        Path empty = Files.writeString(dir.resolve("ferry.yml"), GOOD.replace("    state: state\n",
+                "    state: state\n    approvals: \"\"\n"));
+        assertEquals(List.of(empty + ":27:5: jobs.nightly.approvals: must not be empty"),
+                JobConfig.problems(empty).stream().map(ConfigProblem::toString).toList());
+
+        // a good set: ok, and the export is given the same file
+        Files.writeString(set, "groups:\n  - name: Ring 1\napprovals:\n  - product: Contoso Widget\n"
+                + "    group: Ring 1\n");
+        Files.writeString(file, GOOD.replace("    state: state\n", "    state: state\n" + job));
+        Run ok = ferry("config", "check", "--config", file.toString());
+        assertEquals(0, ok.code, ok.err);
+        assertEquals(List.of(set.toString()),
+                JobConfig.job(file, "nightly", Instant.parse("2026-11-29T08:00:00Z")).get("--approvals"));
+    }
+
+    @Test
     void anUnknownJobOrAMissingFileIsAUsageErrorNamingIt() throws Exception {
         Path file = Files.writeString(dir.resolve("ferry.yml"), GOOD);
         Run r = ferryMain("export", "--job", "weekly", "--config", file.toString());

@@ -143,11 +143,18 @@ class WindowsClientEndToEndTest {
         final String name;
         final String clientId = UUID.randomUUID().toString();
         final HttpClient http = HttpClient.newHttpClient();
+        final String targetGroup;
         String cookie;
 
         ScriptedClient(URI base, String name) {
+            this(base, name, null);
+        }
+
+        /** @param targetGroup the group names its policy sends (client-side targeting), or null */
+        ScriptedClient(URI base, String name, String targetGroup) {
             this.base = base;
             this.name = name;
+            this.targetGroup = targetGroup;
         }
 
         void handshake() throws Exception {
@@ -157,7 +164,9 @@ class WindowsClientEndToEndTest {
             assertTrue(config.contains("<IsRegistrationRequired>true</IsRegistrationRequired>"), config);
             String authUrl = between(config, "ServiceUrl");
             String auth = post(authUrl, "http://www.microsoft.com/SoftwareDistribution/Server/SimpleAuthWebService",
-                    "GetAuthorizationCookie", "<clientId>" + clientId + "</clientId><dnsName>" + name + "</dnsName>");
+                    "GetAuthorizationCookie", "<clientId>" + clientId + "</clientId>" + (targetGroup == null ? ""
+                            : "<targetGroupName>" + targetGroup + "</targetGroupName>") + "<dnsName>" + name
+                            + "</dnsName>");
             String cookieData = between(auth, "CookieData");
             String got = call("ClientWebService/client.asmx", "GetCookie", "<authCookies><AuthorizationCookie>"
                     + "<PlugInId>SimpleTargeting</PlugInId><CookieData>" + cookieData + "</CookieData>"
@@ -285,7 +294,7 @@ class WindowsClientEndToEndTest {
                     + "</ReportingEvent>";
         }
 
-        private List<Offer> updates(String answer) {
+        List<Offer> updates(String answer) {
             List<Offer> out = new ArrayList<>();
             Matcher m = Pattern.compile("<UpdateInfo><ID>(\\d+)</ID><Deployment><ID>\\d+</ID><Action>(\\w+)</Action>"
                     + ".*?</Deployment><IsLeaf>(\\w+)</IsLeaf><Xml>(.*?)</Xml></UpdateInfo>").matcher(answer);
@@ -300,7 +309,7 @@ class WindowsClientEndToEndTest {
             return out;
         }
 
-        private String call(String path, String operation, String parameters) throws Exception {
+        String call(String path, String operation, String parameters) throws Exception {
             return post(path, CLIENT_NS, operation, parameters);
         }
 
@@ -316,7 +325,7 @@ class WindowsClientEndToEndTest {
             return r.body();
         }
 
-        private static String ints(String name, List<Integer> ids) {
+        static String ints(String name, List<Integer> ids) {
             if (ids.isEmpty()) {
                 return "";
             }

@@ -45,7 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code wusp-real/}, see their PROVENANCE.md), replayed request by request against {@code ferry serve}
  * ({@link StoreServer} on a loopback socket) holding the same updates: the nine recorded update documents, carried
  * in a real signed bundle and imported by the real importer. Each request is sent as recorded, with the cookies this
- * server issued in place of the recorded ones and the recorded server's revision ids translated to this server's
+ * server issued in place of the recorded ones (and its configuration's LastChange in place of the recorded server's,
+ * which GetCookie echoes) and the recorded server's revision ids translated to this server's
  * (through the update each id named in the recorded answers; ids of updates the store does not hold become ids this
  * server never gave). Each answer must have the recorded answer's structure: the same elements in the same order and
  * namespaces, the same counts, actions, leaf flags, fragments and texts, except the values that legitimately differ,
@@ -81,6 +82,7 @@ class ClientReplayTest {
     final Map<String, Integer> ourIds = new HashMap<>();
     String authorization;
     String cookie;
+    String lastChange;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -157,6 +159,10 @@ class ClientReplayTest {
         if (cookie != null) {
             r = r.replaceAll("<cookie>.*?</cookie>", "<cookie>" + Matcher.quoteReplacement(cookie) + "</cookie>");
         }
+        if (lastChange != null) {
+            // GetCookie echoes GetConfig's LastChange (MS-WUSP 3.1.5.4); the recorded one is the recorded server's
+            r = r.replaceAll("<lastChange>[^<]*</lastChange>", "<lastChange>" + lastChange + "</lastChange>");
+        }
         Matcher m = Pattern.compile("<int>(\\d+)</int>").matcher(r);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -171,6 +177,10 @@ class ClientReplayTest {
     }
 
     private void learn(String answer) {
+        Matcher l = Pattern.compile("<LastChange>([^<]+)</LastChange>").matcher(answer);
+        if (l.find()) {
+            lastChange = l.group(1);
+        }
         Matcher a = Pattern.compile("<CookieData>([^<]+)</CookieData>").matcher(answer);
         if (a.find()) {
             authorization = a.group(1);

@@ -1,6 +1,7 @@
 package ferry.cli.config;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,12 @@ public final class ConfigChecks {
      * @param size     null when a volume size is valid, else why not
      * @param duration null when a duration is valid, else why not
      * @param options  the long names (without dashes) of every {@code ferry export} option a job's {@code options} may set
+     * @param approvalFile null when the approval set file at the path (a job's {@code approvals}, resolved) reads and
+     *                 checks as {@code ferry export --approvals} reads it, else the one-line problem naming the file,
+     *                 its line and field
      */
-    public record Syntax(Function<String, String> size, Function<String, String> duration, Set<String> options) {
+    public record Syntax(Function<String, String> size, Function<String, String> duration, Set<String> options,
+                         Function<Path, String> approvalFile) {
     }
 
     /** Every problem of {@code loaded}, binding errors first; empty when the file is good. */
@@ -144,6 +149,17 @@ public final class ConfigChecks {
                             + " (ferry export reads one passphrase for all its keys)"));
                 }
                 passphrase = source;
+            }
+        }
+        if (j.approvals() != null) {
+            if (j.approvals().isBlank()) {
+                out.add(loaded.problem(at + "/approvals", "must not be empty"));
+            } else {
+                Path base = loaded.file().toAbsolutePath().getParent();
+                String why = syntax.approvalFile().apply(Path.of(JobResolver.path(base, j.approvals())));
+                if (why != null) {
+                    out.add(loaded.problem(at + "/approvals", why));
+                }
             }
         }
         if (j.channel() != null && j.channel().isBlank()) {

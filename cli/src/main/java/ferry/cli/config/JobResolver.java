@@ -112,7 +112,8 @@ public final class JobResolver {
         }
     }
 
-    private static String path(Path base, String p) {
+    /** A path of the configuration as the export uses it: {@code ~/} is the home directory, relative is to {@code base}. */
+    static String path(Path base, String p) {
         String expanded = p.startsWith("~/") ? System.getProperty("user.home") + p.substring(1) : p;
         return base == null ? expanded : base.resolve(expanded).toString();
     }

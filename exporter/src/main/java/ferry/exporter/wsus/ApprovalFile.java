@@ -32,9 +32,10 @@ import java.util.Map;
  * "Approvals from the connected side"): YAML, or JSON when the file name ends in {@code .json}, bound to an
  * {@link ApprovalSet} and checked before the upstream is asked anything. Every problem is an
  * {@link ExportConfigException} with one line naming the file, the line and the field, e.g.
- * {@code approvals file approvals.yml line 7: approvals[1].kb[0]: not a KB number ...}.
+ * {@code approvals file approvals.yml line 7: approvals[1].kb[0]: not a KB number ...}. Public for {@code ferry config
+ * check}, which checks a job's approval file the same way (all but what needs the upstream's categories).
  */
-final class ApprovalFile {
+public final class ApprovalFile {
     /** A file larger than this is refused: 4 MiB. */
     static final long MAX_BYTES = 4L << 20;
 
@@ -58,7 +59,7 @@ final class ApprovalFile {
      *
      * @throws ExportConfigException naming the file, line and field of the first problem (and how many more there are)
      */
-    static ApprovalFile read(Path file) throws ExportConfigException {
+    public static ApprovalFile read(Path file) throws ExportConfigException {
         String text;
         try {
             if (Files.size(file) > MAX_BYTES) {

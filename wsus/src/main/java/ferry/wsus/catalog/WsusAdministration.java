@@ -146,6 +146,40 @@ public final class WsusAdministration {
         });
     }
 
+    /** An update {@link #unapprove} looked at: how many approvals it lost, whether it was declined before. */
+    public record Unapproved(SelectedUpdate update, int approvalsRemoved, boolean undeclined) {
+    }
+
+    /** What {@link #unapprove} did (or, in a dry run, would do) for the group. */
+    public record UnapprovalOutcome(TargetGroup group, List<Unapproved> updates, boolean dryRun) {
+        public UnapprovalOutcome {
+            updates = List.copyOf(updates);
+        }
+    }
+
+    /**
+     * Sets the selected updates to "Not approved" for a group, as WSUS does: their approvals for that group are
+     * removed (replicas are told: dead deployments), approvals for other groups stay, and a declined update is no
+     * longer declined. Whatever made the approval (the operator, a rule, a bundle's approval set) it is gone; a later
+     * bundle whose set approves the update again approves it again, as a later rule run would.
+     *
+     * @param group the group's name (case ignored) or id
+     * @throws ApprovalException if the group is unknown or the selector names nothing; nothing changed
+     */
+    public UnapprovalOutcome unapprove(UpdateSelector selector, String group, boolean dryRun) {
+        Instant now = clock.instant();
+        return store.change("unapprove", dryRun, c -> {
+            TargetGroup g = ApprovalQueries.group(c, group);
+            List<Unapproved> out = new ArrayList<>();
+            for (SelectedUpdate u : UpdateSelection.select(c, selector)) {
+                int removed = ApprovalQueries.removeApprovals(c, "update_id = ? AND group_id = ?",
+                        List.of(u.updateId(), g.id()), now);
+                out.add(new Unapproved(u, removed, ApprovalQueries.undecline(c, u.updateId())));
+            }
+            return new UnapprovalOutcome(g, out, dryRun);
+        });
+    }
+
     /**
      * Declines the selected updates: every approval of them, for every group, is removed, and no rule approves them
      * again; clients are no longer offered them.

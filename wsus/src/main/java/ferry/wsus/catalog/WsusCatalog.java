@@ -201,6 +201,40 @@ public final class WsusCatalog {
     }
 
     /**
+     * What applies to a computer: {@code deployments} as {@link #deployments} gives them, {@code declined} as
+     * {@link #declined}.
+     */
+    public record ComputerDecisions(Map<String, Approval> deployments, Set<String> declined) {
+    }
+
+    /**
+     * The decisions that apply to a computer naming {@code groupNames} (its client-side targeting, matched to the
+     * store's groups by name with case ignored; names of no group are ignored, and a computer left with none is in
+     * "Unassigned Computers"), all read in one committed state: an import or an administration command committing
+     * meanwhile (groups, approvals and declines together, e.g. a bundle's approval set) is seen entirely or not at all.
+     */
+    public ComputerDecisions decisions(Collection<String> groupNames) {
+        return store.read(c -> {
+            Map<String, String> byName = new java.util.HashMap<>();
+            for (TargetGroup g : ApprovalQueries.groups(c)) {
+                byName.put(g.name().toLowerCase(java.util.Locale.ROOT), g.id());
+            }
+            Set<String> ids = new LinkedHashSet<>();
+            for (String name : groupNames) {
+                String id = byName.get(name.trim().toLowerCase(java.util.Locale.ROOT));
+                if (id != null) {
+                    ids.add(id);
+                }
+            }
+            if (ids.isEmpty()) {
+                ids.add(TargetGroup.UNASSIGNED_COMPUTERS);
+            }
+            return new ComputerDecisions(ApprovalQueries.effective(c, ids),
+                    java.util.Collections.unmodifiableSortedSet(ApprovalQueries.declined(c)));
+        });
+    }
+
+    /**
      * Every approval, or those of one group, by group name then update id (also approvals of updates the store does
      * not hold yet: their revision number is null).
      *

@@ -69,7 +69,8 @@ public final class ClientCookies {
     /**
      * A client cookie, expiring {@link #COOKIE_LIFETIME} from now (Expiration in UTC, to the millisecond).
      *
-     * @param configVersion the server configuration's version now; a later change makes the cookie CONFIG_CHANGED
+     * @param configVersion the version of the configuration now (ferry: GetConfig's LastChange in epoch milliseconds);
+     *                      once it changes the cookie is CONFIG_CHANGED
      */
     public Cookie issue(String clientId, String protocolVersion, long configVersion) {
         if (clientId.contains("|") || protocolVersion != null && protocolVersion.contains("|")) {

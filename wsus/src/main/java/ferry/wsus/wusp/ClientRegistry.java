@@ -17,6 +17,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,12 +161,14 @@ public final class ClientRegistry implements AutoCloseable {
                 c.setAutoCommit(false);
                 if (create) {
                     try (PreparedStatement ps = c.prepareStatement("INSERT INTO client_server (id, server_id, cookie_key,"
-                            + " created_at) SELECT 1, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM client_server)")) {
+                            + " created_at, config_since) SELECT 1, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM client_server)")) {
                         byte[] key = new byte[32];
                         new SecureRandom().nextBytes(key);
+                        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
                         ps.setString(1, UUID.randomUUID().toString());
                         ps.setBytes(2, key);
-                        ps.setObject(3, utc(Instant.now()));
+                        ps.setObject(3, utc(now));
+                        ps.setObject(4, utc(now));
                         ps.executeUpdate();
                     }
                 }
@@ -199,9 +202,47 @@ public final class ClientRegistry implements AutoCloseable {
         return cookieKey.clone();
     }
 
-    /** When the database was created: the configuration's LastChange in GetConfig. */
+    /** When the database was created (UTC). */
     public Instant createdAt() {
         return createdAt;
+    }
+
+    /**
+     * Records the configuration this process advertises and returns GetConfig's LastChange: the moment the
+     * configuration last changed. The same digest as recorded keeps the recorded moment (a restart is no change); a
+     * different one is recorded with {@code now} (to the millisecond), which makes every earlier cookie ConfigChanged.
+     * A database without a recorded digest (written by a ferry from before configurations were recorded) takes the
+     * digest and keeps its moment, the LastChange that ferry advertised.
+     *
+     * @param digest {@link ClientConfiguration#digest()}
+     * @throws StoreException if the database cannot be read or written
+     */
+    public Instant configuration(String digest, Instant now) {
+        Instant[] since = new Instant[1];
+        write(c -> {
+            String recorded;
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT config_digest, config_since FROM client_server FOR UPDATE")) {
+                if (!rs.next()) {
+                    throw new SQLException("no server identity");
+                }
+                recorded = rs.getString(1);
+                since[0] = instant(rs, 2);
+            }
+            if (digest.equals(recorded)) {
+                return;
+            }
+            if (recorded != null) {
+                since[0] = now.truncatedTo(ChronoUnit.MILLIS);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE client_server SET config_digest = ?, config_since = ?")) {
+                ps.setString(1, digest);
+                ps.setObject(2, utc(since[0]));
+                ps.executeUpdate();
+            }
+        });
+        return since[0];
     }
 
     /** GetAuthorizationCookie: the computer is known from now on, in the groups it named (null: none). */

@@ -10,7 +10,6 @@ import ferry.wsus.soap.SoapVersion;
 import ferry.wsus.wusp.ClientApprovals.Decisions;
 import ferry.wsus.wusp.ClientCookies.Checked;
 import ferry.wsus.wusp.ClientRegistry.Offer;
-import ferry.wsus.wusp.ClientResponses.AuthPlugIn;
 import ferry.wsus.wusp.ClientResponses.CacheEntry;
 import ferry.wsus.wusp.ClientResponses.FileLocation;
 import ferry.wsus.wusp.ClientResponses.SyncInfo;
@@ -21,6 +20,11 @@ import ferry.wsus.wusp.ClientScope.Snapshot;
 import ferry.wsus.wusp.SyncPlanner.Approval;
 import ferry.wsus.wusp.SyncPlanner.Page;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -39,9 +43,11 @@ import java.util.TreeSet;
  * ({@link ClientScope}), the administrator's decisions ({@link ClientApprovals}) and the clients database
  * ({@link ClientRegistry}), and writes the answer with {@link ClientResponses}.
  *
- * <p>What it decides: GetConfig advertises protocol 3.2, registration required and SimpleTargeting; cookies are
- * {@link ClientCookies} (one hour, sealed with the clients database's key and naming the store, so a restart keeps
- * them valid, and a cookie of another store gets ServerChanged); SyncUpdates is
+ * <p>What it decides: GetConfig advertises {@link ClientConfiguration} (protocol 3.2, registration required and
+ * SimpleTargeting) with the LastChange of that configuration; cookies are {@link ClientCookies} (one hour, sealed
+ * with the clients database's key and naming the store and the configuration's LastChange, so a restart keeps them
+ * valid, a cookie of another store gets ServerChanged, and one of an earlier configuration gets ConfigChanged from
+ * SyncUpdates and SyncPrinterCatalog); SyncUpdates is
  * {@link SyncPlanner} over every latest revision that is not declined, with an approval's {@code Install} only for
  * an update whose files (its own and its bundled updates') the store holds all of, since an offer the client cannot
  * download fails on every computer; file locations name {@code /Content/} on the scheme, host and port the request
@@ -51,14 +57,12 @@ import java.util.TreeSet;
  */
 public final class ClientService {
     /** GetConfig's MaxExtendedUpdatesPerRequest, as the recorded server advertised. */
-    public static final int MAX_EXTENDED_UPDATES_PER_REQUEST = 50;
+    public static final int MAX_EXTENDED_UPDATES_PER_REQUEST = ClientConfiguration.MAX_EXTENDED_UPDATES_PER_REQUEST;
     /** Every computer is in this group; approvals for it apply to all. */
     public static final String ALL_COMPUTERS = "All Computers";
     /** A computer whose policy names no group is in this one. */
     public static final String UNASSIGNED_COMPUTERS = "Unassigned Computers";
 
-    // Cookies carry it; ferry has no server configuration a client must re-read, so it never changes.
-    private static final long CONFIG_VERSION = 1;
     private static final DateTimeFormatter LAST_CHANGE = DateTimeFormatter.ISO_INSTANT;
 
     private final ClientScope scope;
@@ -66,20 +70,35 @@ public final class ClientService {
     private final ClientRegistry registry;
     private final ClientCookies cookies;
     private final Clock clock;
+    private final ClientConfiguration configuration;
+    // GetConfig's LastChange, to the millisecond; cookies carry it as epoch milliseconds
+    private final Instant lastChange;
+
+    /** A service advertising {@link ClientConfiguration#ferry()}. */
+    public ClientService(ClientScope scope, ClientApprovals approvals, ClientRegistry registry, String serverId,
+                         Clock clock) {
+        this(scope, approvals, registry, serverId, clock, ClientConfiguration.ferry());
+    }
 
     /**
      * @param serverId the server's identity in cookies: the store's id, so that a cookie of another store (whose
      *                 revision ids mean nothing here) is told apart as ServerChanged; a cookie sealed with another
      *                 key of the same store (a new clients database) is InvalidCookie: the client asks for a new
      *                 one and keeps its cache, whose revision ids are still this store's
+     * @param configuration what GetConfig advertises; recorded in the clients database, where a configuration other
+     *                 than the one recorded there is a change: GetConfig's LastChange becomes now and cookies issued
+     *                 under the earlier one get ConfigChanged (see {@link ClientRegistry#configuration})
+     * @throws ferry.store.StoreException if the clients database cannot record the configuration
      */
     public ClientService(ClientScope scope, ClientApprovals approvals, ClientRegistry registry, String serverId,
-                         Clock clock) {
+                         Clock clock, ClientConfiguration configuration) {
         this.scope = scope;
         this.approvals = approvals;
         this.registry = registry;
         this.clock = clock;
         this.cookies = new ClientCookies(registry.cookieKey(), clock, serverId);
+        this.configuration = configuration;
+        this.lastChange = registry.configuration(configuration.digest(), clock.instant()).truncatedTo(ChronoUnit.MILLIS);
     }
 
     /**
@@ -103,16 +122,9 @@ public final class ClientService {
         };
     }
 
-    /** GetConfig's answer: the same for every client. */
+    /** GetConfig's answer: the same for every client; LastChange is when this configuration took effect. */
     public ClientResponses.Config config() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("MaxExtendedUpdatesPerRequest", Integer.toString(MAX_EXTENDED_UPDATES_PER_REQUEST));
-        properties.put("ProtocolVersion", "3.2");
-        properties.put("IsInventoryRequired", "0");
-        properties.put("ClientReportingLevel", "2");
-        return new ClientResponses.Config(LAST_CHANGE.format(registry.createdAt().truncatedTo(ChronoUnit.MILLIS)), true,
-                List.of(new AuthPlugIn(ClientCookies.SIMPLE_TARGETING, "SimpleAuthWebService/SimpleAuth.asmx", null)),
-                properties);
+        return configuration.withLastChange(LAST_CHANGE.format(lastChange));
     }
 
     private byte[] authorization(SoapVersion v, ClientRequest.GetAuthorizationCookie r) {
@@ -134,8 +146,28 @@ public final class ClientService {
         if (clientId == null) {
             throw new ClientFault(SoapFault.INVALID_AUTHORIZATION_COOKIE, "authCookies");
         }
+        // MS-WUSP 3.1.5.4: lastChange MUST be GetConfig's LastChange, else ConfigChanged (the client re-reads the
+        // configuration). A request without one (the schema requires it; the native client always sends it) gets a
+        // cookie of the configuration now, which SyncUpdates then accepts.
+        if (r.lastChange() != null && !r.lastChange().isEmpty() && !lastChange.equals(clientTime(r.lastChange()))) {
+            throw new ClientFault(ClientFault.CONFIG_CHANGED, "lastChange");
+        }
         registry.contacted(clientId, clock.instant());
-        return ClientResponses.getCookie(v, cookies.issue(clientId, r.protocolVersion(), CONFIG_VERSION));
+        return ClientResponses.getCookie(v, cookies.issue(clientId, r.protocolVersion(), lastChange.toEpochMilli()));
+    }
+
+    // xs:dateTime as the client echoes GetConfig's LastChange, to the millisecond
+    private static Instant clientTime(String text) throws ClientFault {
+        try {
+            return OffsetDateTime.parse(text.trim()).toInstant().truncatedTo(ChronoUnit.MILLIS);
+        } catch (DateTimeParseException e) {
+            try {
+                // xs:dateTime without a zone: the protocol's times are UTC
+                return LocalDateTime.parse(text.trim()).toInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
+            } catch (DateTimeParseException e2) {
+                throw new ClientFault(SoapFault.INVALID_PARAMETERS, "lastChange");
+            }
+        }
     }
 
     private byte[] register(SoapVersion v, ClientRequest.RegisterComputer r) throws ClientFault {
@@ -161,13 +193,22 @@ public final class ClientService {
     }
 
     private byte[] sync(SoapVersion v, ClientRequest.SyncUpdates r) throws ClientFault {
-        String clientId = client(r.cookie());
+        String clientId = synchronizing(r.cookie());
         ClientRegistry.Known known = registry.known(clientId).orElse(null);
         if (known == null || !known.registered()) {
             throw new ClientFault(ClientFault.REGISTRATION_REQUIRED, "RegisterComputer first");
         }
-        Snapshot s = scope.current();
-        Decisions d = approvals.decisions(targetGroups(known.targetGroup()));
+        // The updates and the decisions of one committed state: when an import commits between the two reads (a
+        // bundle bringing updates and an approval set for them), both are read again, so the answer is not built
+        // from the new approvals and the old updates (up to three times, should imports keep committing meanwhile).
+        Snapshot read = scope.current();
+        Decisions decided = approvals.decisions(targetGroups(known.targetGroup()));
+        for (int retry = 0; retry < 3 && scope.current() != read; retry++) {
+            read = scope.current();
+            decided = approvals.decisions(targetGroups(known.targetGroup()));
+        }
+        Snapshot s = read;
+        Decisions d = decided;
         List<SyncPlanner.Revision> revisions = s.revisions();
         if (!d.declined().isEmpty()) {
             revisions = revisions.stream().filter(x -> !d.declined().contains(x.updateId())).toList();
@@ -196,7 +237,7 @@ public final class ClientService {
 
     // ferry serves no printer drivers
     private byte[] printers(SoapVersion v, ClientRequest.SyncPrinterCatalog r) throws ClientFault {
-        client(r.cookie());
+        synchronizing(r.cookie());
         return ClientResponses.syncPrinterCatalog(v, new SyncInfo(List.of(), List.of(), false, r.cookie(), true));
     }
 
@@ -410,12 +451,30 @@ public final class ClientService {
         return out;
     }
 
+    // The cookie check of every operation but the two synchronizations: MS-WUSP names InvalidCookie, ServerChanged
+    // and CookieExpired for them, not ConfigChanged, so a cookie of an earlier configuration still serves (the client
+    // learns of the change at its next SyncUpdates).
     private String client(Cookie cookie) throws ClientFault {
-        Checked c = cookies.check(cookie, CONFIG_VERSION);
+        return checked(cookie, false);
+    }
+
+    // SyncUpdates and SyncPrinterCatalog (3.1.5.7, 3.1.5.12): a configuration changed since the cookie was issued is
+    // ConfigChanged.
+    private String synchronizing(Cookie cookie) throws ClientFault {
+        return checked(cookie, true);
+    }
+
+    private String checked(Cookie cookie, boolean configuration) throws ClientFault {
+        Checked c = cookies.check(cookie, lastChange.toEpochMilli());
         return switch (c.check()) {
             case VALID -> c.clientId();
             case EXPIRED -> throw new ClientFault(SoapFault.COOKIE_EXPIRED, "cookie");
-            case CONFIG_CHANGED -> throw new ClientFault(ClientFault.CONFIG_CHANGED, "cookie");
+            case CONFIG_CHANGED -> {
+                if (configuration) {
+                    throw new ClientFault(ClientFault.CONFIG_CHANGED, "cookie");
+                }
+                yield c.clientId();
+            }
             case SERVER_CHANGED -> throw new ClientFault(SoapFault.SERVER_CHANGED, "cookie");
             case INVALID -> throw new ClientFault(SoapFault.INVALID_COOKIE, "cookie");
         };

@@ -1,13 +1,11 @@
 package ferry.wsus.wusp;
 
 import ferry.wsus.catalog.Approval;
-import ferry.wsus.catalog.TargetGroup;
 import ferry.wsus.catalog.WsusCatalog;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,29 +23,20 @@ public final class StoreApprovals implements ClientApprovals {
         this.catalog = catalog;
     }
 
-    /** @param groups group names as the client sent them (empty: none) */
+    /**
+     * @param groups group names as the client sent them (empty: none); groups, approvals and declines are read in
+     *               one committed state, so an answer never mixes the decisions before and after an import's commit
+     */
     @Override
     public Decisions decisions(List<String> groups) {
-        Set<String> ids = new HashSet<>();
-        if (!groups.isEmpty()) {
-            Map<String, String> byName = new HashMap<>();
-            for (TargetGroup g : catalog.groups()) {
-                byName.put(g.name().toLowerCase(Locale.ROOT), g.id());
-            }
-            for (String name : groups) {
-                String id = byName.get(name.trim().toLowerCase(Locale.ROOT));
-                if (id != null) {
-                    ids.add(id);
-                }
-            }
-        }
+        WsusCatalog.ComputerDecisions d = catalog.decisions(groups);
         Map<String, SyncPlanner.Approval> out = new HashMap<>();
-        for (Approval a : catalog.deployments(ids).values()) {
+        for (Approval a : d.deployments().values()) {
             out.put(a.updateId(), new SyncPlanner.Approval((int) a.deploymentId(), a.action(),
                     a.deadline() == null ? null : a.deadline().toString(),
                     a.approvedAt().atOffset(ZoneOffset.UTC).toLocalDate().toString()));
         }
-        return new Decisions(out, catalog.declined());
+        return new Decisions(out, d.declined());
     }
 
     @Override
