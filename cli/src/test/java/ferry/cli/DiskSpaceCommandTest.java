@@ -167,6 +167,36 @@ class DiskSpaceCommandTest {
         }
     }
 
+    @Test
+    void aNewStoreOnADiskTooSmallForItsCatalogIsNoSpaceAndLeavesNothingHalfMade() throws Exception {
+        Path b1 = dir.resolve("b1");
+        assertEquals(0, export(b1, dir.resolve("state"), "--metadata-only").code);
+        // 640 KiB: room to start the catalog, not to migrate it (H2 appends a chunk per migration step)
+        Path small = tmpfs("small", "640k");
+        Path store = small.resolve("store");
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            Result r = ferry("import", b1.toString(), "--store", store.toString(), "--trust-store", trust.toString(),
+                    "--quiet");
+            assertEquals(ExitCodes.NO_SPACE, r.code, "attempt " + attempt + ": " + r.out + r.err);
+            Matcher m = Pattern.compile("no space left on (\\S+): free (\\d+) bytes").matcher(r.err);
+            assertTrue(m.find(), r.err);
+            assertEquals(store.toString(), m.group(1));
+            assertEquals(1, r.err.strip().lines().count(), "one line: " + r.err);
+            // a half-made catalog would make the next run see "a store whose catalog is unusable" (exit 2)
+            assertFalse(Files.exists(store.resolve("catalog.mv.db")), "a half-migrated catalog was left behind");
+            assertFalse(Files.exists(store.resolve("store.id")), "a store marker without its catalog was left behind");
+        }
+        // once there is room, the same import creates the store
+        Process grow = new ProcessBuilder("mount", "-o", "remount,size=16m", small.toString()).inheritIO().start();
+        assertTrue(grow.waitFor(30, TimeUnit.SECONDS) && grow.exitValue() == 0, "cannot grow the tmpfs");
+        Result ok = ferry("import", b1.toString(), "--store", store.toString(), "--trust-store", trust.toString(),
+                "--quiet");
+        assertEquals(0, ok.code, ok.out + ok.err);
+        try (Store s = Store.openExisting(store, Importer.catalogs())) {
+            assertEquals(1, s.bundles().size());
+        }
+    }
+
     private static java.util.Set<String> objects(Map<String, byte[]> files) {
         return files.keySet().stream().filter(k -> k.startsWith("objects")).collect(java.util.stream.Collectors.toSet());
     }

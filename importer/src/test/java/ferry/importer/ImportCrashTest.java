@@ -197,6 +197,17 @@ class ImportCrashTest {
 
     /** Imports {@code bundle} (or nothing, just opens the store, when null) in a child JVM. */
     static Run child(Path store, Path bundle, String... jvmArgs) throws Exception {
+        Process p = new ProcessBuilder(childCommand(store, trustDir, bundle, jvmArgs)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("child import hung: " + out);
+        }
+        return new Run(p.exitValue(), out);
+    }
+
+    /** The command line of a child JVM importing {@code bundle} (null: just opening the store) with {@link ImportChild}. */
+    static List<String> childCommand(Path store, Path trustDir, Path bundle, String... jvmArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Nothing in the child is timed: C1 only and the serial collector cut its start's CPU time by 40 %.
@@ -204,13 +215,7 @@ class ImportCrashTest {
         cmd.addAll(List.of(jvmArgs));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ImportChild.class.getName(),
                 store.toString(), trustDir.toString(), bundle == null ? "-" : bundle.toString(), NOW.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("child import hung: " + out);
-        }
-        return new Run(p.exitValue(), out);
+        return cmd;
     }
 
     /** The child: one import, exit 0 on success. */

@@ -93,6 +93,8 @@ final class Catalog implements AutoCloseable {
      *                   unreferenced
      * @throws StoreDamagedException if {@code existing} and the catalog is missing, empty, unreadable, not a
      *                               ferry catalog or another store's
+     * @throws StoreFullException    if the file system holding {@code storeDir} is full (the catalog could not be
+     *                               created, opened or migrated for lack of space)
      */
     static Catalog open(Path storeDir, boolean existing, String expectedId, List<SourceCatalog> sources) {
         return open(storeDir, existing, expectedId, sources, true);
@@ -150,6 +152,10 @@ final class Catalog implements AutoCloseable {
             pool.dispose();
             if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
                 throw new StoreLockedException("store " + storeDir + ": the catalog is open in another process", e);
+            }
+            if (DiskSpace.isFull(e, storeDir)) {
+                // H2 writes to the catalog as it opens it: on a full disk that is no sign of a damaged catalog.
+                throw full(storeDir, existing ? "opening the catalog" : "creating the catalog", e);
             }
             if (existing) {
                 throw unusable(storeDir, "cannot be read (" + firstLine(e) + ")", e);
@@ -235,8 +241,17 @@ final class Catalog implements AutoCloseable {
                         .migrate();
             }
         } catch (FlywayException e) {
+            // H2 closes a database whose write failed, so the disk running full mid-migration reaches here as
+            // whatever Flyway was doing next ("Unable to lock table"), the ENOSPC itself no longer in the causes.
+            if (DiskSpace.isFull(e, storeDir)) {
+                throw full(storeDir, "migrating the catalog", e);
+            }
             throw new StoreException("store " + storeDir + ": catalog migration failed: " + firstLine(e), e);
         }
+    }
+
+    private static StoreFullException full(Path storeDir, String what, Throwable cause) {
+        return new StoreFullException(storeDir, -1, DiskSpace.usable(storeDir), what, cause);
     }
 
     // Through the auto-server, a catalog.lock.db copied along with a store that was open would lead to the original's

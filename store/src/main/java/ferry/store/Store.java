@@ -80,6 +80,8 @@ public final class Store implements AutoCloseable {
      * @throws StoreLockedException  if another process, or another {@code Store} in this process, has it open
      * @throws StoreDamagedException if {@code dir} holds a store whose catalog is missing, empty, unreadable or
      *                               another store's; nothing is changed
+     * @throws StoreFullException    if its file system has no room to create, open or migrate the catalog; a new
+     *                               store that could not be made leaves no catalog or marker behind
      * @throws StoreException        if it cannot be created or opened, or was written by a newer ferry
      */
     public static Store open(Path dir, List<? extends SourceCatalog> sources) {
@@ -152,6 +154,8 @@ public final class Store implements AutoCloseable {
         List<StoreLock> locks = new java.util.ArrayList<>();
         StoreLock maintenance = null;
         Catalog catalog = null;
+        // Set once this open has begun making a new store: what it made goes again if the open fails.
+        boolean creating = false;
         try {
             if (role == Role.SERVE) {
                 locks.add(StoreLock.acquire(dir, StoreLock.SERVER));
@@ -178,6 +182,7 @@ public final class Store implements AutoCloseable {
             if (existing && Files.size(catalogFile) == 0) {
                 throw Catalog.unusable(dir, "is empty", null);
             }
+            creating = maintain && !existing && !Files.exists(catalogFile);
             catalog = Catalog.open(dir, existing, marker.orElse(null), types, maintain);
             String id = catalog.storeId();
             if (maintain) {
@@ -192,15 +197,39 @@ public final class Store implements AutoCloseable {
             return new Store(dir, List.copyOf(locks), role != Role.SERVE, catalog, objects, clock);
         } catch (IOException e) {
             closeQuietly(catalog);
+            if (creating) {
+                forgetNew(dir);
+            }
             release(locks);
+            if (DiskSpace.isFull(e, dir)) {
+                throw new StoreFullException(dir, -1, DiskSpace.usable(dir), "creating the store", e);
+            }
             throw new StoreException("store " + dir + ": cannot prepare directories: " + e, e);
         } catch (RuntimeException e) {
             closeQuietly(catalog);
+            if (creating) {
+                forgetNew(dir);
+            }
             release(locks);
             throw e;
         } finally {
             if (maintenance != null) {
                 maintenance.close();
+            }
+        }
+    }
+
+    /**
+     * After a failed first open of a new store (a full disk, typically): removes the catalog and marker it made, which
+     * would otherwise make every later run see a store whose catalog is unusable. Runs with the writer's lock held and
+     * the catalog closed; only ever for a directory that held no store, so nothing of value can go.
+     */
+    private static void forgetNew(Path dir) {
+        for (String name : List.of(StoreMarker.FILE, Catalog.FILE, Catalog.LOCK_FILE, "catalog.trace.db")) {
+            try {
+                Files.deleteIfExists(dir.resolve(name));
+            } catch (IOException e) {
+                LOG.warn("store {}: cannot remove {} of the store that could not be created: {}", dir, name, e.toString());
             }
         }
     }
