@@ -9,7 +9,7 @@
 # tool: the sum of the times and the largest peak. Caches are cold for both (fresh state, store, aptly root).
 #
 # ferry runs as operators run it: through the ./ferry launcher, with the JVM settings it picks and the class data
-# sharing archive it makes per command on a command's first run (docs/architecture.md). That first run of export and
+# sharing archive it makes per command on a command's first run (README.md, the launcher). That first run of export and
 # of import happens here, outside the measurements, on a one-package selection of the same upstream
 # (FERRY_BENCH_LAUNCHER=0: plain `java -jar`, no archive, no launcher settings).
 #
