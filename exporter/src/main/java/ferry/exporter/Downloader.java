@@ -253,9 +253,10 @@ final class Downloader {
                 c.disconnect();
                 throw failure(f, "more than " + MAX_REDIRECTS + " redirects (the last to " + next + ")", null);
             }
-            InputStream rest = c.getErrorStream();
-            if (rest != null) {
-                rest.close();
+            try {
+                c.getInputStream().close(); // lets the JDK keep the connection when the redirect's body is small
+            } catch (IOException e) {
+                c.disconnect();
             }
             url = next;
         }
