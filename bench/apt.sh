@@ -8,9 +8,15 @@
 # signer and the site repository key; aptly: a gpg key). Per step: wall time and peak RSS (/usr/bin/time); per
 # tool: the sum of the times and the largest peak. Caches are cold for both (fresh state, store, aptly root).
 #
+# ferry runs as operators run it: through the ./ferry launcher, with the JVM settings it picks and the class data
+# sharing archive it makes per command on a command's first run (README.md, the launcher). That first run of export and
+# of import happens here, outside the measurements, on a one-package selection of the same upstream
+# (FERRY_BENCH_LAUNCHER=0: plain `java -jar`, no archive, no launcher settings).
+#
 # FERRY_BENCH_BASELINE=DIR (a directory holding another build's ferry-cli.jar and lib/, e.g. a copy of cli/target
-# made before a change) measures that build too, as tool "baseline", in the same run: before/after side by side
-# with aptly, on the same upstream and under the same load.
+# made before a change, and optionally that build's launcher script as DIR/ferry) measures that build too, as tool
+# "baseline", in the same run: before/after side by side with aptly, on the same upstream and under the same load.
+# The baseline runs through DIR/ferry if present (else this checkout's launcher), its archives made the same way.
 #
 #   bench/apt.sh [PACKAGES] [REPETITIONS]      e.g. bench/apt.sh 3000 3
 set -euo pipefail
@@ -22,14 +28,29 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/ferry-apt-bench.XXXXXX")"
 trap 'kill "${http_pid:-}" 2>/dev/null || true; GNUPGHOME="$work/gnupg" gpgconf --kill gpg-agent 2>/dev/null || true; if [ -n "${FERRY_BENCH_KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi' EXIT
 export FERRY_JAVA_OPTS="${FERRY_JAVA_OPTS:--Xmx512m}"
 "$here/ferry" --version >/dev/null   # builds if needed, outside the measurements
-# shellcheck disable=SC2206
-ferry=(java $FERRY_JAVA_OPTS -jar "$here/cli/target/ferry-cli.jar")
+launcher="${FERRY_BENCH_LAUNCHER:-1}"
+if [ "$launcher" = 1 ]; then
+  ferry=("$here/ferry")
+else
+  # shellcheck disable=SC2206
+  ferry=(java $FERRY_JAVA_OPTS -jar "$here/cli/target/ferry-cli.jar")
+fi
 command -v aptly dpkg-deb gpg python3 /usr/bin/time >/dev/null
 baseline=()
 if [ -n "${FERRY_BENCH_BASELINE:-}" ]; then
   [ -f "$FERRY_BENCH_BASELINE/ferry-cli.jar" ] || { echo "FERRY_BENCH_BASELINE: no ferry-cli.jar in $FERRY_BENCH_BASELINE" >&2; exit 2; }
-  # shellcheck disable=SC2206
-  baseline=(java $FERRY_JAVA_OPTS -jar "$FERRY_BENCH_BASELINE/ferry-cli.jar")
+  if [ "$launcher" = 1 ]; then
+    # a checkout-shaped directory around the baseline build: its launcher finds cli/target there (and no sources
+    # newer than the jar, so it never builds)
+    base_root="$work/baseline-checkout"
+    mkdir -p "$base_root/cli"
+    ln -s "$(cd "$FERRY_BENCH_BASELINE" && pwd)" "$base_root/cli/target"
+    if [ -f "$FERRY_BENCH_BASELINE/ferry" ]; then cp "$FERRY_BENCH_BASELINE/ferry" "$base_root/ferry"; else cp "$here/ferry" "$base_root/ferry"; fi
+    baseline=("$base_root/ferry")
+  else
+    # shellcheck disable=SC2206
+    baseline=(java $FERRY_JAVA_OPTS -jar "$FERRY_BENCH_BASELINE/ferry-cli.jar")
+  fi
 fi
 
 export GNUPGHOME="$work/gnupg"
@@ -116,9 +137,32 @@ measure() {
   echo "$name $secs $kib $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')"
 }
 
+if [ "$launcher" = 1 ]; then
+  # Each launcher's first run of export and of import makes that command's class data sharing archive: done here, on
+  # one package (no dependencies) of the same upstream, so the measured runs use the archives as an operator's do.
+  mkdir -p "$work/warm"
+  "$here/ferry" keys generate --out "$work/warm/keys" --user-id "warm <warm@ferry.invalid>" >/dev/null
+  "$here/ferry" keys trust "$work/warm/keys/signer.pub.asc" --trust-store "$work/warm/trust" >/dev/null
+  for tool in ferry ${baseline[0]:+baseline}; do
+    if [ "$tool" = ferry ]; then cmd=("${ferry[@]}"); else cmd=("${baseline[@]}"); fi
+    rm -rf "$work/warm/$tool"; mkdir -p "$work/warm/$tool"
+    rm -rf "$(dirname "${cmd[0]}")"/cli/target/cds/*-export-*.jsa "$(dirname "${cmd[0]}")"/cli/target/cds/*-import-*.jsa
+    "${cmd[@]}" export --source apt --upstream "$url" --suite bench --component main --arch amd64 \
+      --package bench-pkg$(printf '%05d' $((n - 1))) --upstream-keyring "$work/upstream.gpg" --channel warm \
+      --state "$work/warm/$tool/state" --key "$work/warm/keys/signer.sec.asc" --out "$work/warm/$tool/bundle" --quiet >/dev/null
+    "${cmd[@]}" import "$work/warm/$tool/bundle" --store "$work/warm/$tool/store" --trust-store "$work/warm/trust" --quiet >/dev/null
+    ls "$(dirname "${cmd[0]}")"/cli/target/cds/*-export-*.jsa "$(dirname "${cmd[0]}")"/cli/target/cds/*-import-*.jsa >/dev/null \
+      || { echo "$tool: the launcher made no class data sharing archive for export and import" >&2; exit 1; }
+  done
+  rm -rf "$work/warm"
+  how="through the ./ferry launcher (its JVM settings; class data sharing archives made by a first run of each command, outside the measurements)"
+else
+  how="as java -jar (no launcher, no class data sharing archive)"
+fi
+
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"\
   "$(java -version 2>&1 | head -1), aptly $(aptly version | awk '{ print $3 }'); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "upstream: $debs packages, $deb_bytes bytes of .deb files"
+echo "upstream: $debs packages, $deb_bytes bytes of .deb files; ferry runs $how"
 : > "$work/results"
 for rep in $(seq 1 "$reps"); do
   rm -rf "$work/ferry" "$work/aptly" "$work/baseline"

@@ -86,6 +86,13 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // java.net.http reads a connection 16 KiB at a time and passes each piece through its publisher chain (a
+        // dozen calls and a copy per piece): the downloads of a 200 MB APT export cost about 12 s of CPU that way,
+        // half of it with 256 KiB pieces (docs/benchmarks.md, APT). Read once, when the first client is built; a
+        // -Djdk.httpclient.bufsize given to the JVM wins.
+        if (System.getProperty("jdk.httpclient.bufsize") == null) {
+            System.setProperty("jdk.httpclient.bufsize", Integer.toString(256 * 1024));
+        }
         System.exit(run(args));
     }
 

@@ -11,20 +11,22 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import javax.net.ssl.HttpsURLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Downloads the files a source type names (for WSUS, MS-WSUSSS 3.2.4.4) with {@link HttpClient}, streaming to a
+ * Downloads the files a source type names (for WSUS, MS-WSUSSS 3.2.4.4) with {@link HttpURLConnection}, streaming to a
  * cache partial file while computing SHA-1 and SHA-256 and counting bytes, so memory use does not depend on file
  * size. Thread-safe: the file stage runs several downloads at once.
  *
@@ -74,7 +76,8 @@ final class Downloader {
         }
     }
 
-    private final HttpClient http;
+    private static final int MAX_REDIRECTS = 5;
+
     private final WsusClientOptions options;
     private final RetryPolicy retry;
     private final URI upstream;
@@ -86,8 +89,6 @@ final class Downloader {
      * @param retry   how often and how long to retry one file
      */
     Downloader(WsusClientOptions options, RetryPolicy retry, URI upstream) {
-        // Microsoft's download servers redirect to CDNs; NORMAL never follows https to http
-        this.http = options.httpClient(HttpClient.Redirect.NORMAL);
         this.options = options;
         this.retry = retry;
         this.upstream = upstream;
@@ -142,20 +143,12 @@ final class Downloader {
     }
 
     private void fetchInto(RemoteFile f, Partial p, Progress progress) throws Retryable, ExportException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(f.url())
-                .timeout(options.requestTimeout())
-                .header("User-Agent", options.userAgent())
-                .GET();
         long offset = p.length;
-        if (offset > 0) {
-            b.header("Range", "bytes=" + offset + "-");
-            if (p.validator != null) {
-                b.header("If-Range", p.validator);
-            }
-        }
-        HttpResponse<InputStream> response;
+        HttpURLConnection c;
+        int status;
         try {
-            response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            c = connect(f, offset, p.validator);
+            status = c.getResponseCode();
         } catch (javax.net.ssl.SSLHandshakeException e) {
             throw failure(f, "TLS handshake failed, the server's certificate is not trusted or does not name this host ("
                     + describe(e) + ")", e);
@@ -164,18 +157,15 @@ final class Downloader {
             throw failure(f, "cannot connect (" + describe(e) + ")", e);
         } catch (IOException e) {
             throw new Retryable(describe(e), e, null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failure(f, "interrupted", e);
         }
-        int status = response.statusCode();
-        try (InputStream in = StallGuard.guard(response.body(), options.readTimeout())) {
+        boolean complete = false;
+        try (InputStream in = StallGuard.guard(body(c, status), options.readTimeout())) {
             if (status == 408 || status == 429 || status >= 500) {
                 throw new Retryable("HTTP " + status, null, RetryPolicy.retryAfter(
-                        response.headers().firstValue("Retry-After").orElse(null), Instant.now()));
+                        c.getHeaderField("Retry-After"), Instant.now()));
             }
             if (status == 206 && offset > 0) {
-                String range = response.headers().firstValue("Content-Range").orElse("");
+                String range = Objects.requireNonNullElse(c.getHeaderField("Content-Range"), "");
                 Matcher m = CONTENT_RANGE.matcher(range);
                 if (!m.matches() || Long.parseLong(m.group(1)) != offset) {
                     throw failure(f, "asked for bytes from " + offset + ", got Content-Range \"" + range + "\"", null);
@@ -185,27 +175,113 @@ final class Downloader {
                     progress.info(f.url() + " ignored the range request; downloading it again from the start");
                     restart(p);
                 }
-                p.validator = validator(response);
+                p.validator = validator(c);
             } else if (status == 416 && offset > 0) {
                 restart(p);
                 throw new Retryable("HTTP 416 for bytes from " + offset, null, null);
             } else {
                 throw failure(f, "HTTP " + status, null);
             }
+            long before = p.length;
             copy(f, in, p, progress);
+            // HttpURLConnection ends a body whose connection closed early as if it were complete
+            long declared = c.getContentLengthLong();
+            if (declared >= 0 && p.length - before < declared) {
+                throw new Retryable("connection lost after " + p.length + " bytes (" + (p.length - before) + " of "
+                        + declared + " in this response)", null, null);
+            }
+            complete = true;
         } catch (IOException e) {
             // closing the body after a failure: nothing to add to the failure already being thrown
             throw new Retryable(describe(e), e, null);
+        } finally {
+            if (!complete) {
+                c.disconnect(); // a connection left mid-body cannot be used again
+            }
         }
     }
 
+    /**
+     * Sends the GET for {@code f} (from byte {@code offset}, if any), following redirects as the content servers'
+     * CDNs need, but never from https to http (then the redirect itself is the answer, a failure): the same rule
+     * as {@code HttpClient.Redirect.NORMAL}, with at most {@value #MAX_REDIRECTS} of them.
+     *
+     * <p>The blocking {@link HttpURLConnection} rather than {@code java.net.http}: the latter passes every piece of
+     * a body through its publisher chain on its own threads and took twice the CPU time for the same downloads
+     * (about 14 s against 7 s for the 3,000 files of bench/apt.sh, docs/benchmarks.md). Connections are kept
+     * alive and reused by the JDK when a body was read to its end.
+     */
+    private HttpURLConnection connect(RemoteFile f, long offset, String validator) throws IOException, ExportException {
+        URI url = f.url();
+        for (int hop = 0; ; hop++) {
+            InetSocketAddress proxy = options.proxy().proxyFor(url);
+            HttpURLConnection c = (HttpURLConnection) url.toURL().openConnection(proxy == null ? Proxy.NO_PROXY
+                    : new Proxy(Proxy.Type.HTTP, new InetSocketAddress(proxy.getHostString(), proxy.getPort())));
+            if (c instanceof HttpsURLConnection https && options.sslContext() != null) {
+                https.setSSLSocketFactory(options.sslContext().getSocketFactory());
+            }
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setConnectTimeout(millis(options.connectTimeout()));
+            // until the headers: the request timeout; the body's reads are watched by the stall guard as well
+            c.setReadTimeout(millis(options.requestTimeout()));
+            c.setRequestProperty("User-Agent", options.userAgent());
+            if (offset > 0) {
+                c.setRequestProperty("Range", "bytes=" + offset + "-");
+                if (validator != null) {
+                    c.setRequestProperty("If-Range", validator);
+                }
+            }
+            int status = c.getResponseCode();
+            String location = c.getHeaderField("Location");
+            boolean redirect = (status == 301 || status == 302 || status == 303 || status == 307 || status == 308)
+                    && location != null;
+            if (!redirect) {
+                return c;
+            }
+            URI next;
+            try {
+                next = url.resolve(new URI(location));
+            } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                return c; // not followed: the redirect is the answer
+            }
+            if ("https".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())
+                    || !"http".equalsIgnoreCase(next.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
+                return c;
+            }
+            if (hop + 1 > MAX_REDIRECTS) {
+                c.disconnect();
+                throw failure(f, "more than " + MAX_REDIRECTS + " redirects (the last to " + next + ")", null);
+            }
+            try {
+                c.getInputStream().close(); // lets the JDK keep the connection when the redirect's body is small
+            } catch (IOException e) {
+                c.disconnect();
+            }
+            url = next;
+        }
+    }
+
+    /** The response body of any status (empty when there is none). */
+    private static InputStream body(HttpURLConnection c, int status) throws IOException {
+        if (status < 400) {
+            return c.getInputStream();
+        }
+        InputStream err = c.getErrorStream();
+        return err != null ? err : InputStream.nullInputStream();
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+    }
+
     /** A strong ETag, else Last-Modified: what If-Range may name (RFC 9110 13.1.5). */
-    private static String validator(HttpResponse<?> r) {
-        String etag = r.headers().firstValue("ETag").orElse(null);
+    private static String validator(HttpURLConnection c) {
+        String etag = c.getHeaderField("ETag");
         if (etag != null && !etag.startsWith("W/")) {
             return etag;
         }
-        return r.headers().firstValue("Last-Modified").orElse(null);
+        return c.getHeaderField("Last-Modified");
     }
 
     private void restart(Partial p) throws ExportConfigException {
