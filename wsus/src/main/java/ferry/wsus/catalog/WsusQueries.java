@@ -229,6 +229,31 @@ final class WsusQueries {
         return out;
     }
 
+    /**
+     * What the import stored for GetUpdateData of each revision (catalog format 5); revisions imported before it,
+     * or not stored, are absent.
+     *
+     * @throws IllegalStateException if a stored file list is malformed (the catalog was damaged)
+     */
+    static Map<UpdateIdentity, ServedDocument> servedDocuments(Connection c, Collection<UpdateIdentity> refs)
+            throws SQLException {
+        Map<UpdateIdentity, ServedDocument> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.update_id, d.revision_number, d.blob_cabinet,"
+                + " d.document_files FROM UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS INT ARRAY)) AS t(u, n)"
+                + " JOIN wsus_served_document d ON d.update_id = t.u AND d.revision_number = t.n")) {
+            for (List<UpdateIdentity> chunk : chunks(refs)) {
+                bindRefs(c, ps, chunk);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(new UpdateIdentity(rs.getString(1), rs.getInt(2)),
+                                new ServedDocument(rs.getBytes(3), ServedDocument.decodeFiles(rs.getString(4))));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** The stored files linked to each revision, by file name; revisions without any are absent. */
     static Map<UpdateIdentity, List<FileRecord>> files(Connection c, Collection<UpdateIdentity> refs)
             throws SQLException {

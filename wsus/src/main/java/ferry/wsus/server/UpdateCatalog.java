@@ -79,10 +79,17 @@ public interface UpdateCatalog {
     /**
      * One revision as GetUpdateData serves it.
      *
-     * @param metadata the update metadata document
+     * @param metadata the update metadata document; null only when {@code cabinet} is given (read it with
+     *                 {@link #metadata} if needed)
      * @param files    every file it names, as {@link #files(UpdateIdentity)}
+     * @param cabinet  its {@code XmlUpdateBlobCompressed} cabinet as made at import, when it travels compressed
+     *                 by default (ferry.wsus.catalog.ServedDocument); null when not made (the server makes it)
      */
-    record UpdateContent(String metadata, List<CatalogFile> files) {
+    record UpdateContent(String metadata, List<CatalogFile> files, byte[] cabinet) {
+        /** Content whose cabinet, if any, the server makes. */
+        public UpdateContent(String metadata, List<CatalogFile> files) {
+            this(metadata, files, null);
+        }
     }
 
     /**
