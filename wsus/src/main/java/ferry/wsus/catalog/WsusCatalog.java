@@ -62,6 +62,22 @@ public final class WsusCatalog {
     }
 
     /**
+     * Every revision a listing without category filters names, in one committed state, each handed to {@code sink}
+     * as it is read (never the whole list in memory): the latest revision of each update of the types
+     * ({@code config} as in {@link #latestRevisions}) whose change number is above {@code sinceChangeNumber}, then
+     * the stored revisions those bundle, transitively, that are not listed by themselves.
+     *
+     * @param sink called once per revision, inside the read; what it throws ends the read and is thrown here
+     */
+    public void forEachUnfilteredRevision(boolean config, long sinceChangeNumber,
+                                          java.util.function.Consumer<UpdateIdentity> sink) {
+        store.read(c -> {
+            WsusQueries.forEachUnfiltered(c, config, sinceChangeNumber, sink);
+            return null;
+        });
+    }
+
+    /**
      * The highest change number among the revisions the named bundles brought (0 when they brought none): the
      * store's change number right after the last of them was imported, since imports run one at a time.
      *

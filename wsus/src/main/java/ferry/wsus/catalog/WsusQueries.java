@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** Read-only queries of the WSUS tables; each takes the connection to run on, so callers choose the transaction. */
 final class WsusQueries {
@@ -124,6 +125,116 @@ final class WsusQueries {
             out.add(new UpdateIdentity(l.updateId(), l.revisionNumber()));
         }
         return out;
+    }
+
+    /** Whether the revision {@code x} is listed without filter: its update's latest, of the types, changed since. */
+    private static String listed(String x) {
+        return x + ".update_type IN (?, ?) AND " + x + ".change_number > ? AND NOT EXISTS (SELECT 1 FROM"
+                + " wsus_update_revision m WHERE m.update_id = " + x + ".update_id AND m.revision_number > "
+                + x + ".revision_number)";
+    }
+
+    /**
+     * Every revision an unfiltered listing names, each once, handed to {@code sink} as read: first the latest
+     * revision of every update of the two types changed since {@code since} (in index order, read lazily: never
+     * the whole list in memory), then the stored revisions those bundle, transitively, that are not among them
+     * (older revisions a bundle names; few, kept in memory).
+     */
+    static void forEachUnfiltered(Connection c, boolean config, long since, Consumer<UpdateIdentity> sink)
+            throws SQLException {
+        String type1 = config ? "Category" : "Software";
+        String type2 = config ? "Detectoid" : "Driver";
+        boolean lazy = lazy(c, true);
+        try {
+            try (PreparedStatement ps = c.prepareStatement("SELECT r.update_id, r.revision_number"
+                    + " FROM wsus_update_revision r WHERE " + listed("r"))) {
+                ps.setString(1, type1);
+                ps.setString(2, type2);
+                ps.setLong(3, since);
+                ps.setFetchSize(1000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(new UpdateIdentity(rs.getString(1), rs.getInt(2)));
+                    }
+                }
+            }
+        } finally {
+            lazy(c, lazy);
+        }
+        // bundled revisions not listed themselves, level by level
+        Set<UpdateIdentity> extra = new HashSet<>();
+        List<UpdateIdentity> level = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT ch.update_id, ch.revision_number"
+                + " FROM wsus_update_revision r"
+                + " JOIN wsus_bundled_update b ON b.update_id = r.update_id AND b.revision_number = r.revision_number"
+                + " JOIN wsus_update_revision ch ON ch.update_id = b.bundled_update_id"
+                + " AND ch.revision_number = b.bundled_revision_number"
+                + " WHERE " + listed("r") + " AND NOT (" + listed("ch") + ")")) {
+            for (int i = 0; i < 2; i++) {
+                ps.setString(3 * i + 1, type1);
+                ps.setString(3 * i + 2, type2);
+                ps.setLong(3 * i + 3, since);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UpdateIdentity id = new UpdateIdentity(rs.getString(1), rs.getInt(2));
+                    if (extra.add(id)) {
+                        level.add(id);
+                    }
+                }
+            }
+        }
+        while (!level.isEmpty()) {
+            List<UpdateIdentity> children = storedBundledUpdates(c, level);
+            Set<UpdateIdentity> listedChildren = listedAmong(c, children, type1, type2, since);
+            level = new ArrayList<>();
+            for (UpdateIdentity child : children) {
+                if (!listedChildren.contains(child) && extra.add(child)) {
+                    level.add(child);
+                }
+            }
+        }
+        List<UpdateIdentity> sorted = new ArrayList<>(extra);
+        sorted.sort(null);
+        sorted.forEach(sink);
+    }
+
+    /** Those of {@code refs} an unfiltered listing names by themselves. */
+    private static Set<UpdateIdentity> listedAmong(Connection c, List<UpdateIdentity> refs, String type1,
+                                                   String type2, long since) throws SQLException {
+        Set<UpdateIdentity> out = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT r.update_id, r.revision_number"
+                + " FROM UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS INT ARRAY)) AS t(u, n)"
+                + " JOIN wsus_update_revision r ON r.update_id = t.u AND r.revision_number = t.n WHERE " + listed("r"))) {
+            for (List<UpdateIdentity> chunk : chunks(refs)) {
+                bindRefs(c, ps, chunk);
+                ps.setString(3, type1);
+                ps.setString(4, type2);
+                ps.setLong(5, since);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new UpdateIdentity(rs.getString(1), rs.getInt(2)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Sets H2's lazy query execution (rows computed as they are fetched) on the connection; returns the old one. */
+    private static boolean lazy(Connection c, boolean on) throws SQLException {
+        boolean was;
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                     + " WHERE SETTING_NAME = 'LAZY_QUERY_EXECUTION'")) {
+            was = rs.next() && "TRUE".equalsIgnoreCase(rs.getString(1));
+        }
+        if (was != on) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LAZY_QUERY_EXECUTION " + on);
+            }
+        }
+        return was;
     }
 
     private record Listed(String updateId, int revisionNumber, long changeNumber) {

@@ -318,17 +318,44 @@ final class ServerSyncService {
      * that synchronizes a product x classification must still be told about them, as real upstreams do.
      */
     private void addBundled(Set<UpdateIdentity> result) {
-        // level by level, each level asked for at once: one query per thousand revisions, not one per revision
-        List<UpdateIdentity> level = new ArrayList<>(result);
-        while (!level.isEmpty()) {
-            List<UpdateIdentity> next = new ArrayList<>();
-            for (UpdateIdentity child : catalog.bundledUpdates(level)) {
-                if (result.add(child)) {
-                    next.add(child);
-                }
-            }
-            level = next;
+        UpdateCatalog.withBundled(catalog, result);
+    }
+
+    /** Writes an answer to a stream as it is made. */
+    @FunctionalInterface
+    interface StreamedAnswer {
+        void writeTo(java.io.OutputStream out) throws java.io.IOException;
+    }
+
+    /**
+     * A GetRevisionIdList for software and drivers with no product or classification filter (every update the
+     * store holds: hundreds of thousands at WSUS scale) as an answer written while the catalog is read, never held
+     * whole; null for any other request ({@link #answer} answers it). The cookie, the filter and the anchor are
+     * checked here, before anything is written.
+     *
+     * @throws FaultSignal as {@link #answer}
+     */
+    StreamedAnswer streamed(SoapVersion v, SoapRequest request) throws FaultSignal {
+        if (!(request instanceof SoapRequest.GetRevisionIdList r) || r.filter() == null || r.filter().getConfig()
+                || !r.filter().categories().isEmpty() || !r.filter().classifications().isEmpty()) {
+            return null;
         }
+        requireCookie(r.cookie());
+        String anchor = r.filter().anchor() == null || r.filter().anchor().isBlank() ? null : r.filter().anchor();
+        String newAnchor = catalog.anchor();
+        try {
+            // the anchor is read now, so that one that is not an anchor is a fault, not a broken stream
+            catalog.checkAnchor(anchor);
+        } catch (UpdateCatalog.InvalidAnchorException e) {
+            throw new FaultSignal(SoapFault.INVALID_PARAMETERS, "filter");
+        }
+        return out -> SoapResponses.getRevisionIdList(v, newAnchor, sink -> {
+            try {
+                catalog.forEachUnfilteredRevision(anchor, sink);
+            } catch (UpdateCatalog.InvalidAnchorException e) {
+                throw new IllegalStateException("anchor read once, refused the second time: " + e.getMessage(), e);
+            }
+        }, out);
     }
 
     /** @param onlyFresh true: only ids with Delta=false */

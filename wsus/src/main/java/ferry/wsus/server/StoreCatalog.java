@@ -74,6 +74,21 @@ public final class StoreCatalog implements UpdateCatalog {
         return out;
     }
 
+    @Override
+    public void checkAnchor(String sinceAnchor) throws InvalidAnchorException {
+        if (sinceAnchor != null && !sinceAnchor.isBlank()) {
+            changeNumber(sinceAnchor);
+        }
+    }
+
+    /** Read from the catalog as the rows come, in one committed state. */
+    @Override
+    public void forEachUnfilteredRevision(String sinceAnchor, java.util.function.Consumer<UpdateIdentity> sink)
+            throws InvalidAnchorException {
+        long since = sinceAnchor == null || sinceAnchor.isBlank() ? 0 : changeNumber(sinceAnchor);
+        catalog.forEachUnfilteredRevision(false, since, sink);
+    }
+
     /** The change number an anchor stands for: its own when this store issued it, else the one at its time. */
     long changeNumber(String anchor) throws InvalidAnchorException {
         Anchors.Anchor a = Anchors.parse(anchor);
