@@ -9,9 +9,9 @@
 #   bench/metadata.sh [REVISIONS] [LIST_RUNS] [DATA_REQUESTS]      e.g. bench/metadata.sh 500000 5 200
 #
 # The store is built once through the real import path and cached: the generator writes signed metadata-only
-# bundles of 25,000 revisions (as `ferry export` lays them out), `ferry import` takes each in turn (80-100 s of CPU
-# per bundle, docs/benchmarks.md). At 500,000 revisions that is 35-45 min of CPU, more wall time on a busy
-# machine; the cache is
+# bundles of 25,000 revisions (as `ferry export` lays them out), `ferry import` takes each in turn (about 100 s of
+# CPU per bundle since the import makes each revision's GetUpdateData cabinet, docs/benchmarks.md). At 500,000
+# revisions that is 35-45 min of CPU, more wall time on a busy machine; the cache is
 # ${FERRY_BENCH_CACHE:-$TMPDIR/ferry-bench-metadata}/REVISIONS-seedSEED (FERRY_BENCH_SEED, default 1). The first
 # `ferry serve` of a newer ferry migrates the cached store's catalog. FERRY_SERVE_JAR runs another build's
 # ferry-cli.jar as the server (before/after comparisons); the generator and the client are always this checkout's.

@@ -58,9 +58,9 @@ final class LzxCompressor {
      */
     private static final int MAX_HASH_BITS = 20;
     /** Chain candidates examined per position: the speed/ratio trade-off (bench/lzx.sh). */
-    private static final int MAX_CHAIN = 48;
+    private static final int MAX_CHAIN = 16;
     /** A match this long is taken at once, without looking for a better one one byte later. */
-    private static final int NICE_LENGTH = 96;
+    private static final int NICE_LENGTH = 32;
 
     /** Position slot bases and footer bit counts ([MS-PATCH] 2.1, the position slot table). */
     private static final int[] POSITION_BASE = new int[POSITION_SLOTS];
@@ -227,7 +227,7 @@ final class LzxCompressor {
                 }
             }
         }
-        if (pos + 2 >= data.length) {
+        if (pos + 3 >= data.length) {
             return bestPacked;
         }
         int candidate = head[hash(pos)];
@@ -266,7 +266,7 @@ final class LzxCompressor {
     }
 
     private void insertUpTo(int pos) {
-        int last = Math.min(pos, data.length - 2);
+        int last = Math.min(pos, data.length - 3);
         for (int p = insertedUpTo; p < last; p++) {
             int h = hash(p);
             prev[p & chainMask] = head[h];
@@ -276,7 +276,9 @@ final class LzxCompressor {
     }
 
     private int hash(int p) {
-        int v = (data[p] & 0xFF) << 16 | (data[p + 1] & 0xFF) << 8 | data[p + 2] & 0xFF;
+        // four bytes, not three: in UTF-16 text every other byte is mostly 0, so three bytes at an odd position
+        // hold one character and their chains ran through every occurrence of it
+        int v = (data[p] & 0xFF) << 24 | (data[p + 1] & 0xFF) << 16 | (data[p + 2] & 0xFF) << 8 | data[p + 3] & 0xFF;
         return v * 0x9E3779B1 >>> hashShift;
     }
 

@@ -62,6 +62,22 @@ public final class WsusCatalog {
     }
 
     /**
+     * Every revision a listing without category filters names, in one committed state, each handed to {@code sink}
+     * as it is read (never the whole list in memory): the latest revision of each update of the types
+     * ({@code config} as in {@link #latestRevisions}) whose change number is above {@code sinceChangeNumber}, then
+     * the stored revisions those bundle, transitively, that are not listed by themselves.
+     *
+     * @param sink called once per revision, inside the read; what it throws ends the read and is thrown here
+     */
+    public void forEachUnfilteredRevision(boolean config, long sinceChangeNumber,
+                                          java.util.function.Consumer<UpdateIdentity> sink) {
+        store.read(c -> {
+            WsusQueries.forEachUnfiltered(c, config, sinceChangeNumber, sink);
+            return null;
+        });
+    }
+
+    /**
      * The highest change number among the revisions the named bundles brought (0 when they brought none): the
      * store's change number right after the last of them was imported, since imports run one at a time.
      *
@@ -97,16 +113,26 @@ public final class WsusCatalog {
      *
      * @param metadataSha256 SHA-256 of the object holding its update metadata (UTF-8 XML)
      * @param files          the stored files linked to it, by file name (empty for a metadata-only import)
+     * @param document       its cabinet and the files its metadata names as the import made them, or null for a
+     *                       revision imported before catalog format 5 (derive them from the metadata)
      */
-    public record ServedRevision(String metadataSha256, List<FileRecord> files) {
+    public record ServedRevision(String metadataSha256, List<FileRecord> files, ServedDocument document) {
         public ServedRevision {
             files = List.copyOf(files);
+        }
+
+        /** A revision without a stored {@link ServedDocument}. */
+        public ServedRevision(String metadataSha256, List<FileRecord> files) {
+            this(metadataSha256, files, null);
         }
     }
 
     /**
-     * The given revisions that are stored, with their metadata object and files, read in one committed state (an
-     * import committing meanwhile is seen entirely or not at all); revisions not stored are absent from the map.
+     * The given revisions that are stored, with their metadata object, files and served document, read in one
+     * committed state (an import committing meanwhile is seen entirely or not at all); revisions not stored are
+     * absent from the map.
+     *
+     * @throws IllegalStateException if a stored file list is malformed (the catalog was damaged)
      */
     public Map<UpdateIdentity, ServedRevision> servedRevisions(Collection<UpdateIdentity> revisions) {
         if (revisions.isEmpty()) {
@@ -116,8 +142,10 @@ public final class WsusCatalog {
         return store.read(c -> {
             Map<UpdateIdentity, String> metadata = WsusQueries.metadataSha256s(c, refs);
             Map<UpdateIdentity, List<FileRecord>> files = WsusQueries.files(c, metadata.keySet());
+            Map<UpdateIdentity, ServedDocument> documents = WsusQueries.servedDocuments(c, metadata.keySet());
             Map<UpdateIdentity, ServedRevision> out = new HashMap<>();
-            metadata.forEach((ref, sha256) -> out.put(ref, new ServedRevision(sha256, files.getOrDefault(ref, List.of()))));
+            metadata.forEach((ref, sha256) -> out.put(ref,
+                    new ServedRevision(sha256, files.getOrDefault(ref, List.of()), documents.get(ref))));
             return out;
         });
     }

@@ -37,6 +37,7 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
     private ApprovalSet approvals;
     private final Map<UpdateIdentity, Revision> revisions = new LinkedHashMap<>();
     private final Map<String, FileRecord> files = new LinkedHashMap<>();
+    private final Map<UpdateIdentity, ServedDocument> served = new HashMap<>();
 
     /**
      * What the write changed.
@@ -161,6 +162,27 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
             }
         }
         return w;
+    }
+
+    /**
+     * Adds what GetUpdateData will send for revisions of this write ({@link ServedDocument#of}), kept with each new
+     * revision (table {@code wsus_served_document}); a revision without one is served as from a store older than
+     * catalog format 5 (derived from its metadata at each request).
+     *
+     * @param documents by revision, each a revision {@link #of} was given
+     * @return this write
+     * @throws StoreException if a revision is not one of this write's
+     */
+    public WsusCatalogWrite withServedDocuments(Map<UpdateIdentity, ServedDocument> documents) {
+        for (Map.Entry<UpdateIdentity, ServedDocument> e : documents.entrySet()) {
+            UpdateIdentity ref = identity(e.getKey().updateId(), e.getKey().revisionNumber(), what + ": update");
+            if (!revisions.containsKey(ref)) {
+                throw new StoreException(what + ": served document of update " + ref + ", which the bundle does not"
+                        + " carry");
+            }
+            served.put(ref, e.getValue());
+        }
+        return this;
     }
 
     @Override
@@ -406,7 +428,9 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
              PreparedStatement sup = c.prepareStatement(
                      "INSERT INTO wsus_superseded (update_id, revision_number, superseded_update_id) VALUES (?, ?, ?)");
              PreparedStatement fil = c.prepareStatement(
-                     "INSERT INTO wsus_revision_file (update_id, revision_number, sha1_hex) VALUES (?, ?, ?)")) {
+                     "INSERT INTO wsus_revision_file (update_id, revision_number, sha1_hex) VALUES (?, ?, ?)");
+             PreparedStatement doc = c.prepareStatement("INSERT INTO wsus_served_document (update_id,"
+                     + " revision_number, blob_cabinet, document_files) VALUES (?, ?, ?, ?)")) {
             int pending = 0;
             for (Revision r : sorted) {
                 bindRef(rev, r.ref());
@@ -451,14 +475,21 @@ public final class WsusCatalogWrite implements CatalogWrite<WsusCatalogWrite.Res
                     bun.setInt(4, ref.revisionNumber());
                     bun.addBatch();
                 }
+                ServedDocument d = served.get(r.ref());
+                if (d != null) {
+                    bindRef(doc, r.ref());
+                    doc.setBytes(3, d.cabinet());
+                    doc.setString(4, ServedDocument.encodeFiles(d.files()));
+                    doc.addBatch();
+                }
                 if (++pending == BATCH) {
-                    for (PreparedStatement ps : List.of(list, cat, pre, bun, sup, fil)) {
+                    for (PreparedStatement ps : List.of(list, cat, pre, bun, sup, fil, doc)) {
                         ps.executeBatch();
                     }
                     pending = 0;
                 }
             }
-            for (PreparedStatement ps : List.of(list, cat, pre, bun, sup, fil)) {
+            for (PreparedStatement ps : List.of(list, cat, pre, bun, sup, fil, doc)) {
                 ps.executeBatch();
             }
         }

@@ -8,6 +8,7 @@ import ferry.store.SourceImport;
 import ferry.store.Store;
 import ferry.store.StoreException;
 import ferry.wsus.ContentUrls;
+import ferry.wsus.UpdateIdentity;
 import ferry.wsus.metadata.MetadataException;
 import ferry.wsus.metadata.UpdateDocument;
 import ferry.wsus.metadata.UpdateFile;
@@ -39,6 +40,9 @@ import java.util.Set;
 public final class WsusImport implements SourceImport {
     /** The one instance. */
     public static final WsusImport INSTANCE = new WsusImport();
+
+    /** Documents compressed together ({@link Rows#served}): enough to keep both cores busy, few in memory. */
+    private static final int SERVED_CHUNK = 256;
 
     private WsusImport() {
     }
@@ -77,8 +81,15 @@ public final class WsusImport implements SourceImport {
         CatalogWrite<?> write(String bundleId) throws BundleEntryException {
             List<RevisionRecord> revisions = new ArrayList<>(entries.metadata.size());
             Set<String> notCarried = new HashSet<>();
+            Map<UpdateIdentity, ServedDocument> served = new HashMap<>();
+            List<Parsed> pending = new ArrayList<>(SERVED_CHUNK);
             for (WsusEntries.Metadata m : entries.metadata) {
-                UpdateDocument doc = parse(m);
+                Parsed parsed = parse(m);
+                UpdateDocument doc = parsed.doc();
+                pending.add(parsed);
+                if (pending.size() == SERVED_CHUNK) {
+                    served(pending, served);
+                }
                 List<String> files = files(m.entry(), doc);
                 for (String sha1 : files) {
                     if (!carried.containsKey(sha1)) {
@@ -87,6 +98,7 @@ public final class WsusImport implements SourceImport {
                 }
                 revisions.add(RevisionMapper.record(doc, m.entry().sha256(), files));
             }
+            served(pending, served);
             // The files the bundle does not carry (all of them in a metadata-only bundle): which of them the store
             // already holds, asked in one read rather than one read per file.
             Set<String> stored = notCarried.isEmpty() ? Set.of() : catalog.storedFiles(notCarried);
@@ -110,7 +122,26 @@ public final class WsusImport implements SourceImport {
                 files.add(new FileRecord(c.sha1Hex(), c.entry().sha256(), c.entry().size(), c.fileName(), null));
             }
             return WsusCatalogWrite.of(bundleId, linked, files, filesNotCarried,
-                    entries.approvals == null ? null : approvals(entries.approvals));
+                    entries.approvals == null ? null : approvals(entries.approvals)).withServedDocuments(served);
+        }
+
+        /**
+         * What GetUpdateData will send for each document parsed so far, made on all cores (compressing is most of
+         * the cost), then forgotten: a chunk of documents at a time is held in memory, never the whole bundle.
+         */
+        private static void served(List<Parsed> pending, Map<UpdateIdentity, ServedDocument> out) {
+            ServedDocument[] made = new ServedDocument[pending.size()];
+            // a parallel stream: the calling thread works too (the common pool alone has one thread on 2 cores)
+            java.util.stream.IntStream.range(0, made.length).parallel()
+                    .forEach(i -> made[i] = ServedDocument.of(pending.get(i).xml(), pending.get(i).doc()));
+            for (int i = 0; i < made.length; i++) {
+                out.put(pending.get(i).doc().identity(), made[i]);
+            }
+            pending.clear();
+        }
+
+        /** A metadata document as stored and as parsed. */
+        private record Parsed(String xml, UpdateDocument doc) {
         }
 
         /** The carried approval set, read from the store and checked; its counts must be those the manifest names. */
@@ -139,7 +170,7 @@ public final class WsusImport implements SourceImport {
             return set;
         }
 
-        private UpdateDocument parse(WsusEntries.Metadata m) throws BundleEntryException {
+        private Parsed parse(WsusEntries.Metadata m) throws BundleEntryException {
             Entry e = m.entry();
             String xml;
             Store store = catalog.store();
@@ -163,7 +194,7 @@ public final class WsusImport implements SourceImport {
             if (!doc.identity().equals(m.identity())) {
                 throw WsusEntries.invalid(e, "holds update " + doc.identity() + ", not " + m.identity());
             }
-            return doc;
+            return new Parsed(xml, doc);
         }
 
         /**

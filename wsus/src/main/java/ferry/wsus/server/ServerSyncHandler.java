@@ -120,6 +120,11 @@ public final class ServerSyncHandler extends Handler.Abstract {
             if (op.service() != endpoint) {
                 throw new FaultSignal(SoapFault.INVALID_PARAMETERS, op.elementName() + " is not served at " + path);
             }
+            ServerSyncService.StreamedAnswer streamed = service.streamed(version, soap);
+            if (streamed != null) {
+                stream(response, callback, version, streamed);
+                return true;
+            }
             write(response, callback, version, HttpStatus.OK_200, service.answer(version, soap, origin(request)));
         } catch (FaultSignal f) {
             fault(request, response, callback, version, op, action, f.errorCode(), f.getMessage());
@@ -166,6 +171,32 @@ public final class ServerSyncHandler extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
     }
+
+    /**
+     * A 200 answer written as it is made (chunked, no Content-Length). A failure once writing has begun cannot
+     * become a SOAP fault any more: the response is aborted, and the client sees a broken answer, never a short one.
+     */
+    private static void stream(Response response, Callback callback, SoapVersion version,
+                               ServerSyncService.StreamedAnswer answer) {
+        response.setStatus(HttpStatus.OK_200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, version.contentType());
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "private, max-age=0");
+        // not closed on failure: closing would end the answer as if it were complete
+        java.io.OutputStream out = new java.io.BufferedOutputStream(Content.Sink.asOutputStream(response),
+                STREAM_BUFFER_BYTES);
+        try {
+            answer.writeTo(out);
+            out.close();
+        } catch (Exception | Error e) {
+            LOG.warn("streamed answer failed", e);
+            callback.failed(e);
+            return;
+        }
+        callback.succeeded();
+    }
+
+    /** Bytes of a streamed answer written to the connection at a time. */
+    private static final int STREAM_BUFFER_BYTES = 64 * 1024;
 
     /** {@code scheme://host:port} as the client addressed this server. */
     private static String origin(Request request) {

@@ -4,6 +4,7 @@ import ferry.wsus.ContentUrls;
 import ferry.wsus.UpdateIdentity;
 import ferry.wsus.catalog.Approval;
 import ferry.wsus.catalog.DeploymentChanges;
+import ferry.wsus.catalog.ServedDocument;
 import ferry.wsus.catalog.TargetGroup;
 import ferry.wsus.soap.Messages.DeploymentData;
 import ferry.wsus.soap.Messages.DeploymentResult;
@@ -39,7 +40,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.zip.CRC32;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +53,7 @@ import java.util.regex.Pattern;
 final class ServerSyncService {
 
     /** Documents above this many UTF-16 bytes travel compressed, as real servers do (3.1.4.6, note 36). */
-    static final int COMPRESS_ABOVE_UTF16_BYTES = 5120;
+    static final int COMPRESS_ABOVE_UTF16_BYTES = ServedDocument.COMPRESS_ABOVE_UTF16_BYTES;
 
     private static final Pattern PROTOCOL_VERSION = Pattern.compile("(\\d{1,4})\\.(\\d{1,4})");
 
@@ -318,17 +318,44 @@ final class ServerSyncService {
      * that synchronizes a product x classification must still be told about them, as real upstreams do.
      */
     private void addBundled(Set<UpdateIdentity> result) {
-        // level by level, each level asked for at once: one query per thousand revisions, not one per revision
-        List<UpdateIdentity> level = new ArrayList<>(result);
-        while (!level.isEmpty()) {
-            List<UpdateIdentity> next = new ArrayList<>();
-            for (UpdateIdentity child : catalog.bundledUpdates(level)) {
-                if (result.add(child)) {
-                    next.add(child);
-                }
-            }
-            level = next;
+        UpdateCatalog.withBundled(catalog, result);
+    }
+
+    /** Writes an answer to a stream as it is made. */
+    @FunctionalInterface
+    interface StreamedAnswer {
+        void writeTo(java.io.OutputStream out) throws java.io.IOException;
+    }
+
+    /**
+     * A GetRevisionIdList for software and drivers with no product or classification filter (every update the
+     * store holds: hundreds of thousands at WSUS scale) as an answer written while the catalog is read, never held
+     * whole; null for any other request ({@link #answer} answers it). The cookie, the filter and the anchor are
+     * checked here, before anything is written.
+     *
+     * @throws FaultSignal as {@link #answer}
+     */
+    StreamedAnswer streamed(SoapVersion v, SoapRequest request) throws FaultSignal {
+        if (!(request instanceof SoapRequest.GetRevisionIdList r) || r.filter() == null || r.filter().getConfig()
+                || !r.filter().categories().isEmpty() || !r.filter().classifications().isEmpty()) {
+            return null;
         }
+        requireCookie(r.cookie());
+        String anchor = r.filter().anchor() == null || r.filter().anchor().isBlank() ? null : r.filter().anchor();
+        String newAnchor = catalog.anchor();
+        try {
+            // the anchor is read now, so that one that is not an anchor is a fault, not a broken stream
+            catalog.checkAnchor(anchor);
+        } catch (UpdateCatalog.InvalidAnchorException e) {
+            throw new FaultSignal(SoapFault.INVALID_PARAMETERS, "filter");
+        }
+        return out -> SoapResponses.getRevisionIdList(v, newAnchor, sink -> {
+            try {
+                catalog.forEachUnfilteredRevision(anchor, sink);
+            } catch (UpdateCatalog.InvalidAnchorException e) {
+                throw new IllegalStateException("anchor read once, refused the second time: " + e.getMessage(), e);
+            }
+        }, out);
     }
 
     /** @param onlyFresh true: only ids with Delta=false */
@@ -353,26 +380,42 @@ final class ServerSyncService {
         List<UpdateData> updates = new ArrayList<>();
         Map<String, UrlData> urls = new LinkedHashMap<>();
         List<Optional<UpdateCatalog.UpdateContent>> contents = catalog.updateContent(ids);
+        String[] xmls = new String[ids.size()];
+        byte[][] cabs = new byte[ids.size()][];
         List<UpdateIdentity> toCompress = new ArrayList<>();
         List<String> toCompressXml = new ArrayList<>();
+        List<Integer> toCompressAt = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             UpdateCatalog.UpdateContent content = contents.get(i).orElseThrow(
                     // a real server answers an unknown revision with InternalServerError (exchange 000017)
                     () -> new FaultSignal(SoapFault.INTERNAL_SERVER_ERROR, ""));
-            if (compressed(content.metadata())) {
+            if (content.cabinet() != null && !settings.plainBlobsOnly()) {
+                cabs[i] = content.cabinet(); // made at import: the usual case, a keyed read
+                continue;
+            }
+            String xml = content.metadata() != null ? content.metadata() : catalog.metadata(ids.get(i)).orElseThrow(
+                    () -> new FaultSignal(SoapFault.INTERNAL_SERVER_ERROR, ""));
+            if (!compressed(xml)) {
+                xmls[i] = xml;
+            } else if (content.cabinet() != null) {
+                cabs[i] = content.cabinet();
+            } else {
+                // a revision imported before the catalog kept cabinets
                 toCompress.add(ids.get(i));
-                toCompressXml.add(content.metadata());
+                toCompressXml.add(xml);
+                toCompressAt.add(i);
             }
         }
-        Iterator<byte[]> cabs = cabinets.cabinets(toCompress, toCompressXml).iterator();
+        List<byte[]> made = cabinets.cabinets(toCompress, toCompressXml);
+        for (int k = 0; k < made.size(); k++) {
+            cabs[toCompressAt.get(k)] = made.get(k);
+        }
         for (int i = 0; i < ids.size(); i++) {
             UpdateIdentity id = ids.get(i);
-            UpdateCatalog.UpdateContent content = contents.get(i).orElseThrow();
-            String xml = content.metadata();
-            List<UpdateCatalog.CatalogFile> files = content.files();
+            List<UpdateCatalog.CatalogFile> files = contents.get(i).orElseThrow().files();
             List<String> digests = files.stream().map(UpdateCatalog.CatalogFile::sha1Base64).distinct().toList();
-            updates.add(compressed(xml) ? new UpdateData(id, null, digests, cabs.next())
-                    : new UpdateData(id, xml, digests, null));
+            updates.add(cabs[i] != null ? new UpdateData(id, null, digests, cabs[i])
+                    : new UpdateData(id, xmls[i], digests, null));
             for (UpdateCatalog.CatalogFile f : files) {
                 urls.computeIfAbsent(f.sha1Base64(), d -> urlData(contentBase, f));
             }
@@ -382,7 +425,7 @@ final class ServerSyncService {
 
     /** Whether a document travels as an LZX cabinet. */
     private boolean compressed(String xml) {
-        return !plainXmlSafe(xml) || !settings.plainBlobsOnly() && xml.length() * 2L > COMPRESS_ABOVE_UTF16_BYTES;
+        return settings.plainBlobsOnly() ? !ServedDocument.plainXmlSafe(xml) : ServedDocument.sentCompressed(xml);
     }
 
     /**
@@ -402,16 +445,5 @@ final class ServerSyncService {
         } catch (IllegalArgumentException e) {
             return "";
         }
-    }
-
-    /** False when the text holds characters XML 1.0 cannot carry; the CAB form carries any text. */
-    private static boolean plainXmlSafe(String xml) {
-        for (int i = 0; i < xml.length(); i++) {
-            char c = xml.charAt(i);
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0xFFFE || c == 0xFFFF) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -5,6 +5,7 @@ import ferry.store.Store;
 import ferry.wsus.ContentUrls;
 import ferry.wsus.UpdateIdentity;
 import ferry.wsus.catalog.FileRecord;
+import ferry.wsus.catalog.ServedDocument;
 import ferry.wsus.catalog.WsusCatalog;
 import ferry.wsus.metadata.MetadataException;
 import ferry.wsus.metadata.UpdateDocument;
@@ -37,7 +38,9 @@ import java.util.Set;
  * imported after that time. Only text that is not an anchor at all is {@link InvalidAnchorException}.
  *
  * <p>Metadata is read from the object named by the revision's {@code metadata_sha256}: the exact UTF-8 text the
- * bundle carried. A revision's files are those its metadata names, each marked held when the store has its object
+ * bundle carried. GetUpdateData reads instead, where the import stored them (catalog format 5), the revision's
+ * cabinet and the files its metadata names ({@link ServedDocument}), and reads the object only for documents sent
+ * as plain text. A revision's files are those its metadata names, each marked held when the store has its object
  * (a metadata-only export carries none). Thread-safe, as {@link Store} is.
  */
 public final class StoreCatalog implements UpdateCatalog {
@@ -69,6 +72,21 @@ public final class StoreCatalog implements UpdateCatalog {
         out.addAll(catalog.latestRevisions(getConfig, productIds, classificationIds, since));
         out.sort(null);
         return out;
+    }
+
+    @Override
+    public void checkAnchor(String sinceAnchor) throws InvalidAnchorException {
+        if (sinceAnchor != null && !sinceAnchor.isBlank()) {
+            changeNumber(sinceAnchor);
+        }
+    }
+
+    /** Read from the catalog as the rows come, in one committed state. */
+    @Override
+    public void forEachUnfilteredRevision(String sinceAnchor, java.util.function.Consumer<UpdateIdentity> sink)
+            throws InvalidAnchorException {
+        long since = sinceAnchor == null || sinceAnchor.isBlank() ? 0 : changeNumber(sinceAnchor);
+        catalog.forEachUnfilteredRevision(false, since, sink);
     }
 
     /** The change number an anchor stands for: its own when this store issued it, else the one at its time. */
@@ -159,8 +177,16 @@ public final class StoreCatalog implements UpdateCatalog {
                 out.add(Optional.empty());
                 continue;
             }
+            ServedDocument d = r.document();
+            if (d != null && d.cabinet() != null && d.files() != null) {
+                // made at import: nothing to read or derive from the metadata
+                out.add(Optional.of(new UpdateContent(null, files(d.files(), r.files()), d.cabinet())));
+                continue;
+            }
             String xml = readMetadata(id, r.metadataSha256());
-            out.add(Optional.of(new UpdateContent(xml, files(id, xml, r.files()))));
+            List<CatalogFile> files = d != null && d.files() != null ? files(d.files(), r.files())
+                    : files(id, xml, r.files());
+            out.add(Optional.of(new UpdateContent(xml, files, d == null ? null : d.cabinet())));
         }
         return out;
     }
@@ -204,7 +230,19 @@ public final class StoreCatalog implements UpdateCatalog {
         } catch (MetadataException e) {
             throw new IllegalStateException("stored metadata of " + id + " does not parse: " + e.getMessage(), e);
         }
-        if (doc.files().isEmpty()) {
+        List<ServedDocument.DocumentFile> named = new ArrayList<>(doc.files().size());
+        for (UpdateFile f : doc.files()) {
+            named.add(new ServedDocument.DocumentFile(f.sha1Base64(), f.fileName(), f.size()));
+        }
+        return files(named, storedFiles);
+    }
+
+    /**
+     * @param named       the files the metadata names, in document order
+     * @param storedFiles the files the catalog links to the revision
+     */
+    private List<CatalogFile> files(List<ServedDocument.DocumentFile> named, List<FileRecord> storedFiles) {
+        if (named.isEmpty()) {
             return List.of();
         }
         Map<String, FileRecord> stored = new HashMap<>();
@@ -212,7 +250,7 @@ public final class StoreCatalog implements UpdateCatalog {
             stored.put(f.sha1Hex(), f);
         }
         List<CatalogFile> out = new ArrayList<>();
-        for (UpdateFile f : doc.files()) {
+        for (ServedDocument.DocumentFile f : named) {
             FileRecord rec;
             try {
                 rec = stored.get(ContentUrls.sha1Hex(f.sha1Base64()));

@@ -41,6 +41,50 @@ public interface UpdateCatalog {
     List<UpdateIdentity> revisions(boolean getConfig, Set<String> productIds, Set<String> classificationIds,
                                    String sinceAnchor) throws InvalidAnchorException;
 
+    /**
+     * Every revision a GetRevisionIdList for software and drivers without product or classification filter lists:
+     * the latest revision of every software and driver update changed since the anchor, and the revisions those
+     * bundle (transitively), each once, in no particular order, handed to {@code sink} one at a time. A catalog
+     * backed by a database hands them over as it reads them, never holding the whole list; this default collects
+     * them first.
+     *
+     * @param sinceAnchor as in {@link #revisions}
+     * @throws InvalidAnchorException if {@code sinceAnchor} cannot be read as an anchor (before {@code sink} is called)
+     */
+    default void forEachUnfilteredRevision(String sinceAnchor, java.util.function.Consumer<UpdateIdentity> sink)
+            throws InvalidAnchorException {
+        Set<UpdateIdentity> all = new java.util.TreeSet<>(revisions(false, Set.of(), Set.of(), sinceAnchor));
+        withBundled(this, all);
+        all.forEach(sink);
+    }
+
+    /**
+     * Checks that {@link #revisions} would accept {@code sinceAnchor} (null: none). The default lists the revisions
+     * of a category no catalog holds.
+     *
+     * @throws InvalidAnchorException if it cannot be read as an anchor
+     */
+    default void checkAnchor(String sinceAnchor) throws InvalidAnchorException {
+        revisions(true, Set.of("00000000-0000-0000-0000-000000000000"), Set.of(), sinceAnchor);
+    }
+
+    /**
+     * Adds to {@code revisions} the bundled updates of every one of them, transitively, level by level (each level
+     * asked for at once).
+     */
+    static void withBundled(UpdateCatalog catalog, Set<UpdateIdentity> revisions) {
+        List<UpdateIdentity> level = new ArrayList<>(revisions);
+        while (!level.isEmpty()) {
+            List<UpdateIdentity> next = new ArrayList<>();
+            for (UpdateIdentity child : catalog.bundledUpdates(level)) {
+                if (revisions.add(child)) {
+                    next.add(child);
+                }
+            }
+            level = next;
+        }
+    }
+
     /** The update metadata document (XML text, namespace {@code http://schemas.microsoft.com/msus/2002/12/Update}). */
     Optional<String> metadata(UpdateIdentity id);
 
@@ -79,10 +123,17 @@ public interface UpdateCatalog {
     /**
      * One revision as GetUpdateData serves it.
      *
-     * @param metadata the update metadata document
+     * @param metadata the update metadata document; null only when {@code cabinet} is given (read it with
+     *                 {@link #metadata} if needed)
      * @param files    every file it names, as {@link #files(UpdateIdentity)}
+     * @param cabinet  its {@code XmlUpdateBlobCompressed} cabinet as made at import, when it travels compressed
+     *                 by default (ferry.wsus.catalog.ServedDocument); null when not made (the server makes it)
      */
-    record UpdateContent(String metadata, List<CatalogFile> files) {
+    record UpdateContent(String metadata, List<CatalogFile> files, byte[] cabinet) {
+        /** Content whose cabinet, if any, the server makes. */
+        public UpdateContent(String metadata, List<CatalogFile> files) {
+            this(metadata, files, null);
+        }
     }
 
     /**

@@ -13,6 +13,9 @@ import ferry.wsus.soap.Messages.UpdateData;
 import ferry.wsus.soap.Messages.UpdateFileDecryption;
 import ferry.wsus.soap.Messages.UrlData;
 
+import ferry.wsus.UpdateIdentity;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Base64;
 import java.util.List;
 
@@ -106,6 +109,42 @@ public final class SoapResponses {
     public static byte[] getRevisionIdList(SoapVersion v, RevisionIdList list) {
         return result(v, Operation.GET_REVISION_ID_LIST).element("Anchor", list.anchor())
                 .identities("NewRevisions", list.newRevisions()).end().end().finish();
+    }
+
+    /**
+     * GetRevisionIdListResponse as {@link #getRevisionIdList(SoapVersion, RevisionIdList)}, written to {@code out}
+     * while {@code revisions} hands over the ids one by one (the same bytes for the same ids in the same order), so
+     * that a list of hundreds of thousands of revisions is never held whole.
+     *
+     * @param revisions called once with a sink taking each revision in turn
+     * @throws IOException as {@code revisions} throws it
+     * @throws IllegalStateException when {@code out} fails (its IOException the cause's cause)
+     */
+    public static void getRevisionIdList(SoapVersion v, String anchor, RevisionSource revisions, OutputStream out)
+            throws IOException {
+        SoapWriter w = new SoapWriter(v, true, out);
+        Operation op = Operation.GET_REVISION_ID_LIST;
+        w.operation(op.responseElement(), op.namespace()).start(op.resultElement()).element("Anchor", anchor);
+        boolean[] any = {false};
+        revisions.forEach(id -> {
+            if (!any[0]) {
+                w.start("NewRevisions");
+                any[0] = true;
+            }
+            w.identity("UpdateIdentity", id);
+        });
+        if (any[0]) {
+            w.end();
+        } else {
+            w.empty("NewRevisions");
+        }
+        w.end().end().finishStream();
+    }
+
+    /** Revisions handed over one at a time. */
+    @FunctionalInterface
+    public interface RevisionSource {
+        void forEach(java.util.function.Consumer<UpdateIdentity> sink) throws IOException;
     }
 
     /** As {@link #getUpdateData(SoapVersion, ServerUpdateData)} in SOAP 1.1. */

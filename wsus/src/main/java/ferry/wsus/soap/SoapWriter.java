@@ -6,6 +6,7 @@ import ferry.wsus.xml.SafeXml;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.util.List;
 
 /**
@@ -16,7 +17,7 @@ import java.util.List;
  */
 public final class SoapWriter {
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    private final ByteArrayOutputStream buffer;
     private final XMLStreamWriter w;
     private final SoapVersion version;
 
@@ -25,10 +26,20 @@ public final class SoapWriter {
     }
 
     public SoapWriter(SoapVersion version, boolean declareSchemaNamespaces) {
+        this(version, declareSchemaNamespaces, null);
+    }
+
+    /**
+     * A message written to {@code out} as it is built, for answers too large to hold (finish with
+     * {@link #finishStream()}); null {@code out}: kept in memory for {@link #finish()}.
+     */
+    public SoapWriter(SoapVersion version, boolean declareSchemaNamespaces, OutputStream out) {
+        this.buffer = out == null ? new ByteArrayOutputStream(4096) : null;
+        OutputStream target = out == null ? buffer : out;
         this.version = version;
         String ns = version.envelopeNamespace();
         try {
-            w = SafeXml.writer(out);
+            w = SafeXml.writer(target);
             w.writeStartDocument("utf-8", "1.0");
             w.writeStartElement("soap", "Envelope", ns);
             w.writeNamespace("soap", ns);
@@ -174,8 +185,17 @@ public final class SoapWriter {
         return this;
     }
 
-    /** Closes everything and returns the UTF-8 bytes. */
+    /** Closes everything and returns the UTF-8 bytes (of a message kept in memory). */
     public byte[] finish() {
+        if (buffer == null) {
+            throw new IllegalStateException("a streamed message has no bytes to return: finishStream()");
+        }
+        finishStream();
+        return buffer.toByteArray();
+    }
+
+    /** Closes every open element and flushes the message to its stream (which stays open). */
+    public void finishStream() {
         try {
             w.writeEndDocument();
             w.flush();
@@ -183,6 +203,5 @@ public final class SoapWriter {
         } catch (XMLStreamException e) {
             throw new IllegalStateException(e);
         }
-        return out.toByteArray();
     }
 }

@@ -70,9 +70,9 @@ class LegacyStoreTest {
 
             assertEquals(current, store.read(c -> checksums(c, "flyway_schema_history")),
                     "V1 and V2 realigned with the current scripts, V3 as it was");
-            assertEquals(List.of("0", "1", "2", "3", "3.1", "4"), store.read(c -> versions(c, "wsus_schema_history")),
+            assertEquals(List.of("0", "1", "2", "3", "3.1", "4", "5"), store.read(c -> versions(c, "wsus_schema_history")),
                     "the WSUS history starts: baseline, then its V1 recorded over the tables already there, then V2, V3,"
-                            + " V3.1 and V4");
+                            + " V3.1, V4 and V5");
             assertEquals(storeId, Files.readString(storeDir.resolve("store.id")).substring("ferry store ".length()).trim());
 
             FileRecord f = CatalogFixtures.file(store, "new update file", "kb2.msu");

@@ -29,7 +29,7 @@ class PlainBlobsOnlyTest {
 
     private static final String BIG = "a2fef9b0-7951-4c2c-a42b-9e351dd1c1fe";
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private static final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void switchOnSendsEveryDocumentPlain() throws Exception {
@@ -81,7 +81,7 @@ class PlainBlobsOnlyTest {
     }
 
     /** UpdateIdentity elements for every recorded document but {@link #BIG}. */
-    private static String otherIds() {
+    static String otherIds() {
         StringBuilder sb = new StringBuilder();
         for (String name : Fixtures.DOC_NAMES) {
             int r = name.lastIndexOf("-r");
@@ -93,7 +93,7 @@ class PlainBlobsOnlyTest {
         return sb.toString();
     }
 
-    private String cookieXml(URI base) throws Exception {
+    static String cookieXml(URI base) throws Exception {
         String auth = post(base, "GetAuthorizationCookie", Fixtures.requestBody("000002"),
                 "DssAuthWebService/DssAuthWebService.asmx").body();
         String data = auth.replaceAll("(?s).*<CookieData>([^<]*)</CookieData>.*", "$1");
@@ -103,15 +103,15 @@ class PlainBlobsOnlyTest {
         return "<cookie>" + cookie.replaceAll("(?s).*<GetCookieResult>(.*)</GetCookieResult>.*", "$1") + "</cookie>";
     }
 
-    private static String updateDataRequest(String cookie, String id, int rev) {
+    static String updateDataRequest(String cookie, String id, int rev) {
         return ServerRoundTripTest.updateDataRequest(cookie, id, rev);
     }
 
-    private HttpResponse<String> post(URI base, String action, String body) throws Exception {
+    static HttpResponse<String> post(URI base, String action, String body) throws Exception {
         return post(base, action, body, "ServerSyncWebService/ServerSyncWebService.asmx");
     }
 
-    private HttpResponse<String> post(URI base, String action, String body, String path) throws Exception {
+    static HttpResponse<String> post(URI base, String action, String body, String path) throws Exception {
         String ns = action.equals("GetAuthorizationCookie")
                 ? "http://www.microsoft.com/SoftwareDistribution/Server/DssAuthWebService"
                 : "http://www.microsoft.com/SoftwareDistribution";

@@ -7,6 +7,7 @@ import ferry.verifier.ChannelPolicy;
 import ferry.wsus.UpdateIdentity;
 import ferry.wsus.catalog.FileRecord;
 import ferry.wsus.catalog.RevisionRecord;
+import ferry.wsus.catalog.ServedDocument;
 import ferry.wsus.catalog.WsusCatalogWrite;
 import ferry.wsus.catalog.WsusTables;
 import ferry.wsus.metadata.PrerequisiteGroup;
@@ -33,6 +34,11 @@ final class StoreFixture implements AutoCloseable {
 
     final Store store;
     private int sequence;
+    /**
+     * What imports keep for GetUpdateData of each revision (catalog format 5), from the document as stored and
+     * parsed; {@code ServedDocument::of} is what {@code ferry import} keeps. Null: nothing, as imports before it.
+     */
+    java.util.function.BiFunction<String, UpdateDocument, ServedDocument> servedDocuments;
 
     StoreFixture(Path dir) {
         this.store = Store.open(dir, List.of(WsusTables.INSTANCE));
@@ -51,8 +57,12 @@ final class StoreFixture implements AutoCloseable {
                 carriedSha1 = HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-1").digest(carried.bytes()));
                 files.add(new FileRecord(carriedSha1, sha256, carried.bytes().length, carried.fileName(), null));
             }
+            java.util.Map<UpdateIdentity, ServedDocument> served = new java.util.HashMap<>();
             for (String xml : xmls) {
                 UpdateDocument doc = UpdateDocument.parse(xml);
+                if (servedDocuments != null) {
+                    served.put(doc.identity(), servedDocuments.apply(xml, doc));
+                }
                 String sha256 = put(imp, xml.getBytes(StandardCharsets.UTF_8));
                 List<String> fileSha1 = new ArrayList<>();
                 for (var f : doc.files()) {
@@ -64,7 +74,7 @@ final class StoreFixture implements AutoCloseable {
                 revisions.add(record(doc, sha256, fileSha1));
             }
             imp.commit(new ImportRecord<>(bundleId, "wsus", sequence, null, Instant.now(), "ab".repeat(32),
-                    List.of("AB12"), "test", WsusCatalogWrite.of(bundleId, revisions, files), null),
+                    List.of("AB12"), "test", WsusCatalogWrite.of(bundleId, revisions, files).withServedDocuments(served), null),
                     new ChannelPolicy(1000));
         }
         return bundleId;
