@@ -140,12 +140,11 @@ public final class WsusCatalog {
         }
         List<UpdateIdentity> refs = refs(revisions);
         return store.read(c -> {
-            Map<UpdateIdentity, String> metadata = WsusQueries.metadataSha256s(c, refs);
-            Map<UpdateIdentity, List<FileRecord>> files = WsusQueries.files(c, metadata.keySet());
-            Map<UpdateIdentity, ServedDocument> documents = WsusQueries.servedDocuments(c, metadata.keySet());
+            Map<UpdateIdentity, WsusQueries.ServedRow> rows = WsusQueries.servedRows(c, refs);
+            Map<UpdateIdentity, List<FileRecord>> files = WsusQueries.files(c, rows.keySet());
             Map<UpdateIdentity, ServedRevision> out = new HashMap<>();
-            metadata.forEach((ref, sha256) -> out.put(ref,
-                    new ServedRevision(sha256, files.getOrDefault(ref, List.of()), documents.get(ref))));
+            rows.forEach((ref, row) -> out.put(ref,
+                    new ServedRevision(row.metadataSha256(), files.getOrDefault(ref, List.of()), row.document())));
             return out;
         });
     }

@@ -16,7 +16,6 @@ import ferry.wsus.soap.Messages.UrlData;
 import ferry.wsus.UpdateIdentity;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -169,7 +168,7 @@ public final class SoapResponses {
                 w.end();
             }
             if (u.xmlUpdateBlobCompressed() != null) {
-                w.element("XmlUpdateBlobCompressed", Base64.getEncoder().encodeToString(u.xmlUpdateBlobCompressed()));
+                w.base64Element("XmlUpdateBlobCompressed", u.xmlUpdateBlobCompressed());
             }
             w.end();
         }

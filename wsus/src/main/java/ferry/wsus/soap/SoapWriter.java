@@ -18,6 +18,8 @@ import java.util.List;
 public final class SoapWriter {
 
     private final ByteArrayOutputStream buffer;
+    /** Where the message's bytes go: {@link #buffer} or the caller's stream. */
+    private final OutputStream target;
     private final XMLStreamWriter w;
     private final SoapVersion version;
 
@@ -35,7 +37,7 @@ public final class SoapWriter {
      */
     public SoapWriter(SoapVersion version, boolean declareSchemaNamespaces, OutputStream out) {
         this.buffer = out == null ? new ByteArrayOutputStream(4096) : null;
-        OutputStream target = out == null ? buffer : out;
+        this.target = out == null ? buffer : out;
         this.version = version;
         String ns = version.envelopeNamespace();
         try {
@@ -128,6 +130,41 @@ public final class SoapWriter {
         }
         start(localName);
         text(text);
+        return end();
+    }
+
+    /**
+     * {@code <name>base64 of data</name>} (RFC 4648 alphabet, no line breaks); empty data writes an empty element.
+     * The same bytes as {@code element(localName, Base64 text)}, but the base64 text goes straight to the output:
+     * it needs no escaping, and the StAX writer's escaping, one character at a time, was a third of the CPU time
+     * of a GetUpdateData answer (about 170 KB of base64 for 100 revisions).
+     */
+    public SoapWriter base64Element(String localName, byte[] data) {
+        if (data.length == 0) {
+            return empty(localName);
+        }
+        start(localName);
+        try {
+            w.writeCharacters("");  // closes the start tag
+            w.flush();              // everything written so far is in target, so the raw bytes follow it in order
+            OutputStream base64 = java.util.Base64.getEncoder().wrap(new OutputStream() {
+                @Override
+                public void write(int b) throws java.io.IOException {
+                    target.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws java.io.IOException {
+                    target.write(b, off, len);
+                }
+
+                // close() does nothing: the encoder's close writes its padding, target stays open for the message
+            });
+            base64.write(data);
+            base64.close();
+        } catch (XMLStreamException | java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
         return end();
     }
 
