@@ -83,8 +83,6 @@ final class RawContentServer implements AutoCloseable {
     }
 
     private void serve(Socket s) {
-        int now = inFlight.incrementAndGet();
-        maxInFlight.accumulateAndGet(now, Math::max);
         try (s) {
             String head = readHead(s.getInputStream());
             if (head == null) {
@@ -96,7 +94,17 @@ final class RawContentServer implements AutoCloseable {
             requests.add(path + " " + (range == null ? "-" : "bytes=" + range + "-"));
             Act act = plan.act(count.incrementAndGet(), path);
             if (act.delayMillis() > 0) {
-                Thread.sleep(act.delayMillis());
+                // Counted only while the answer is held back, before any byte of it is sent: a client thread
+                // cannot start its next request before this one is answered, so the count is exactly the
+                // requests the client has open at once (counting up to the socket's close also counted a
+                // finished request whose client had already sent the next one).
+                int now = inFlight.incrementAndGet();
+                maxInFlight.accumulateAndGet(now, Math::max);
+                try {
+                    Thread.sleep(act.delayMillis());
+                } finally {
+                    inFlight.decrementAndGet();
+                }
             }
             OutputStream out = s.getOutputStream();
             byte[] body = files.get(path);
@@ -118,8 +126,6 @@ final class RawContentServer implements AutoCloseable {
             // short of Content-Length, the connection simply closes: a dropped connection as the client sees it
         } catch (IOException | InterruptedException ignored) {
             // the client went away
-        } finally {
-            inFlight.decrementAndGet();
         }
     }
 
