@@ -29,6 +29,23 @@ public record ServedDocument(byte[] cabinet, List<DocumentFile> files) {
         files = files == null ? null : List.copyOf(files);
     }
 
+    /** Equal when the cabinets hold the same bytes and the file lists are equal (a record compares arrays by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ServedDocument d && java.util.Arrays.equals(cabinet, d.cabinet)
+                && java.util.Objects.equals(files, d.files);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * java.util.Arrays.hashCode(cabinet) + java.util.Objects.hashCode(files);
+    }
+
+    @Override
+    public String toString() {
+        return "ServedDocument[cabinet=" + (cabinet == null ? "null" : cabinet.length + " bytes") + ", files=" + files + "]";
+    }
+
     /**
      * A file as the document names it.
      *

@@ -59,6 +59,18 @@ class ServedDocumentTest {
         assertNull(d.files(), "a name holding a TAB is not kept in text form");
     }
 
+    @Test
+    void twoDocumentsWithTheSameCabinetBytesAreEqual() {
+        List<ServedDocument.DocumentFile> files = List.of(new ServedDocument.DocumentFile("AAAAAAAAAAAAAAAAAAAAAAAAAAA=", "a.cab", 1));
+        ServedDocument a = new ServedDocument(new byte[]{1, 2, 3}, files);
+        ServedDocument b = new ServedDocument(new byte[]{1, 2, 3}, files);
+        assertEquals(a, b, "read twice from a catalog, or from two stores holding the same revision");
+        assertEquals(a.hashCode(), b.hashCode());
+        assertTrue(!a.equals(new ServedDocument(new byte[]{1, 2, 4}, files)));
+        assertTrue(!a.equals(new ServedDocument(null, files)));
+        assertEquals(new ServedDocument(null, null), new ServedDocument(null, null));
+    }
+
     private static UpdateDocument parse(String xml) {
         try {
             return UpdateDocument.parse(xml);
