@@ -2,7 +2,6 @@ package ferry.cli;
 
 import ferry.cli.InProcess.Result;
 import ferry.format.trust.TrustStore;
-import ferry.samples.SampleUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,28 +25,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MediaCommandTest {
     @TempDir
     Path dir;
-    private SampleUpstream upstream;
-    private Path keys;
-    private Path trust;
+    private ConnectedSide side;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
-        keys = dir.resolve("keys");
-        trust = dir.resolve("trust");
-        InProcess.signerTrustedIn(keys, trust, "a <a@ferry.invalid>");
+        side = ConnectedSide.start(dir, "a <a@ferry.invalid>");
     }
 
     @AfterEach
     void stop() throws Exception {
-        upstream.close();
+        side.close();
     }
 
     @Test
     void anExportOverMediaVerifiesPerMediumAndImportsFromAll() throws Exception {
         Path out = dir.resolve("out");
-        Result e = ferry("export", "--upstream", upstream.uri().toString(), "--channel", "contoso", "--state",
-                dir.resolve("state").toString(), "--key", keys.resolve("signer.sec.asc").toString(), "--out", out.toString(),
+        Result e = ferry("export", "--upstream", side.upstream().uri().toString(), "--channel", "contoso", "--state",
+                dir.resolve("state").toString(), "--key", side.keys().resolve("signer.sec.asc").toString(), "--out", out.toString(),
                 "--quiet", "--product", "Contoso Widget", "--volume-size", "64KiB", "--media-size", "1216KiB");
         assertEquals(0, e.code, e.err);
         List<Path> media = new ArrayList<>();
@@ -57,14 +51,14 @@ class MediaCommandTest {
         media.sort(null);
         assertTrue(media.size() >= 3, "issue 9: at least three media: " + media);
         for (int i = 0; i < media.size(); i++) {
-            Result v = ferry("verify", "--medium", media.get(i).toString(), "--trust-store", trust.toString(), "--quiet");
+            Result v = ferry("verify", "--medium", media.get(i).toString(), "--trust-store", side.trust().toString(), "--quiet");
             assertEquals(0, v.code, v.out + v.err);
             assertTrue(v.out.startsWith("OK: medium " + (i + 1) + " of " + media.size() + " verified"), v.out);
             assertTrue(v.out.contains("Good:"), v.out);
             assertTrue(v.out.contains("Elsewhere:"), v.out);
         }
         Path store = dir.resolve("store");
-        List<String> args = new ArrayList<>(List.of("import", "--store", store.toString(), "--trust-store", trust.toString(), "--quiet"));
+        List<String> args = new ArrayList<>(List.of("import", "--store", store.toString(), "--trust-store", side.trust().toString(), "--quiet"));
         for (Path m : media.subList(1, media.size())) {
             args.add("--from");
             args.add(m.toString());
@@ -89,7 +83,7 @@ class MediaCommandTest {
         Path rotation = dir.resolve("rotation");
         Result r = ferry("keys", "rotate", "--out", rotation.toString(), "--policy-version", "2",
                 "--new-key", b.resolve("signer.pub.asc").toString(), "--new-key", c.resolve("signer.pub.asc").toString(),
-                "--threshold", "2", "--key", keys.resolve("signer.sec.asc").toString(), "--key", b.resolve("signer.sec.asc").toString());
+                "--threshold", "2", "--key", side.keys().resolve("signer.sec.asc").toString(), "--key", b.resolve("signer.sec.asc").toString());
         assertEquals(0, r.code, r.err);
         // Carol signs later, with her own key only
         r = ferry("keys", "rotate", "--out", rotation.toString(), "--add-signature", "--key", c.resolve("signer.sec.asc").toString());
@@ -97,18 +91,18 @@ class MediaCommandTest {
         assertTrue(r.out.contains("signed by "), r.out);
 
         Path bundle = dir.resolve("bundle");
-        Result e = ferry("export", "--upstream", upstream.uri().toString(), "--channel", "defender", "--state",
-                dir.resolve("state").toString(), "--key", keys.resolve("signer.sec.asc").toString(), "--out", bundle.toString(),
+        Result e = ferry("export", "--upstream", side.upstream().uri().toString(), "--channel", "defender", "--state",
+                dir.resolve("state").toString(), "--key", side.keys().resolve("signer.sec.asc").toString(), "--out", bundle.toString(),
                 "--quiet", "--product", "Microsoft Defender Antivirus", "--metadata-only", "--trust-change", rotation.toString());
         assertEquals(0, e.code, e.err);
-        Result v = ferry("verify", bundle.toString(), "--trust-store", trust.toString(), "--quiet");
+        Result v = ferry("verify", bundle.toString(), "--trust-store", side.trust().toString(), "--quiet");
         assertEquals(0, v.code, v.out);
         assertTrue(v.out.contains("trust policy change to version 2"), v.out);
         Result i = ferry("import", bundle.toString(), "--store", dir.resolve("store").toString(), "--trust-store",
-                trust.toString(), "--quiet");
+                side.trust().toString(), "--quiet");
         assertEquals(0, i.code, i.err);
         assertTrue(i.out.contains("trust store now at policy version 2"), i.out);
-        TrustStore now = TrustStore.load(trust);
+        TrustStore now = TrustStore.load(side.trust());
         assertEquals(2, now.version());
         assertEquals(2, now.threshold());
         assertEquals(2, now.keys().size());
@@ -117,16 +111,16 @@ class MediaCommandTest {
     @Test
     void anExpiredBundleIsRefusedUnlessAllowedAndTheAuditLogRecordsTheOverride() throws Exception {
         Path bundle = dir.resolve("bundle");
-        Result e = ferry("export", "--upstream", upstream.uri().toString(), "--channel", "defender", "--state",
-                dir.resolve("state").toString(), "--key", keys.resolve("signer.sec.asc").toString(), "--out", bundle.toString(),
+        Result e = ferry("export", "--upstream", side.upstream().uri().toString(), "--channel", "defender", "--state",
+                dir.resolve("state").toString(), "--key", side.keys().resolve("signer.sec.asc").toString(), "--out", bundle.toString(),
                 "--quiet", "--product", "Microsoft Defender Antivirus", "--metadata-only", "--expires-in", "1s");
         assertEquals(0, e.code, e.err);
         Thread.sleep(2100);
         Path store = dir.resolve("store");
-        Result refused = ferry("import", bundle.toString(), "--store", store.toString(), "--trust-store", trust.toString(), "--quiet");
+        Result refused = ferry("import", bundle.toString(), "--store", store.toString(), "--trust-store", side.trust().toString(), "--quiet");
         assertEquals(ExitCodes.INVALID_BUNDLE, refused.code);
         assertTrue(refused.err.contains("expired"), refused.err);
-        Result allowed = ferry("import", bundle.toString(), "--store", store.toString(), "--trust-store", trust.toString(),
+        Result allowed = ferry("import", bundle.toString(), "--store", store.toString(), "--trust-store", side.trust().toString(),
                 "--quiet", "--allow-expired");
         assertEquals(0, allowed.code, allowed.err);
         assertTrue(allowed.out.contains("overrides: allow-expired: the bundle expired at"), allowed.out);

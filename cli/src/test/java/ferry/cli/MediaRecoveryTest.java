@@ -4,7 +4,6 @@ import ferry.cli.ExternalTool.Proc;
 import ferry.cli.InProcess.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import ferry.samples.SampleUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,29 +33,24 @@ class MediaRecoveryTest {
 
     @TempDir
     Path dir;
-    private SampleUpstream upstream;
-    private Path keys;
-    private Path trust;
+    private ConnectedSide side;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
-        keys = dir.resolve("keys");
-        trust = dir.resolve("trust");
-        InProcess.signerTrustedIn(keys, trust, "a <a@ferry.invalid>");
+        side = ConnectedSide.start(dir, "a <a@ferry.invalid>");
     }
 
     @AfterEach
     void stop() throws Exception {
-        upstream.close();
+        side.close();
     }
 
     @Test
     void eachMediumCarriesItsOwnRecoveryDataAndIsRepairedAloneByFerryAndByPar2() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/par2")), "par2 is not installed (.ci/run installs it)");
         Path out = dir.resolve("out");
-        Result e = ferry("export", "--upstream", upstream.uri().toString(), "--channel", "contoso", "--state",
-                dir.resolve("state").toString(), "--key", keys.resolve("signer.sec.asc").toString(), "--out",
+        Result e = ferry("export", "--upstream", side.upstream().uri().toString(), "--channel", "contoso", "--state",
+                dir.resolve("state").toString(), "--key", side.keys().resolve("signer.sec.asc").toString(), "--out",
                 out.toString(), "--quiet", "--json", "--product", "Contoso Widget", "--volume-size", "128KiB",
                 "--media-size", MEDIA / 1024 + "KiB", "--recovery", "30%");
         assertEquals(0, e.code, e.err);
@@ -94,13 +88,13 @@ class MediaRecoveryTest {
         Path dvd1 = copyTree(media.get(0), dir.resolve("station1/dvd"));
         Map<String, byte[]> original1 = snapshot(dvd1);
         damage(dvd1);
-        assertEquals(1, ferry("verify", "--medium", dvd1.toString(), "--trust-store", trust.toString(), "--quiet").code);
+        assertEquals(1, ferry("verify", "--medium", dvd1.toString(), "--trust-store", side.trust().toString(), "--quiet").code);
         Result repaired = ferry("repair", dvd1.toString(), "--json", "--quiet");
         assertEquals(0, repaired.code, repaired.err);
         assertEquals(2, new ObjectMapper().readTree(repaired.out).at("/repaired").size(), repaired.out);
         assertEquals(original1.keySet(), snapshot(dvd1).keySet());
         original1.forEach((name, b) -> assertArrayEquals(b, read(dvd1.resolve(name)), name));
-        Result v1 = ferry("verify", "--medium", dvd1.toString(), "--trust-store", trust.toString(), "--quiet");
+        Result v1 = ferry("verify", "--medium", dvd1.toString(), "--trust-store", side.trust().toString(), "--quiet");
         assertEquals(0, v1.code, v1.out + v1.err);
 
         // medium 2, alone: the same damage, par2 repairs it
@@ -111,12 +105,12 @@ class MediaRecoveryTest {
         assertEquals(0, p.exit, p.out);
         assertEquals(original2.keySet(), snapshot(dvd2).keySet(), "no backups left behind");
         original2.forEach((name, b) -> assertArrayEquals(b, read(dvd2.resolve(name)), name));
-        Result v2 = ferry("verify", "--medium", dvd2.toString(), "--trust-store", trust.toString(), "--quiet");
+        Result v2 = ferry("verify", "--medium", dvd2.toString(), "--trust-store", side.trust().toString(), "--quiet");
         assertEquals(0, v2.code, v2.out + v2.err);
 
         // the isolated side imports from the repaired media and the others
         List<String> args = new ArrayList<>(List.of("import", "--store", dir.resolve("store").toString(),
-                "--trust-store", trust.toString(), "--quiet", "--from", dvd1.toString(), "--from", dvd2.toString()));
+                "--trust-store", side.trust().toString(), "--quiet", "--from", dvd1.toString(), "--from", dvd2.toString()));
         for (Path m : media.subList(2, media.size())) {
             args.add("--from");
             args.add(m.toString());
@@ -128,8 +122,8 @@ class MediaRecoveryTest {
 
     @Test
     void mediaTooSmallForAVolumeWithItsRecoveryDataAreRefusedWithTheFigures() {
-        Result e = ferry("export", "--upstream", upstream.uri().toString(), "--channel", "contoso", "--state",
-                dir.resolve("state").toString(), "--key", keys.resolve("signer.sec.asc").toString(), "--out",
+        Result e = ferry("export", "--upstream", side.upstream().uri().toString(), "--channel", "contoso", "--state",
+                dir.resolve("state").toString(), "--key", side.keys().resolve("signer.sec.asc").toString(), "--out",
                 dir.resolve("out").toString(), "--quiet", "--product", "Contoso Widget", "--volume-size", "64KiB",
                 "--media-size", "1190KiB", "--recovery", "100%");
         assertEquals(ExitCodes.USAGE, e.code, e.err);

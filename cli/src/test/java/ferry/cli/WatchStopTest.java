@@ -2,7 +2,6 @@ package ferry.cli;
 
 import ferry.cli.InProcess.Result;
 import ferry.importer.Importer;
-import ferry.samples.SampleUpstream;
 import ferry.store.Store;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,27 +32,22 @@ class WatchStopTest {
 
     @TempDir
     Path dir;
-    private SampleUpstream upstream;
-    private Path keys;
-    private Path trust;
+    private ConnectedSide side;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
-        keys = dir.resolve("keys");
-        trust = dir.resolve("trust");
-        InProcess.signerTrustedIn(keys, trust, "w <w@ferry.invalid>");
+        side = ConnectedSide.start(dir, "w <w@ferry.invalid>");
     }
 
     @AfterEach
     void stop() throws Exception {
-        upstream.close();
+        side.close();
     }
 
     @Test
     void sigtermStopsAnIdleWatcherCleanly() throws Exception {
         Path drop = Files.createDirectories(dir.resolve("drop"));
-        Child w = Child.watch(dir.resolve("w1"), drop, dir.resolve("store"), trust);
+        Child w = Child.watch(dir.resolve("w1"), drop, dir.resolve("store"), side.trust());
         w.awaitErr("watching ");
         w.process.destroy();                                    // SIGTERM
         assertEquals(SIGTERM_EXIT, w.await(), w.output());
@@ -65,13 +59,13 @@ class WatchStopTest {
     @Test
     void sigtermDuringAnImportLetsItFinishAndLeavesNoHalfImportedBundle() throws Exception {
         Path bundle = dir.resolve("bundle");
-        Result e = ferry("export", "--upstream", upstream.uri().toString(), "--channel", "contoso", "--state",
-                dir.resolve("state").toString(), "--key", keys.resolve("signer.sec.asc").toString(), "--out",
+        Result e = ferry("export", "--upstream", side.upstream().uri().toString(), "--channel", "contoso", "--state",
+                dir.resolve("state").toString(), "--key", side.keys().resolve("signer.sec.asc").toString(), "--out",
                 bundle.toString(), "--quiet", "--product", "Contoso Widget", "--volume-size", "64KiB");
         assertEquals(0, e.code, e.err);
         Path drop = Files.createDirectories(dir.resolve("drop"));
         Path store = dir.resolve("store");
-        Child w = Child.watch(dir.resolve("w2"), drop, store, trust);
+        Child w = Child.watch(dir.resolve("w2"), drop, store, side.trust());
         w.awaitErr("watching ");
         copyTree(bundle, drop.resolve(".arriving"));            // dot names are never looked at
         Files.move(drop.resolve(".arriving"), drop.resolve("b1"), StandardCopyOption.ATOMIC_MOVE);
@@ -95,7 +89,7 @@ class WatchStopTest {
         }
         // a watcher started again finds nothing left to do
         Result again = ferry("import", "--watch", drop.toString(), "--once", "--store", store.toString(),
-                "--trust-store", trust.toString(), "--quiet");
+                "--trust-store", side.trust().toString(), "--quiet");
         assertEquals(0, again.code, again.err);
         assertTrue(again.out.contains("no bundle directories"), again.out);
     }
