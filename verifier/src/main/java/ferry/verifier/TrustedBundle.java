@@ -11,8 +11,13 @@ import java.util.Objects;
  * once, their SHA-256, the manifest parsed from those bytes, and the trusted signers whose signatures over those
  * bytes met the threshold. Nothing here is read from disk again, so what the importer uses is what was verified.
  * Volume contents are not vouched for by admission alone: {@link BundleVerifier#verifyAndCopy} checks them.
+ * <p>
+ * Never compared: an admission is handed from the gate to its user, not looked up or deduplicated, so the record's
+ * default equality (which compares {@code manifestBytes} by array identity) is left as is; to ask whether two
+ * admissions are of the same manifest, compare {@link #manifestSha256}.
  *
  * @param directory      the bundle directory
+ * @param manifestBytes  the manifest exactly as read and verified (the accessor returns a copy)
  * @param manifestSha256 SHA-256 of the manifest bytes, 64 lower-case hex digits
  * @param manifest       the parsed manifest
  * @param signers        the distinct trusted signers with a valid signature, in signature-file order

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ArrayList;
@@ -33,8 +34,28 @@ public final class AptCatalog {
         this.store = Objects.requireNonNull(store, "store");
     }
 
-    /** A file of a snapshot below {@code dists/}: its bytes and lower-case hex SHA-256. */
+    /**
+     * A file of a snapshot below {@code dists/}: its bytes and lower-case hex SHA-256. Equal to another when path,
+     * digest and bytes are equal (a record compares arrays by identity), so two reads of the same file compare equal.
+     */
     public record DistsFile(String path, byte[] bytes, String sha256) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof DistsFile f && Objects.equals(path, f.path) && Objects.equals(sha256, f.sha256)
+                    && Arrays.equals(bytes, f.bytes);
+        }
+
+        /** Over path and digest only: equal bytes have equal digests, and hashing them again would cost a pass. */
+        @Override
+        public int hashCode() {
+            return Objects.hash(path, sha256);
+        }
+
+        @Override
+        public String toString() {
+            return "DistsFile[path=" + path + ", " + (bytes == null ? "null" : bytes.length + " bytes")
+                    + ", sha256=" + sha256 + "]";
+        }
     }
 
     /**

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 
@@ -17,10 +19,31 @@ import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
  */
 public final class IndexFiles {
 
-    /** One form of an index: its path below {@code dists/<suite>/}, bytes, lower-case hex SHA-256. */
+    /**
+     * One form of an index: its path below {@code dists/<suite>/}, bytes, lower-case hex SHA-256. Equal to another
+     * when path, digest and bytes are equal (a record compares arrays by identity).
+     */
     public record IndexFile(String path, byte[] bytes, String sha256) {
         public long size() {
             return bytes.length;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof IndexFile f && Objects.equals(path, f.path) && Objects.equals(sha256, f.sha256)
+                    && Arrays.equals(bytes, f.bytes);
+        }
+
+        /** Over path and digest only: equal bytes have equal digests, and hashing them again would cost a pass. */
+        @Override
+        public int hashCode() {
+            return Objects.hash(path, sha256);
+        }
+
+        @Override
+        public String toString() {
+            return "IndexFile[path=" + path + ", " + (bytes == null ? "null" : bytes.length + " bytes")
+                    + ", sha256=" + sha256 + "]";
         }
     }
 

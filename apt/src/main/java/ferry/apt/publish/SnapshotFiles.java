@@ -6,8 +6,10 @@ import ferry.format.pgp.SigningKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -17,10 +19,31 @@ import java.util.Optional;
  * (detached), OpenPGP v4 signatures over SHA-256.
  */
 public final class SnapshotFiles {
-    /** One file: its path below {@code dists/} (e.g. {@code stable/main/binary-amd64/Packages.xz}), bytes, SHA-256. */
+    /**
+     * One file: its path below {@code dists/} (e.g. {@code stable/main/binary-amd64/Packages.xz}), bytes, SHA-256.
+     * Equal to another when path, digest and bytes are equal (a record compares arrays by identity).
+     */
     public record File(String path, byte[] bytes, String sha256) {
         public long size() {
             return bytes.length;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof File f && Objects.equals(path, f.path) && Objects.equals(sha256, f.sha256)
+                    && Arrays.equals(bytes, f.bytes);
+        }
+
+        /** Over path and digest only: equal bytes have equal digests, and hashing them again would cost a pass. */
+        @Override
+        public int hashCode() {
+            return Objects.hash(path, sha256);
+        }
+
+        @Override
+        public String toString() {
+            return "File[path=" + path + ", " + (bytes == null ? "null" : bytes.length + " bytes")
+                    + ", sha256=" + sha256 + "]";
         }
     }
 

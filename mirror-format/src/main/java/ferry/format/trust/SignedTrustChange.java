@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * A trust policy change as it travels: the document bytes ({@link TrustChange}) and the detached signatures over them,
  * by fingerprint. On disk a directory: {@code policy.json} and {@code signatures/<FINGERPRINT>.asc}, the same in the
  * directory {@code ferry keys rotate} writes and in a bundle's {@code trust/}. Nothing here is verified: the trust
- * gate decides whether the signatures suffice.
+ * gate decides whether the signatures suffice. Equal to another change when the document bytes and the signatures are
+ * equal (a record compares arrays by identity), so a change read back from its directory equals the one written.
  *
  * @param document   the exact bytes signed
  * @param signatures armored detached signatures by the fingerprint their file is named after, sorted
@@ -34,6 +35,23 @@ public record SignedTrustChange(byte[] document, Map<String, String> signatures)
     @Override
     public byte[] document() {
         return document.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SignedTrustChange c && java.util.Arrays.equals(document, c.document)
+                && signatures.equals(c.signatures);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * java.util.Arrays.hashCode(document) + signatures.hashCode();
+    }
+
+    /** The document's size and the signers' fingerprints, not the bytes. */
+    @Override
+    public String toString() {
+        return "SignedTrustChange[document=" + document.length + " bytes, signatures=" + signatures.keySet() + "]";
     }
 
     /** This change with one more signature by {@code key} (replacing an earlier one by the same key). */
