@@ -1,14 +1,12 @@
 package ferry.server;
 
+import ferry.store.serve.GetOrHead;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-
-import java.nio.ByteBuffer;
 
 /**
  * A page of the status site at two paths: an HTML page for a person and its JSON twin for a script. GET and HEAD
@@ -36,10 +34,7 @@ abstract class ReportPage extends Handler.Abstract {
         if (!html && !jsonPath.equals(path)) {
             return false;
         }
-        boolean head = HttpMethod.HEAD.is(request.getMethod());
-        if (!head && !HttpMethod.GET.is(request.getMethod())) {
-            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-            Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+        if (!GetOrHead.admit(request, response, callback)) {
             return true;
         }
         byte[] body = render(html);
@@ -51,7 +46,7 @@ abstract class ReportPage extends Handler.Abstract {
         response.getHeaders().put("Content-Security-Policy",
                 "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);
+        GetOrHead.write(request, response, callback, body);
         return true;
     }
 }

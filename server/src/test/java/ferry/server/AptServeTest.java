@@ -84,6 +84,12 @@ class AptServeTest {
             // A client mid-update: it has read snapshot 1's InRelease when an import switches the channel to
             // snapshot 2; the indexes that InRelease names are still served by hash, byte for byte.
             String oldInRelease = get(base + "dists/stable/InRelease").body();
+            HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(URI.create(base + "dists/stable/InRelease"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, head.statusCode());
+            assertEquals(oldInRelease.getBytes(StandardCharsets.UTF_8).length,
+                    head.headers().firstValueAsLong("Content-Length").orElseThrow(), "HEAD: GET's length");
+            assertEquals(0, head.body().length, "HEAD: no body");
             String oldXz = xz(oldInRelease);
             Importer.importBundle(write(tmp.resolve("b2"), entries(List.of(lib, hello2), List.of(hello2), created),
                     "debian", 2, 1L, created), store, trust, Instant.now(), Progress.NONE);
@@ -159,6 +165,25 @@ class AptServeTest {
         assertTrue(t.getMessage().contains(hello2.filename()), t.getMessage());
         assertEquals(before, StoreSnapshot.of(store));
         assertEquals(snapshotsBefore, snapshots(store));
+    }
+
+    @Test
+    void onlyGetAndHeadAreAnsweredBelowApt() throws Exception {
+        Path store = tmp.resolve("store");
+        Store.open(store, Importer.catalogs()).close();
+        try (StoreServer server = StoreServer.start(store, "127.0.0.1", 0)) {
+            for (String path : List.of("apt/debian/dists/stable/InRelease", "apt/debian/pool/main/f/x.deb", "apt/")) {
+                for (String method : List.of("POST", "PUT", "DELETE")) {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.uri() + path))
+                            .method(method, HttpRequest.BodyPublishers.ofString("x")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertEquals(405, r.statusCode(), method + " " + path);
+                    assertEquals("GET, HEAD", r.headers().firstValue("Allow").orElse(null), method + " " + path);
+                }
+            }
+            assertEquals(404, get(server.uri() + "apt/debian/dists/stable/InRelease").statusCode(),
+                    "GET of a channel the store does not publish");
+        }
     }
 
     private static List<AptCatalog.Snapshot> snapshots(Path store) {

@@ -1,8 +1,8 @@
 package ferry.apt.serve;
 
 import ferry.apt.catalog.AptCatalog;
+import ferry.store.serve.GetOrHead;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -11,7 +11,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.http.content.HttpContent;
@@ -65,10 +64,7 @@ public final class AptHandler extends Handler.Abstract {
         if (path == null || !path.startsWith(PREFIX)) {
             return false;
         }
-        boolean head = HttpMethod.HEAD.is(request.getMethod());
-        if (!head && !HttpMethod.GET.is(request.getMethod())) {
-            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-            Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+        if (!GetOrHead.admit(request, response, callback)) {
             return true;
         }
         Matcher m = PATH.matcher(path);
@@ -80,13 +76,12 @@ public final class AptHandler extends Handler.Abstract {
         if (m.group(2).equals("pool")) {
             pool(request, response, callback, channel, "pool/" + m.group(3));
         } else {
-            dists(request, response, callback, channel, m.group(3), head);
+            dists(request, response, callback, channel, m.group(3));
         }
         return true;
     }
 
-    private void dists(Request request, Response response, Callback callback, String channel, String rest,
-                       boolean head) {
+    private void dists(Request request, Response response, Callback callback, String channel, String rest) {
         Matcher h = BY_HASH.matcher(rest);
         boolean byHash = h.matches();
         Optional<AptCatalog.DistsFile> file = byHash ? catalog.byHash(channel, h.group(1), h.group(2))
@@ -108,7 +103,7 @@ public final class AptHandler extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, type(file.get().path()));
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
         response.setStatus(HttpStatus.OK_200);
-        response.write(true, head ? null : ByteBuffer.wrap(bytes), callback);
+        GetOrHead.write(request, response, callback, bytes);
     }
 
     private void pool(Request request, Response response, Callback callback, String channel, String filename)
