@@ -2,7 +2,6 @@ package ferry.cli;
 
 import ferry.store.Store;
 import ferry.wsus.catalog.Approval;
-import ferry.wsus.catalog.TargetGroup;
 import ferry.wsus.catalog.WsusAdministration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -35,9 +34,8 @@ final class ApproveCommand implements Callable<Integer> {
     @Mixin
     UpdateSelectorOptions select;
 
-    @Option(names = "--group", paramLabel = "NAME", defaultValue = TargetGroup.ALL_COMPUTERS_NAME,
-            description = "The computer group (default: ${DEFAULT-VALUE}).")
-    String group;
+    @Mixin
+    GroupOption group;
 
     @Option(names = "--action", paramLabel = "ACTION", defaultValue = "Install",
             description = "Install or Uninstall (default: ${DEFAULT-VALUE}).")
@@ -48,8 +46,8 @@ final class ApproveCommand implements Callable<Integer> {
                     + " (midnight UTC); a time without offset is UTC.")
     String deadline;
 
-    @Option(names = "--dry-run", description = "Say what would be approved; change nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     /** The JSON result. */
     record Result(String store, boolean dryRun, String group, String groupId, String action, String deadline,
@@ -71,7 +69,7 @@ final class ApproveCommand implements Callable<Integer> {
         Instant due = deadline == null ? null : parseDeadline(admin.spec(), deadline);
         WsusAdministration.ApprovalOutcome o;
         try (Store s = admin.open()) {
-            o = new WsusAdministration(s).approve(select.selector(), group, act, due, dryRun);
+            o = new WsusAdministration(s).approve(select.selector(), group.name, act, due, dryRun.requested);
         }
         List<Item> items = new ArrayList<>();
         List<String> lines = new ArrayList<>();

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code ferry decline}: declines updates, as a WSUS administrator does. */
 @Command(name = "decline", mixinStandardHelpOptions = true,
@@ -24,8 +23,8 @@ final class DeclineCommand implements Callable<Integer> {
     @Mixin
     UpdateSelectorOptions select;
 
-    @Option(names = "--dry-run", description = "Say what would be declined; change nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     /** The JSON result. */
     record Result(String store, boolean dryRun, List<Item> updates) {
@@ -40,7 +39,7 @@ final class DeclineCommand implements Callable<Integer> {
     public Integer call() {
         WsusAdministration.DeclineOutcome o;
         try (Store s = admin.open()) {
-            o = new WsusAdministration(s).decline(select.selector(), dryRun);
+            o = new WsusAdministration(s).decline(select.selector(), dryRun.requested);
         }
         List<Item> items = new ArrayList<>();
         List<String> lines = new ArrayList<>();

@@ -1,14 +1,12 @@
 package ferry.cli;
 
 import ferry.store.Store;
-import ferry.wsus.catalog.TargetGroup;
 import ferry.wsus.catalog.WsusAdministration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code ferry unapprove}: sets updates to "Not approved" for a computer group, as a WSUS administrator does. */
 @Command(name = "unapprove", mixinStandardHelpOptions = true,
@@ -27,12 +25,11 @@ final class UnapproveCommand implements Callable<Integer> {
     @Mixin
     UpdateSelectorOptions select;
 
-    @Option(names = "--group", paramLabel = "NAME", defaultValue = TargetGroup.ALL_COMPUTERS_NAME,
-            description = "The computer group (default: ${DEFAULT-VALUE}).")
-    String group;
+    @Mixin
+    GroupOption group;
 
-    @Option(names = "--dry-run", description = "Say what would be unapproved; change nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     /** The JSON result. */
     record Result(String store, boolean dryRun, String group, String groupId, List<Item> updates) {
@@ -47,7 +44,7 @@ final class UnapproveCommand implements Callable<Integer> {
     public Integer call() {
         WsusAdministration.UnapprovalOutcome o;
         try (Store s = admin.open()) {
-            o = new WsusAdministration(s).unapprove(select.selector(), group, dryRun);
+            o = new WsusAdministration(s).unapprove(select.selector(), group.name, dryRun.requested);
         }
         List<Item> items = new ArrayList<>();
         List<String> lines = new ArrayList<>();
