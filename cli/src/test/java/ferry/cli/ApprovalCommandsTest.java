@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import ferry.samples.SampleUpstream;
 import ferry.samples.SyntheticUpdates;
 import ferry.server.StoreServer;
 import java.nio.file.Path;
@@ -30,25 +29,24 @@ class ApprovalCommandsTest {
 
     @TempDir
     Path dir;
-    private SampleUpstream upstream;
+    private ConnectedSide side;
     private Path key;
     private Path trust;
     private Path store;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
-        Path keys = dir.resolve("keys");
-        trust = dir.resolve("trust");
+        side = ConnectedSide.start(dir, "a <a@ferry.invalid>");
+        Path keys = side.keys();
+        trust = side.trust();
         store = dir.resolve("store");
-        InProcess.signerTrustedIn(keys, trust, "a <a@ferry.invalid>");
         key = keys.resolve("signer.sec.asc");
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (upstream != null) {
-            upstream.close();
+        if (side != null) {
+            side.close();
         }
     }
 
@@ -206,7 +204,7 @@ class ApprovalCommandsTest {
     }
 
     private void exportAndImport(String bundle, String product) {
-        List<String> args = new ArrayList<>(List.of("export", "--upstream", upstream.uri().toString(), "--product",
+        List<String> args = new ArrayList<>(List.of("export", "--upstream", side.upstream().uri().toString(), "--product",
                 product, "--metadata-only", "--channel", bundle, "--state", dir.resolve("state-" + bundle).toString(), "--key", key.toString(),
                 "--out", dir.resolve(bundle).toString(), "--quiet", "--retries", "1"));
         Result r = ferry(args.toArray(String[]::new));

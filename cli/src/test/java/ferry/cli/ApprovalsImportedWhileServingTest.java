@@ -3,7 +3,6 @@ package ferry.cli;
 import ferry.cli.InProcess.Result;
 import ferry.cli.WindowsClientEndToEndTest.Offer;
 import ferry.cli.WindowsClientEndToEndTest.ScriptedClient;
-import ferry.samples.SampleUpstream;
 import ferry.samples.SyntheticUpdates;
 import ferry.server.StoreServer;
 import org.junit.jupiter.api.AfterEach;
@@ -59,18 +58,17 @@ class ApprovalsImportedWhileServingTest {
 
     @TempDir
     Path dir;
-    SampleUpstream upstream;
+    ConnectedSide side;
     Path keys;
     Path trust;
     Path store;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
-        keys = dir.resolve("keys");
-        trust = dir.resolve("trust");
+        side = ConnectedSide.start(dir, "central <central@ferry.invalid>");
+        keys = side.keys();
+        trust = side.trust();
         store = dir.resolve("store");
-        InProcess.signerTrustedIn(keys, trust, "central <central@ferry.invalid>");
         assertEquals(0, export("b1", null).code);
         Result imported = ferry("import", dir.resolve("b1").toString(), "--store", store.toString(), "--trust-store",
                 trust.toString(), "--quiet");
@@ -79,7 +77,7 @@ class ApprovalsImportedWhileServingTest {
 
     @AfterEach
     void stop() throws Exception {
-        upstream.close();
+        side.close();
     }
 
     @Test
@@ -193,7 +191,7 @@ class ApprovalsImportedWhileServingTest {
     }
 
     private Result export(String bundle, Path approvals) {
-        List<String> args = new ArrayList<>(List.of("export", "--upstream", upstream.uri().toString(), "--product",
+        List<String> args = new ArrayList<>(List.of("export", "--upstream", side.upstream().uri().toString(), "--product",
                 "Contoso Widget", "--channel", "central", "--state", dir.resolve("state").toString(), "--key",
                 keys.resolve("signer.sec.asc").toString(), "--out", dir.resolve(bundle).toString(), "--quiet",
                 "--retries", "1"));

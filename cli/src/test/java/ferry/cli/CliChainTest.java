@@ -3,7 +3,6 @@ package ferry.cli;
 import ferry.cli.InProcess.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import ferry.samples.SampleUpstream;
 import ferry.samples.SyntheticUpdates;
 import ferry.server.Listeners;
 import ferry.server.ServerLimits;
@@ -50,7 +49,7 @@ class CliChainTest {
 
     @TempDir
     Path dir;
-    private SampleUpstream upstream;
+    private ConnectedSide side;
     private Path key;
     private Path trust;
     private Path cert;
@@ -64,17 +63,16 @@ class CliChainTest {
         run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-sha256", "-days", "2",
                 "-nodes", "-keyout", certKey.toString(), "-out", cert.toString(), "-subj", "/CN=localhost",
                 "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1");
-        upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
-        Path keys = dir.resolve("keys");
-        trust = dir.resolve("trust");
-        InProcess.signerTrustedIn(keys, trust, "chain <chain@ferry.invalid>");
+        side = ConnectedSide.start(dir, "chain <chain@ferry.invalid>");
+        Path keys = side.keys();
+        trust = side.trust();
         key = keys.resolve("signer.sec.asc");
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (upstream != null) {
-            upstream.close();
+        if (side != null) {
+            side.close();
         }
     }
 
@@ -85,7 +83,7 @@ class CliChainTest {
         int port = freePort();
 
         // A: a first bundle (critical updates only) from the sample upstream, imported and served over HTTPS
-        JsonNode a1 = export(upstream.uri().toString(), "a", "a1", "--classification", "Critical Updates");
+        JsonNode a1 = export(side.upstream().uri().toString(), "a", "a1", "--classification", "Critical Updates");
         importInto(storeA, "a1");
         JsonNode b1;
         try (StoreServer a = serveA(storeA, port)) {
@@ -106,7 +104,7 @@ class CliChainTest {
         assertEquals(a1.at("/revisions/added").asInt(), b1.at("/revisions/added").asInt(), "B carries what A imported");
 
         // A: a second bundle with more updates (every classification now), imported while A is down
-        JsonNode a2 = export(upstream.uri().toString(), "a", "a2");
+        JsonNode a2 = export(side.upstream().uri().toString(), "a", "a2");
         assertTrue(a2.at("/revisions/added").asInt() > 0 && a2.at("/files/count").asInt() > 0, a2.toString());
         importInto(storeA, "a2");
 

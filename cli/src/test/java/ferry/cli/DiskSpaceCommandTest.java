@@ -4,7 +4,6 @@ import ferry.cli.InProcess.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import ferry.importer.Importer;
-import ferry.samples.SampleUpstream;
 import ferry.store.Store;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,22 +37,21 @@ class DiskSpaceCommandTest {
 
     @TempDir
     Path dir;
-    private SampleUpstream upstream;
+    private ConnectedSide side;
     private Path keys;
     private Path trust;
     private final List<Path> mounts = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
-        keys = dir.resolve("keys");
-        trust = dir.resolve("trust");
-        InProcess.signerTrustedIn(keys, trust, "a <a@ferry.invalid>");
+        side = ConnectedSide.start(dir, "a <a@ferry.invalid>");
+        keys = side.keys();
+        trust = side.trust();
     }
 
     @AfterEach
     void stop() throws Exception {
-        upstream.close();
+        side.close();
         for (Path m : mounts) {
             new ProcessBuilder("umount", "-l", m.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
         }
@@ -224,7 +222,7 @@ class DiskSpaceCommandTest {
             channel = more2.remove(c + 1);
             more2.remove(c);
         }
-        List<String> args = new ArrayList<>(List.of("export", "--upstream", upstream.uri().toString(), "--channel",
+        List<String> args = new ArrayList<>(List.of("export", "--upstream", side.upstream().uri().toString(), "--channel",
                 channel, "--state", state.toString(), "--key", keys.resolve("signer.sec.asc").toString(), "--out",
                 out.toString(), "--quiet", "--product", "Contoso Widget", "--volume-size", "64KiB", "--retries", "1"));
         args.addAll(more2);

@@ -2,7 +2,6 @@ package ferry.cli;
 
 import ferry.cli.InProcess.Result;
 import ferry.server.StoreServer;
-import ferry.samples.SampleUpstream;
 import ferry.samples.SyntheticUpdates;
 import ferry.wsus.ContentUrls;
 import ferry.wsus.UpdateIdentity;
@@ -50,23 +49,22 @@ class EndToEndTest {
     @TempDir
     Path dir;
 
-    private SampleUpstream upstream;
+    private ConnectedSide side;
     private Path keys;
     private Path trust;
     private Path store;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
-        keys = dir.resolve("keys");
-        trust = dir.resolve("trust");
+        side = ConnectedSide.start(dir, "e2e <e2e@ferry.invalid>");
+        keys = side.keys();
+        trust = side.trust();
         store = dir.resolve("store");
-        InProcess.signerTrustedIn(keys, trust, "e2e <e2e@ferry.invalid>");
     }
 
     @AfterEach
     void stop() throws Exception {
-        upstream.close();
+        side.close();
     }
 
     @Test
@@ -95,7 +93,7 @@ class EndToEndTest {
             int real = 0;
             int files = 0;
             for (SyncedUpdate u : arrived) {
-                String served0 = upstream.catalog().metadata(u.identity()).orElseThrow();
+                String served0 = side.upstream().catalog().metadata(u.identity()).orElseThrow();
                 assertEquals(served0, u.xml(), "metadata of " + u.identity() + " arrived altered");
                 if (isRecordedDocument(u.identity())) {
                     real++;
@@ -160,9 +158,9 @@ class EndToEndTest {
         Path stateAfterFirst = dir.resolve("state-copy");
         copyTree(state, stateAfterFirst);
 
-        String republished = upstream.catalog().metadata(new UpdateIdentity(SyntheticUpdates.KB5000102, 101)).orElseThrow()
+        String republished = side.upstream().catalog().metadata(new UpdateIdentity(SyntheticUpdates.KB5000102, 101)).orElseThrow()
                 .replace("RevisionNumber=\"101\"", "RevisionNumber=\"102\"");
-        upstream.catalog().add(republished);
+        side.upstream().catalog().add(republished);
         Path b2 = dir.resolve("b2");
         assertEquals(0, export(b2, state, "main", "--product", "Contoso Widget").code);
 
@@ -220,7 +218,7 @@ class EndToEndTest {
     }
 
     private Result export(Path out, Path state, String channel, String... selection) {
-        List<String> args = new ArrayList<>(List.of("export", "--upstream", upstream.uri().toString(), "--channel", channel,
+        List<String> args = new ArrayList<>(List.of("export", "--upstream", side.upstream().uri().toString(), "--channel", channel,
                 "--state", state.toString(), "--key", keys.resolve("signer.sec.asc").toString(), "--out", out.toString(), "--quiet"));
         args.addAll(List.of(selection));
         return ferry(args.toArray(String[]::new));

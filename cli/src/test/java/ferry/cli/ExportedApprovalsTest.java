@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import ferry.samples.SampleUpstream;
 import ferry.samples.SyntheticUpdates;
 import ferry.server.StoreServer;
 import java.nio.charset.StandardCharsets;
@@ -52,25 +51,24 @@ class ExportedApprovalsTest {
 
     @TempDir
     Path dir;
-    private SampleUpstream upstream;
+    private ConnectedSide side;
     private Path key;
     private Path trust;
     private Path store;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
-        Path keys = dir.resolve("keys");
-        trust = dir.resolve("trust");
+        side = ConnectedSide.start(dir, "a <a@ferry.invalid>");
+        Path keys = side.keys();
+        trust = side.trust();
         store = dir.resolve("store");
-        InProcess.signerTrustedIn(keys, trust, "a <a@ferry.invalid>");
         key = keys.resolve("signer.sec.asc");
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (upstream != null) {
-            upstream.close();
+        if (side != null) {
+            side.close();
         }
     }
 
@@ -224,7 +222,7 @@ class ExportedApprovalsTest {
         Path conf = dir.resolve("conf");
         Files.createDirectories(conf);
         Files.writeString(conf.resolve("central.yml"), SET);
-        Files.writeString(conf.resolve("ferry.yml"), "upstreams:\n  up:\n    url: " + upstream.uri() + "\n"
+        Files.writeString(conf.resolve("ferry.yml"), "upstreams:\n  up:\n    url: " + side.upstream().uri() + "\n"
                 + "selections:\n  widget:\n    products: [Contoso Widget]\n    metadataOnly: true\n"
                 + "keys:\n  k:\n    file: " + key + "\n"
                 + "outputs:\n  out:\n    dir: " + dir.resolve("outbox") + "\n    name: \"{job}\"\n"
@@ -268,7 +266,7 @@ class ExportedApprovalsTest {
     }
 
     private Result export(String bundle, String channel, Path approvals) {
-        List<String> args = new ArrayList<>(List.of("export", "--upstream", upstream.uri().toString(), "--product",
+        List<String> args = new ArrayList<>(List.of("export", "--upstream", side.upstream().uri().toString(), "--product",
                 "Contoso Widget", "--metadata-only", "--channel", channel, "--state",
                 dir.resolve("state-" + channel).toString(), "--key", key.toString(), "--out",
                 dir.resolve(bundle).toString(), "--quiet", "--retries", "1"));

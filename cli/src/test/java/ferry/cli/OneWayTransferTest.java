@@ -4,7 +4,6 @@ import ferry.cli.ExternalTool.Proc;
 import ferry.cli.InProcess.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import ferry.samples.SampleUpstream;
 import ferry.samples.SyntheticUpdates;
 import ferry.server.StoreServer;
 import ferry.wsus.UpdateIdentity;
@@ -47,24 +46,23 @@ class OneWayTransferTest {
 
     @TempDir
     Path dir;
-    private SampleUpstream upstream;
+    private ConnectedSide side;
     private Path key;
     private Path trust;
     private int revision = 101;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
-        Path keys = dir.resolve("keys");
-        trust = dir.resolve("trust");
-        InProcess.signerTrustedIn(keys, trust, "diode <diode@ferry.invalid>");
+        side = ConnectedSide.start(dir, "diode <diode@ferry.invalid>");
+        Path keys = side.keys();
+        trust = side.trust();
         key = keys.resolve("signer.sec.asc");
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (upstream != null) {
-            upstream.close();
+        if (side != null) {
+            side.close();
         }
     }
 
@@ -250,9 +248,9 @@ class OneWayTransferTest {
     }
 
     private void publishNewRevision() {
-        String doc = upstream.catalog().metadata(new UpdateIdentity(SyntheticUpdates.KB5000102, 101)).orElseThrow()
+        String doc = side.upstream().catalog().metadata(new UpdateIdentity(SyntheticUpdates.KB5000102, 101)).orElseThrow()
                 .replace("RevisionNumber=\"101\"", "RevisionNumber=\"" + (++revision) + "\"");
-        upstream.catalog().add(doc);
+        side.upstream().catalog().add(doc);
     }
 
     private Map<UpdateIdentity, String> everything(URI served) throws Exception {
@@ -287,7 +285,7 @@ class OneWayTransferTest {
     }
 
     private JsonNode export(String channel, Path out, String... more) throws Exception {
-        List<String> args = new ArrayList<>(List.of("export", "--upstream", upstream.uri().toString(), "--product",
+        List<String> args = new ArrayList<>(List.of("export", "--upstream", side.upstream().uri().toString(), "--product",
                 "Contoso Widget", "--channel", channel, "--state", dir.resolve("state-" + channel).toString(), "--key",
                 key.toString(), "--out", out.toString(), "--quiet", "--json", "--retries", "1"));
         args.addAll(List.of(more));

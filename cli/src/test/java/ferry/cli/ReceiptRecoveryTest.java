@@ -2,7 +2,6 @@ package ferry.cli;
 
 import ferry.cli.InProcess.Result;
 import ferry.importer.Importer;
-import ferry.samples.SampleUpstream;
 import ferry.samples.SyntheticUpdates;
 import ferry.store.Store;
 import ferry.wsus.UpdateIdentity;
@@ -30,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReceiptRecoveryTest {
     @TempDir
     Path dir;
-    private SampleUpstream upstream;
+    private ConnectedSide side;
     private Path keys;
     private Path trust;
     private Path iso;
@@ -38,25 +37,24 @@ class ReceiptRecoveryTest {
 
     @BeforeEach
     void start() throws Exception {
-        upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
-        keys = dir.resolve("keys");
-        trust = dir.resolve("trust");
+        side = ConnectedSide.start(dir, "x <x@ferry.invalid>");
+        keys = side.keys();
+        trust = side.trust();
         iso = dir.resolve("iso-keys");
         receiptTrust = dir.resolve("receipt-trust");
-        InProcess.signerTrustedIn(keys, trust, "x <x@ferry.invalid>");
         assertEquals(0, ferry("keys", "generate", "--out", iso.toString(), "--user-id", "iso <iso@ferry.invalid>").code);
         assertEquals(0, ferry("keys", "trust", iso.resolve("signer.pub.asc").toString(), "--trust-store", receiptTrust.toString()).code);
     }
 
     @AfterEach
     void stop() throws Exception {
-        upstream.close();
+        side.close();
     }
 
     private void republish(String updateId, int from, int to) {
-        String xml = upstream.catalog().metadata(new UpdateIdentity(updateId, from)).orElseThrow()
+        String xml = side.upstream().catalog().metadata(new UpdateIdentity(updateId, from)).orElseThrow()
                 .replace("RevisionNumber=\"" + from + "\"", "RevisionNumber=\"" + to + "\"");
-        upstream.catalog().add(xml);
+        side.upstream().catalog().add(xml);
     }
 
     @Test
@@ -157,7 +155,7 @@ class ReceiptRecoveryTest {
     }
 
     private Result export(String out, Path state, String... more) {
-        List<String> args = new ArrayList<>(List.of("export", "--upstream", upstream.uri().toString(), "--channel",
+        List<String> args = new ArrayList<>(List.of("export", "--upstream", side.upstream().uri().toString(), "--channel",
                 "contoso", "--state", state.toString(), "--key", keys.resolve("signer.sec.asc").toString(), "--out",
                 dir.resolve(out).toString(), "--quiet", "--product", "Contoso Widget", "--metadata-only"));
         args.addAll(List.of(more));

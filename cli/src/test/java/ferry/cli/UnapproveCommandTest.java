@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import ferry.cli.InProcess.Result;
 import ferry.cli.WindowsClientEndToEndTest.Offer;
 import ferry.cli.WindowsClientEndToEndTest.ScriptedClient;
-import ferry.samples.SampleUpstream;
 import ferry.samples.SyntheticUpdates;
 import ferry.server.StoreServer;
 import org.junit.jupiter.api.AfterEach;
@@ -31,17 +30,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UnapproveCommandTest {
     @TempDir
     Path dir;
-    SampleUpstream upstream;
+    ConnectedSide side;
     Path store;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
-        Path keys = dir.resolve("keys");
-        Path trust = dir.resolve("trust");
+        side = ConnectedSide.start(dir, "u <u@ferry.invalid>");
+        Path keys = side.keys();
+        Path trust = side.trust();
         store = dir.resolve("store");
-        InProcess.signerTrustedIn(keys, trust, "u <u@ferry.invalid>");
-        Result export = ferry("export", "--upstream", upstream.uri().toString(), "--channel", "contoso", "--state",
+        Result export = ferry("export", "--upstream", side.upstream().uri().toString(), "--channel", "contoso", "--state",
                 dir.resolve("state").toString(), "--key", keys.resolve("signer.sec.asc").toString(), "--out",
                 dir.resolve("bundle").toString(), "--quiet", "--product", "Contoso Widget");
         assertEquals(0, export.code, export.err);
@@ -52,7 +50,7 @@ class UnapproveCommandTest {
 
     @AfterEach
     void stop() throws Exception {
-        upstream.close();
+        side.close();
     }
 
     @Test

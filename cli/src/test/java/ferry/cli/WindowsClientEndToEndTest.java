@@ -3,7 +3,6 @@ package ferry.cli;
 import ferry.cli.InProcess.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import ferry.samples.SampleUpstream;
 import ferry.samples.SyntheticUpdates;
 import ferry.server.StoreServer;
 import org.junit.jupiter.api.AfterEach;
@@ -54,18 +53,17 @@ class WindowsClientEndToEndTest {
 
     @TempDir
     Path dir;
-    SampleUpstream upstream;
+    ConnectedSide side;
     Path store;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
-        Path keys = dir.resolve("keys");
-        Path trust = dir.resolve("trust");
+        side = ConnectedSide.start(dir, "e2e <e2e@ferry.invalid>");
+        Path keys = side.keys();
+        Path trust = side.trust();
         store = dir.resolve("store");
-        InProcess.signerTrustedIn(keys, trust, "e2e <e2e@ferry.invalid>");
         Path bundle = dir.resolve("bundle");
-        Result export = ferry("export", "--upstream", upstream.uri().toString(), "--channel", "contoso", "--state",
+        Result export = ferry("export", "--upstream", side.upstream().uri().toString(), "--channel", "contoso", "--state",
                 dir.resolve("state").toString(), "--key", keys.resolve("signer.sec.asc").toString(), "--out",
                 bundle.toString(), "--quiet", "--product", "Contoso Widget");
         assertEquals(0, export.code, export.err);
@@ -76,7 +74,7 @@ class WindowsClientEndToEndTest {
 
     @AfterEach
     void stop() throws Exception {
-        upstream.close();
+        side.close();
     }
 
     @Test
