@@ -1,7 +1,6 @@
 package ferry.cli;
 
 import ferry.format.CrashPoints;
-import ferry.samples.SampleUpstream;
 import ferry.samples.SyntheticUpdates;
 import ferry.wsus.UpdateIdentity;
 import ferry.wsus.client.RevisionFilter;
@@ -64,20 +63,18 @@ class ImportWhileServingTest {
     static Path bundleA;
     /** Contoso Widget critical updates (channel "critical"): what the import brings while serving. */
     static Path bundleB;
-    private static SampleUpstream upstream;
+    private static ConnectedSide side;
 
     @BeforeAll
     static void exportBundles() throws Exception {
-        upstream = SampleUpstream.start(dir.resolve("upstream-files"), "127.0.0.1", 0);
-        Path keys = dir.resolve("keys");
-        trust = dir.resolve("trust");
-        ok(ferry("keys", "generate", "--out", keys.toString(), "--user-id", "iws <iws@ferry.invalid>"));
-        ok(ferry("keys", "trust", keys.resolve("signer.pub.asc").toString(), "--trust-store", trust.toString()));
+        side = ConnectedSide.start(dir, "iws <iws@ferry.invalid>");
+        Path keys = side.keys();
+        trust = side.trust();
         bundleA = dir.resolve("bundle-a");
         bundleB = dir.resolve("bundle-b");
         for (String[] e : List.of(new String[] {"security", "Security Updates", bundleA.toString()},
                 new String[] {"critical", "Critical Updates", bundleB.toString()})) {
-            ok(ferry("export", "--upstream", upstream.uri().toString(), "--channel", e[0], "--state",
+            ok(ferry("export", "--upstream", side.upstream().uri().toString(), "--channel", e[0], "--state",
                     dir.resolve("state-" + e[0]).toString(), "--key", keys.resolve("signer.sec.asc").toString(),
                     "--out", e[2], "--quiet", "--product", "Contoso Widget", "--classification", e[1],
                     "--volume-size", "256KiB"));
@@ -86,7 +83,7 @@ class ImportWhileServingTest {
 
     @AfterAll
     static void stopUpstream() throws Exception {
-        upstream.close();
+        side.close();
     }
 
     @Test
