@@ -298,7 +298,9 @@ class WsusCatalogTest {
         UpdateIdentity both = new UpdateIdentity(BOTH, 50);
         UpdateIdentity server = new UpdateIdentity(CU_SERVER, 100);
         UpdateIdentity win11 = new UpdateIdentity(CU_WIN11, 200);
-        // the first answer keeps which updates bundle anything; an import that adds a bundle must change that
+        // read ahead (as a starting server does), the set of updates that bundle anything is kept; an import that
+        // adds a bundle must change it
+        catalog.prepareListings();
         assertEquals(List.of(win11), catalog.storedBundledUpdates(List.of(both, server)));
         RevisionRecord serverV2 = new RevisionRecord(CU_SERVER, 101, "Software", null, "Server bundle", null,
                 CatalogFixtures.put(store, CatalogFixtures.bytes("<Update id='server' rev='101'/>")),
