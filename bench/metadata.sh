@@ -3,7 +3,8 @@
 # (ferry.samples.SyntheticCatalog), the server limited to -Xmx512m, timed with real SOAP over HTTP on loopback by
 # ferry.samples.MetadataBench: the authorization handshake, GetRevisionIdList for the product x classification
 # with the most updates (several runs: min/median/max), GetRevisionIdList with no filter, and GetUpdateData with
-# 100 different random ids per request (p50/p95/p99). Then the server's peak RSS and peak heap (from its GC log).
+# 100 different random ids per request (p50/p95/p99). Then the server's peak RSS, its CPU by thread (JIT compilers,
+# collector, the rest) and its peak heap (from its GC log).
 # Targets (docs/benchmarks.md): GetRevisionIdList < 2 s, GetUpdateData p99 < 100 ms, within -Xmx512m.
 #
 #   bench/metadata.sh [REVISIONS] [LIST_RUNS] [DATA_REQUESTS]      e.g. bench/metadata.sh 500000 5 200
@@ -23,7 +24,9 @@ data_requests="${3:-200}"
 seed="${FERRY_BENCH_SEED:-1}"
 cache="${FERRY_BENCH_CACHE:-${TMPDIR:-/tmp}/ferry-bench-metadata}/$revisions-seed$seed"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ferry-bench-metadata.XXXXXX")"
-trap 'kill "${server_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+# The server is waited for: it closes the store as it exits, and a run started right after must find it free.
+trap 'rc=$?; if [ -n "${server_pid:-}" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; fi
+      rm -rf "$work"; exit "$rc"' EXIT
 
 "$here/ferry" --version >/dev/null   # builds if needed, outside the measurements
 jar="$here/cli/target/ferry-cli.jar"
@@ -83,6 +86,26 @@ java -Xmx512m -cp "$jar" ferry.samples.MetadataBench --upstream "http://127.0.0.
   --list-runs "$list_runs" --data-requests "$data_requests" --server-pid "$server_pid"
 
 echo "server peak RSS: $(awk '/VmHWM/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$server_pid/status")"
+# Where the server's CPU went over the whole run, by thread: the JIT compilers and the collector count in the
+# "server CPU per request" figures above, and on a short run they are a large share (docs/benchmarks.md). Threads
+# that ended (idle pool threads, compiler threads the JVM let go) are counted in the total only.
+threads_cpu() {
+  local t s f n=0 jit=0 gc=0
+  for t in /proc/"$server_pid"/task/*; do
+    s="$(cat "$t/stat" 2>/dev/null)" || continue
+    read -r -a f <<<"${s##*) }"
+    n=$(( (f[11] + f[12]) * 10 ))
+    case "$(cat "$t/comm" 2>/dev/null)" in
+      C1\ Compiler*|C2\ Compiler*) jit=$((jit + n)) ;;
+      GC\ Thread*|G1\ *|VM\ Thread) gc=$((gc + n)) ;;
+    esac
+  done
+  read -r -a f <<<"$(sed 's/.*) //' "/proc/$server_pid/stat")"
+  n=$(( (f[11] + f[12]) * 10 ))
+  echo "server CPU over the run: $n ms in all, of which JIT compiler threads $jit ms, collector threads $gc ms,"\
+    "the rest (request, Jetty and H2 threads) $((n - jit - gc)) ms"
+}
+threads_cpu
 # G1 lines look like "... Pause Young (Normal) (G1 Evacuation Pause) 180M->42M(512M) 3.1ms": the largest
 # before-collection figure is the peak heap in use.
 echo "server peak heap in use: $(grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$work/gc.log" | sed 's/M->.*//' | sort -n | tail -1) MiB"\

@@ -104,14 +104,36 @@ public final class WsusCatalog {
         if (revisions.isEmpty()) {
             return List.of();
         }
-        List<UpdateIdentity> refs = refs(revisions);
-        return store.read(c -> WsusQueries.storedBundledUpdates(c, refs));
+        return store.read(c -> {
+            // only revisions of updates that bundle anything are looked up (and so checked as arguments): a
+            // listing asks for tens of thousands, of which about one in ten
+            Set<String> bundling = WsusQueries.bundlingUpdates(c);
+            List<UpdateIdentity> candidates = new ArrayList<>();
+            for (UpdateIdentity r : revisions) {
+                String id = r.updateId();
+                if (bundling.contains(id)) { // UpdateIdentity holds ids in lower case, as the catalog does
+                    candidates.add(r);
+                }
+            }
+            return WsusQueries.storedBundledUpdates(c, refs(candidates));
+        });
+    }
+
+    /**
+     * Reads now which updates bundle anything, which {@link #storedBundledUpdates} otherwise reads the first time it
+     * is asked after start or after an import (one walk over the bundle rows: 141,370 at 500,000 revisions, about a
+     * second of CPU in a JVM that has not compiled H2's code yet).
+     */
+    public void prepareListings() {
+        store.read(c -> WsusQueries.bundlingUpdates(c));
     }
 
     /**
      * A stored revision as GetUpdateData serves it.
      *
-     * @param metadataSha256 SHA-256 of the object holding its update metadata (UTF-8 XML)
+     * @param metadataSha256 SHA-256 of the object holding its update metadata (UTF-8 XML); null when {@code document}
+     *                       holds a cabinet and a file list, everything GetUpdateData sends (ask
+     *                       {@link #metadataSha256(String, int)} for it then)
      * @param files          the stored files linked to it, by file name (empty for a metadata-only import)
      * @param document       its cabinet and the files its metadata names as the import made them, or null for a
      *                       revision imported before catalog format 5 (derive them from the metadata)

@@ -323,12 +323,16 @@ final class WsusQueries {
     }
 
     // One index range per category id: IN with one placeholder each, which H2 turns into index lookups (an array
-    // parameter is not, inside a larger query).
+    // parameter is not, inside a larger query). Read lazily: a popular classification's range holds tens of
+    // thousands of rows at 500,000 revisions, more than H2 keeps in memory for a result (MAX_MEMORY_ROWS, 20,000 at
+    // -Xmx512m), and a result over that limit is first written to a temporary on-disk store and read back.
     private static void scanLatest(Connection c, List<String> categoryIds, String type1, String type2, long since,
                                    ListedSink sink) throws SQLException {
+        boolean lazy = lazy(c, true);
         try (PreparedStatement ps = c.prepareStatement("SELECT update_id, revision_number, change_number"
                 + " FROM wsus_latest_category WHERE category_id IN (" + placeholders(categoryIds.size()) + ")"
                 + " AND update_type IN (?, ?) AND change_number > ?")) {
+            ps.setFetchSize(1000);
             int i = 1;
             for (String id : categoryIds) {
                 ps.setString(i++, id);
@@ -341,6 +345,8 @@ final class WsusQueries {
                     sink.accept(rs.getString(1), rs.getInt(2), rs.getLong(3));
                 }
             }
+        } finally {
+            lazy(c, lazy);
         }
     }
 
@@ -349,10 +355,24 @@ final class WsusQueries {
     }
 
     /**
-     * The bundled updates of the given revisions that the store holds, each once, in no particular order: one
-     * query per 1,000 revisions instead of one per revision.
+     * The bundled updates of the given revisions that the store holds, each once, in no particular order: only the
+     * revisions of updates that bundle anything ({@link #bundlingUpdates}: about one update in ten) are looked up,
+     * one query per 1,000 of them. A lookup that finds nothing costs as much as one that finds something (an index
+     * probe, a page read when the page has left H2's cache): at 500,000 revisions a product x classification listing
+     * of 13,852 updates made 18,757 probes, for about 1,400 bundles.
      */
     static List<UpdateIdentity> storedBundledUpdates(Connection c, Collection<UpdateIdentity> refs) throws SQLException {
+        Set<String> bundling = bundlingUpdates(c);
+        List<UpdateIdentity> probed = new ArrayList<>();
+        for (UpdateIdentity ref : refs) {
+            if (bundling.contains(ref.updateId())) {
+                probed.add(ref);
+            }
+        }
+        return bundledAmong(c, probed);
+    }
+
+    private static List<UpdateIdentity> bundledAmong(Connection c, Collection<UpdateIdentity> refs) throws SQLException {
         Set<UpdateIdentity> out = new LinkedHashSet<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT b.bundled_update_id, b.bundled_revision_number"
                 + " FROM UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS INT ARRAY)) AS t(u, n)"
@@ -371,35 +391,117 @@ final class WsusQueries {
         return new ArrayList<>(out);
     }
 
-    /** A stored revision's metadata object and, from catalog format 5 on, what GetUpdateData sends for it. */
+    /**
+     * The ids of every update that has a revision bundling anything ({@code wsus_bundled_update}), for the catalog
+     * in the state {@code c} sees. Read with one walk over the table's primary key the first time and kept per
+     * catalog until an import changes it: bundle rows are written only with their revision, which draws a new
+     * change number, and every import adds a bundle row, so the count of bundles and the highest change number
+     * name the state (with the store's id: a catalog made anew at the same path is another catalog). About 130 bytes per bundle update (26,834 at 500,000 revisions: 3.5 MB).
+     */
+    static Set<String> bundlingUpdates(Connection c) throws SQLException {
+        String catalog = c.getMetaData().getURL();
+        String state;
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT (SELECT COUNT(*) FROM bundle),"
+                     + " (SELECT MAX(change_number) FROM wsus_update_revision), (SELECT MAX(store_id) FROM store_info)")) {
+            rs.next();
+            state = rs.getLong(1) + "/" + rs.getLong(2) + "/" + rs.getString(3);
+        }
+        BundlingUpdates cached = BUNDLING.get(catalog);
+        if (cached != null && cached.state().equals(state)) {
+            return cached.updateIds();
+        }
+        Set<String> ids = new HashSet<>();
+        boolean lazy = lazy(c, true);
+        try (Statement s = c.createStatement()) {
+            s.setFetchSize(1000);
+            try (ResultSet rs = s.executeQuery("SELECT update_id FROM wsus_bundled_update ORDER BY update_id")) {
+                String previous = null;
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    if (!id.equals(previous)) {
+                        ids.add(id);
+                        previous = id;
+                    }
+                }
+            }
+        } finally {
+            lazy(c, lazy);
+        }
+        Set<String> out = Collections.unmodifiableSet(ids);
+        if (BUNDLING.size() > 16) {
+            BUNDLING.clear(); // many catalogs in one process (tests): never grow without bound
+        }
+        BUNDLING.put(catalog, new BundlingUpdates(state, out));
+        return out;
+    }
+
+    private record BundlingUpdates(String state, Set<String> updateIds) {
+    }
+
+    private static final Map<String, BundlingUpdates> BUNDLING = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A stored revision's metadata object and, from catalog format 5 on, what GetUpdateData sends for it.
+     *
+     * @param metadataSha256 null when {@code document} is complete (a cabinet and a file list): the revision's row
+     *                       was then not read
+     */
     record ServedRow(String metadataSha256, ServedDocument document) {
     }
 
     /**
-     * Each given revision that is stored: its metadata object's SHA-256 and the served document the import kept
-     * (null for revisions imported before catalog format 5). One keyed pass over both tables, so a GetUpdateData of
-     * 100 ids costs 100 primary-key lookups per table and no second round trip.
+     * Each given revision that is stored: the served document the import kept (null for revisions imported before
+     * catalog format 5) and, unless that document holds both a cabinet and a file list, its metadata object's
+     * SHA-256. Served documents are read first (primary-key lookups); the revisions' own rows only for the rest
+     * (plain documents, older revisions, revisions not stored). A revision row shares its page with dozens of
+     * others whose text columns H2 decodes with it whenever the page is not in its cache, the costliest part of a
+     * GetUpdateData at 500,000 revisions (docs/benchmarks.md); a served document row exists only for a stored
+     * revision (foreign key), so it also says that the revision is stored.
      *
      * @throws IllegalStateException if a stored file list is malformed (the catalog was damaged)
      */
     static Map<UpdateIdentity, ServedRow> servedRows(Connection c, Collection<UpdateIdentity> refs)
             throws SQLException {
         Map<UpdateIdentity, ServedRow> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT r.update_id, r.revision_number, r.metadata_sha256,"
-                + " d.revision_number, d.blob_cabinet, d.document_files"
-                + " FROM UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS INT ARRAY)) AS t(u, n)"
-                + " JOIN wsus_update_revision r ON r.update_id = t.u AND r.revision_number = t.n"
-                + " LEFT JOIN wsus_served_document d ON d.update_id = r.update_id"
-                + " AND d.revision_number = r.revision_number")) {
+        Map<UpdateIdentity, ServedDocument> partial = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.update_id, d.revision_number, d.blob_cabinet,"
+                + " d.document_files FROM UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS INT ARRAY)) AS t(u, n)"
+                + " JOIN wsus_served_document d ON d.update_id = t.u AND d.revision_number = t.n")) {
             for (List<UpdateIdentity> chunk : chunks(refs)) {
                 bindRefs(c, ps, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        rs.getInt(4);
-                        ServedDocument document = rs.wasNull() ? null
-                                : new ServedDocument(rs.getBytes(5), ServedDocument.decodeFiles(rs.getString(6)));
-                        out.put(new UpdateIdentity(rs.getString(1), rs.getInt(2)),
-                                new ServedRow(rs.getString(3), document));
+                        UpdateIdentity ref = new UpdateIdentity(rs.getString(1), rs.getInt(2));
+                        ServedDocument document = new ServedDocument(rs.getBytes(3),
+                                ServedDocument.decodeFiles(rs.getString(4)));
+                        if (document.cabinet() != null && document.files() != null) {
+                            out.put(ref, new ServedRow(null, document));
+                        } else {
+                            partial.put(ref, document);
+                        }
+                    }
+                }
+            }
+        }
+        List<UpdateIdentity> rest = new ArrayList<>();
+        for (UpdateIdentity ref : refs) {
+            if (!out.containsKey(ref)) {
+                rest.add(ref);
+            }
+        }
+        if (rest.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT r.update_id, r.revision_number, r.metadata_sha256"
+                + " FROM UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS INT ARRAY)) AS t(u, n)"
+                + " JOIN wsus_update_revision r ON r.update_id = t.u AND r.revision_number = t.n")) {
+            for (List<UpdateIdentity> chunk : chunks(rest)) {
+                bindRefs(c, ps, chunk);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        UpdateIdentity ref = new UpdateIdentity(rs.getString(1), rs.getInt(2));
+                        out.put(ref, new ServedRow(rs.getString(3), partial.get(ref)));
                     }
                 }
             }

@@ -64,15 +64,36 @@ public final class ServerSyncHandler extends Handler.Abstract {
             UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT);
 
     private final ServerSyncService service;
+    private final UpdateCatalog catalog;
 
     public ServerSyncHandler(UpdateCatalog catalog, ServerSyncSettings settings) {
         super(InvocationType.BLOCKING);
+        this.catalog = catalog;
         this.service = new ServerSyncService(catalog, settings,
                 new CookieAuthority(Clock.systemUTC(), Duration.ofMinutes(60), settings.cookieLifetime()));
     }
 
     public ServerSyncHandler(UpdateCatalog catalog) {
         this(catalog, ServerSyncSettings.defaults());
+    }
+
+    /**
+     * Starts the handler, and reads ahead what listings need ({@link UpdateCatalog#prepare}) on a daemon thread:
+     * requests are answered meanwhile (a listing that comes first reads it itself), and a failure there is only
+     * logged, since every request reads the catalog again anyway.
+     */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        Thread t = new Thread(() -> {
+            try {
+                catalog.prepare();
+            } catch (RuntimeException e) {
+                LOG.debug("reading ahead for listings failed: {}", e.toString());
+            }
+        }, "ferry-listing-prepare");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

@@ -54,6 +54,12 @@ public final class StoreCatalog implements UpdateCatalog {
         this.store = catalog.store();
     }
 
+    /** Reads which updates bundle anything ({@link WsusCatalog#prepareListings}). */
+    @Override
+    public void prepare() {
+        catalog.prepareListings();
+    }
+
     @Override
     public ferry.wsus.catalog.DeploymentChanges deploymentChanges(long since) {
         return catalog.deploymentChanges(since);

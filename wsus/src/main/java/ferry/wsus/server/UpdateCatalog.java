@@ -85,6 +85,13 @@ public interface UpdateCatalog {
         }
     }
 
+    /**
+     * Reads ahead what listings need, so that the first request after start does not pay for it; called once, on a
+     * background thread, when a server starts. The default does nothing.
+     */
+    default void prepare() {
+    }
+
     /** The update metadata document (XML text, namespace {@code http://schemas.microsoft.com/msus/2002/12/Update}). */
     Optional<String> metadata(UpdateIdentity id);
 

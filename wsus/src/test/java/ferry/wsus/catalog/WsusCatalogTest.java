@@ -293,6 +293,25 @@ class WsusCatalogTest {
     }
 
     @Test
+    void bundlesOfALaterImportAreLookedUp() {
+        importFirst();
+        UpdateIdentity both = new UpdateIdentity(BOTH, 50);
+        UpdateIdentity server = new UpdateIdentity(CU_SERVER, 100);
+        UpdateIdentity win11 = new UpdateIdentity(CU_WIN11, 200);
+        // read ahead (as a starting server does), the set of updates that bundle anything is kept; an import that
+        // adds a bundle must change it
+        catalog.prepareListings();
+        assertEquals(List.of(win11), catalog.storedBundledUpdates(List.of(both, server)));
+        RevisionRecord serverV2 = new RevisionRecord(CU_SERVER, 101, "Software", null, "Server bundle", null,
+                CatalogFixtures.put(store, CatalogFixtures.bytes("<Update id='server' rev='101'/>")),
+                List.of(SERVER_2025, CRITICAL), List.of(), List.of(win11), List.of(), List.of());
+        CatalogFixtures.commit(store, CatalogFixtures.bundle("b2", "wsus", 2, 1L, List.of(serverV2), List.of()));
+        UpdateIdentity server101 = new UpdateIdentity(CU_SERVER, 101);
+        assertEquals(List.of(win11), catalog.storedBundledUpdates(List.of(server101)));
+        assertEquals(List.of(), catalog.storedBundledUpdates(List.of(server)), "revision 100 still bundles nothing");
+    }
+
+    @Test
     void channelsAreIndependent() {
         importFirst();
         CatalogFixtures.commit(store, CatalogFixtures.bundle("apt-1", "debian", 1, null, List.of(), List.of()));

@@ -51,6 +51,34 @@ class StoredCabinetTest {
     }
 
     @Test
+    void aKeptCabinetIsReadWithoutItsRevisionsRow() throws Exception {
+        try (StoreFixture kept = new StoreFixture(dir.resolve("kept"))) {
+            kept.servedDocuments = ServedDocument::of;
+            kept.importBundle(allDocs(), null);
+            WsusCatalog catalog = new WsusCatalog(kept.store);
+            List<UpdateIdentity> ids = allIds();
+            List<UpdateIdentity> asked = new ArrayList<>(ids);
+            asked.add(new UpdateIdentity("66666666-6666-6666-6666-666666666666", 1));
+            java.util.Map<UpdateIdentity, WsusCatalog.ServedRevision> served = catalog.servedRevisions(asked);
+            assertEquals(java.util.Set.copyOf(ids), served.keySet(), "stored revisions only");
+            int cabinets = 0;
+            for (int i = 0; i < ids.size(); i++) {
+                UpdateIdentity id = ids.get(i);
+                WsusCatalog.ServedRevision r = served.get(id);
+                assertNotNull(r.document(), "kept by the import: " + id);
+                if (ServedDocument.sentCompressed(Fixtures.doc(Fixtures.DOC_NAMES[i]))) {
+                    cabinets++;
+                    assertNull(r.metadataSha256(), "a cabinet and a file list: the revision's row is not read");
+                } else {
+                    assertEquals(catalog.metadataSha256(id.updateId(), id.revisionNumber()).orElseThrow(),
+                            r.metadataSha256(), "a plain document is read from its metadata object: " + id);
+                }
+            }
+            assertTrue(cabinets > 0 && cabinets < ids.size(), "both kinds among the fixtures");
+        }
+    }
+
+    @Test
     void keptCabinetsAndFilesAreTheOnesTheServerWouldMake() throws Exception {
         try (StoreFixture kept = new StoreFixture(dir.resolve("kept"));
              StoreFixture derived = new StoreFixture(dir.resolve("derived"))) {

@@ -31,6 +31,18 @@ final class TestCatalog implements UpdateCatalog {
         return coverage;
     }
 
+    /** Counted down each time a server calls {@link #prepare}; {@link #prepareFailure}, if set, is thrown there. */
+    final java.util.concurrent.CountDownLatch prepared = new java.util.concurrent.CountDownLatch(1);
+    volatile RuntimeException prepareFailure;
+
+    @Override
+    public void prepare() {
+        prepared.countDown();
+        if (prepareFailure != null) {
+            throw prepareFailure;
+        }
+    }
+
     private volatile ferry.wsus.catalog.DeploymentChanges deployments;
 
     /** What {@link #deploymentChanges} answers from now on (null: the default, no approvals). */
