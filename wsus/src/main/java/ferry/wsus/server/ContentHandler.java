@@ -2,9 +2,9 @@ package ferry.wsus.server;
 
 import ferry.wsus.ContentTypes;
 import ferry.wsus.ContentUrls;
+import ferry.store.serve.GetOrHead;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.http.content.HttpContent;
@@ -59,9 +59,7 @@ public final class ContentHandler extends Handler.Abstract {
         if (path == null || !path.regionMatches(true, 0, ContentUrls.PREFIX, 0, ContentUrls.PREFIX.length())) {
             return false;
         }
-        if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
-            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-            Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+        if (!GetOrHead.admit(request, response, callback)) {
             return true;
         }
         Optional<ContentUrls.ContentPath> parsed = ContentUrls.parse("/Content" + path.substring(ContentUrls.PREFIX.length() - 1));
