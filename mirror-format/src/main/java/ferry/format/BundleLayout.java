@@ -34,25 +34,37 @@ public final class BundleLayout {
 
     private static final Pattern MEDIUM_DIR = Pattern.compile("medium-([0-9]{2,5})");
     private static final Pattern SIGNATURE_NAME = Pattern.compile("[0-9A-F]{40}\\.asc");
-    private static final Pattern VOLUME_NAME = Pattern.compile("volume-([0-9]{4,5})\\.tar");
+    private static final String VOLUME_PREFIX = "volume-";
+    private static final String VOLUME_SUFFIX = ".tar";
 
     /** Name of the {@code index}-th volume (1-based), e.g. {@code volume-0001.tar}. */
     public static String volumeName(int index) {
         if (index < 1 || index > Limits.MAX_VOLUMES) {
             throw new IllegalArgumentException("volume index out of range: " + index);
         }
-        return String.format("volume-%04d.tar", index);
+        // String.format("volume-%04d.tar"), without the Formatter: called for every segment of a manifest
+        String digits = Integer.toString(index);
+        return "volume-" + "000".substring(Math.min(3, digits.length() - 1)) + digits + ".tar";
     }
 
     /** 1-based index of a well-formed volume name, or -1 when the name is not one. */
     public static int volumeIndex(String name) {
-        var m = VOLUME_NAME.matcher(name);
-        if (!m.matches()) {
+        // volume-NNNN.tar or volume-NNNNN.tar, checked by hand: a manifest names a volume in every segment
+        int n = name.length();
+        if ((n != 15 && n != 16) || !name.startsWith(VOLUME_PREFIX) || !name.endsWith(VOLUME_SUFFIX)) {
             return -1;
         }
-        int index = Integer.parseInt(m.group(1));
+        int index = 0;
+        for (int i = VOLUME_PREFIX.length(); i < n - VOLUME_SUFFIX.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            index = index * 10 + (c - '0');
+        }
         // only the canonical spelling counts, so volume-00001.tar is not a second name for volume-0001.tar
-        return index >= 1 && volumeName(index).equals(name) ? index : -1;
+        boolean canonical = n == 15 || name.charAt(VOLUME_PREFIX.length()) != '0';
+        return index >= 1 && canonical ? index : -1;
     }
 
     /** Base name of the PAR 2.0 recovery files ferry writes: {@code recovery.par2}, {@code recovery.vol*.par2}. */

@@ -218,6 +218,9 @@ final class Catalog implements AutoCloseable {
     private static void migrate(JdbcConnectionPool pool, Path storeDir, List<SourceCatalog> sources)
             throws SQLException {
         ClassLoader loader = Catalog.class.getClassLoader();
+        if (upToDate(pool, loader, sources)) {
+            return;
+        }
         try {
             Flyway own = Flyway.configure(loader)
                     .dataSource(pool)
@@ -250,6 +253,24 @@ final class Catalog implements AutoCloseable {
         }
     }
 
+    // Whether every history table already records every migration this build knows (AppliedMigrations): then
+    // Flyway's validate would pass and its migrate do nothing, and the store opens without loading Flyway at all.
+    private static boolean upToDate(JdbcConnectionPool pool, ClassLoader loader, List<SourceCatalog> sources)
+            throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            if (!AppliedMigrations.upToDate(c, loader, MIGRATIONS, "flyway_schema_history", false)) {
+                return false;
+            }
+            for (SourceCatalog source : sources) {
+                if (!AppliedMigrations.upToDate(c, loader, source.migrations(), source.name() + "_schema_history",
+                        true)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     private static StoreFullException full(Path storeDir, String what, Throwable cause) {
         return new StoreFullException(storeDir, -1, DiskSpace.usable(storeDir), what, cause);
     }
@@ -279,6 +300,13 @@ final class Catalog implements AutoCloseable {
     // A reader opening a catalog that an import is still creating or upgrading must not read half a schema.
     private static void requireMigrated(JdbcConnectionPool pool, Path storeDir, List<SourceCatalog> sources) {
         ClassLoader loader = Catalog.class.getClassLoader();
+        try {
+            if (upToDate(pool, loader, sources)) {
+                return;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("store " + storeDir + ": cannot read the catalog's migrations: " + firstLine(e), e);
+        }
         try {
             boolean pending = Flyway.configure(loader).dataSource(pool).locations(MIGRATIONS)
                     .load().info().pending().length > 0;
