@@ -4,6 +4,8 @@ import ferry.store.Ids;
 import ferry.store.Store;
 import ferry.store.StoreException;
 import ferry.wsus.UpdateIdentity;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,6 +27,9 @@ import java.util.Set;
  */
 public final class WsusCatalog {
     private final Store store;
+    // the updates that bundle anything, as of a catalog state (WsusQueries.bundlingState); a serving catalog keeps
+    // it between listings
+    private volatile Bundling bundling;
 
     public WsusCatalog(Store store) {
         this.store = Objects.requireNonNull(store, "store");
@@ -104,19 +109,7 @@ public final class WsusCatalog {
         if (revisions.isEmpty()) {
             return List.of();
         }
-        return store.read(c -> {
-            // only revisions of updates that bundle anything are looked up (and so checked as arguments): a
-            // listing asks for tens of thousands, of which about one in ten
-            Set<String> bundling = WsusQueries.bundlingUpdates(c);
-            List<UpdateIdentity> candidates = new ArrayList<>();
-            for (UpdateIdentity r : revisions) {
-                String id = r.updateId();
-                if (bundling.contains(id)) { // UpdateIdentity holds ids in lower case, as the catalog does
-                    candidates.add(r);
-                }
-            }
-            return WsusQueries.storedBundledUpdates(c, refs(candidates));
-        });
+        return store.read(c -> WsusQueries.storedBundledUpdates(c, bundlingUpdates(c), refs(revisions)));
     }
 
     /**
@@ -125,7 +118,22 @@ public final class WsusCatalog {
      * second of CPU in a JVM that has not compiled H2's code yet).
      */
     public void prepareListings() {
-        store.read(c -> WsusQueries.bundlingUpdates(c));
+        store.read(this::bundlingUpdates);
+    }
+
+    /** The updates that bundle anything in the state {@code c} sees, kept until an import changes it. */
+    private Set<String> bundlingUpdates(Connection c) throws SQLException {
+        String state = WsusQueries.bundlingState(c);
+        Bundling kept = bundling;
+        if (kept != null && kept.state().equals(state)) {
+            return kept.updateIds();
+        }
+        Set<String> ids = WsusQueries.bundlingUpdates(c);
+        bundling = new Bundling(state, ids);
+        return ids;
+    }
+
+    private record Bundling(String state, Set<String> updateIds) {
     }
 
     /**

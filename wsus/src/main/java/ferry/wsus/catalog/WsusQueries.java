@@ -223,7 +223,7 @@ final class WsusQueries {
         // deeper levels: what those bundle in turn (bundles within bundles), if anything
         List<UpdateIdentity> current = level;
         while (!current.isEmpty()) {
-            List<UpdateIdentity> children = storedBundledUpdates(c, current);
+            List<UpdateIdentity> children = bundledAmong(c, current);
             Set<UpdateIdentity> listedChildren = listedAmong(c, children, type1, type2, since);
             List<UpdateIdentity> next = new ArrayList<>();
             for (UpdateIdentity child : children) {
@@ -356,16 +356,16 @@ final class WsusQueries {
 
     /**
      * The bundled updates of the given revisions that the store holds, each once, in no particular order: only the
-     * revisions of updates that bundle anything ({@link #bundlingUpdates}: about one update in ten) are looked up,
-     * one query per 1,000 of them. A lookup that finds nothing costs as much as one that finds something (an index
-     * probe, a page read when the page has left H2's cache): at 500,000 revisions a product x classification listing
-     * of 13,852 updates made 18,757 probes, for about 1,400 bundles.
+     * revisions of updates in {@code bundling} (the updates that bundle anything, {@link #bundlingUpdates}: about one
+     * update in ten) are looked up, one query per 1,000 of them. A lookup that finds nothing costs as much as one
+     * that finds something (an index probe, a page read when the page has left H2's cache): at 500,000 revisions a
+     * product x classification listing of 13,852 updates made 18,757 probes, for about 1,400 bundles.
      */
-    static List<UpdateIdentity> storedBundledUpdates(Connection c, Collection<UpdateIdentity> refs) throws SQLException {
-        Set<String> bundling = bundlingUpdates(c);
+    static List<UpdateIdentity> storedBundledUpdates(Connection c, Set<String> bundling, Collection<UpdateIdentity> refs)
+            throws SQLException {
         List<UpdateIdentity> probed = new ArrayList<>();
         for (UpdateIdentity ref : refs) {
-            if (bundling.contains(ref.updateId())) {
+            if (bundling.contains(ref.updateId())) { // UpdateIdentity holds ids in lower case, as the catalog does
                 probed.add(ref);
             }
         }
@@ -392,25 +392,26 @@ final class WsusQueries {
     }
 
     /**
-     * The ids of every update that has a revision bundling anything ({@code wsus_bundled_update}), for the catalog
-     * in the state {@code c} sees. Read with one walk over the table's primary key the first time and kept per
-     * catalog until an import changes it: bundle rows are written only with their revision, which draws a new
-     * change number, and every import adds a bundle row, so the count of bundles and the highest change number
-     * name the state (with the store's id: a catalog made anew at the same path is another catalog). About 130 bytes per bundle update (26,834 at 500,000 revisions: 3.5 MB).
+     * What names the state of the catalog {@code c} sees, for keeping {@link #bundlingUpdates} between reads: bundle
+     * rows are written only with their revision, which draws a new change number, and every import adds a bundle
+     * row, so the count of bundles and the highest change number name it (with the store's id: a catalog made anew
+     * at the same path is another catalog).
      */
-    static Set<String> bundlingUpdates(Connection c) throws SQLException {
-        String catalog = c.getMetaData().getURL();
-        String state;
+    static String bundlingState(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT (SELECT COUNT(*) FROM bundle),"
                      + " (SELECT MAX(change_number) FROM wsus_update_revision), (SELECT MAX(store_id) FROM store_info)")) {
             rs.next();
-            state = rs.getLong(1) + "/" + rs.getLong(2) + "/" + rs.getString(3);
+            return rs.getLong(1) + "/" + rs.getLong(2) + "/" + rs.getString(3);
         }
-        BundlingUpdates cached = BUNDLING.get(catalog);
-        if (cached != null && cached.state().equals(state)) {
-            return cached.updateIds();
-        }
+    }
+
+    /**
+     * The ids of every update that has a revision bundling anything ({@code wsus_bundled_update}), read lazily with
+     * one walk over the table's primary key. About 130 bytes per bundling update (26,834 at 500,000 revisions:
+     * 3.5 MB).
+     */
+    static Set<String> bundlingUpdates(Connection c) throws SQLException {
         Set<String> ids = new HashSet<>();
         boolean lazy = lazy(c, true);
         try (Statement s = c.createStatement()) {
@@ -428,18 +429,8 @@ final class WsusQueries {
         } finally {
             lazy(c, lazy);
         }
-        Set<String> out = Collections.unmodifiableSet(ids);
-        if (BUNDLING.size() > 16) {
-            BUNDLING.clear(); // many catalogs in one process (tests): never grow without bound
-        }
-        BUNDLING.put(catalog, new BundlingUpdates(state, out));
-        return out;
+        return Collections.unmodifiableSet(ids);
     }
-
-    private record BundlingUpdates(String state, Set<String> updateIds) {
-    }
-
-    private static final Map<String, BundlingUpdates> BUNDLING = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * A stored revision's metadata object and, from catalog format 5 on, what GetUpdateData sends for it.
