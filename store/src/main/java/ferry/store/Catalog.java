@@ -122,6 +122,7 @@ final class Catalog implements AutoCloseable {
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "ferry", "");
         pool.setMaxConnections(32);
         Connection keeper = null;
+        MigrationBackup backup = null;
         try {
             keeper = pool.getConnection();
             requireOwnFile(keeper, storeDir, base);
@@ -133,7 +134,17 @@ final class Catalog implements AutoCloseable {
                 throw unusable(storeDir, "belongs to store " + recorded + ", not to this store " + expectedId, null);
             }
             if (maintain) {
-                migrate(pool, storeDir, sources);
+                if (!upToDate(pool, Catalog.class.getClassLoader(), sources)) {
+                    if (existing) {
+                        // H2 commits each DDL statement: only a copy can undo a migration cut off half-way
+                        backup = MigrationBackup.take(keeper, storeDir);
+                    }
+                    migrate(pool, storeDir, sources);
+                    if (backup != null) {
+                        backup.discard();
+                        backup = null;
+                    }
+                }
             } else {
                 requireMigrated(pool, storeDir, sources);
             }
@@ -150,6 +161,10 @@ final class Catalog implements AutoCloseable {
         } catch (SQLException e) {
             closeQuietly(keeper);
             pool.dispose();
+            if (backup != null) {
+                throw afterRestore(new StoreException("store " + storeDir + ": catalog migration failed: "
+                        + firstLine(e), e), backup.restore());
+            }
             if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
                 throw new StoreLockedException("store " + storeDir + ": the catalog is open in another process", e);
             }
@@ -164,8 +179,25 @@ final class Catalog implements AutoCloseable {
         } catch (RuntimeException e) {
             closeQuietly(keeper);
             pool.dispose();
+            if (backup != null) {
+                throw afterRestore(e, backup.restore());
+            }
             throw e;
         }
+    }
+
+    // The failure of a migration whose catalog copy was put back (or kept): the same kind of failure, its message
+    // saying which.
+    private static RuntimeException afterRestore(RuntimeException failure, String restored) {
+        if (failure instanceof StoreFullException f) {
+            return new StoreFullException(f.path(), f.neededBytes(), f.freeBytes(), "migrating the catalog; " + restored,
+                    f.getCause());
+        }
+        if (failure.getClass() == StoreException.class) {
+            return new StoreException(failure.getMessage() + "; " + restored, failure.getCause());
+        }
+        LOG.warn("catalog migration failed: {}", restored);
+        return failure;
     }
 
     /** A refusal to open an existing store whose catalog is unusable; says what to do. */
@@ -218,9 +250,6 @@ final class Catalog implements AutoCloseable {
     private static void migrate(JdbcConnectionPool pool, Path storeDir, List<SourceCatalog> sources)
             throws SQLException {
         ClassLoader loader = Catalog.class.getClassLoader();
-        if (upToDate(pool, loader, sources)) {
-            return;
-        }
         try {
             Flyway own = Flyway.configure(loader)
                     .dataSource(pool)
