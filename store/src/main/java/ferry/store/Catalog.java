@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -135,11 +136,19 @@ final class Catalog implements AutoCloseable {
             }
             if (maintain) {
                 if (!upToDate(pool, Catalog.class.getClassLoader(), sources)) {
-                    if (existing) {
-                        // H2 commits each DDL statement: only a copy can undo a migration cut off half-way
-                        backup = MigrationBackup.take(keeper, storeDir);
+                    // H2 commits each DDL statement: only a copy can undo a migration of an existing catalog cut off
+                    // half-way; it is taken only when Flyway is about to change something
+                    Connection c = keeper;
+                    MigrationBackup[] taken = new MigrationBackup[1];
+                    try {
+                        migrate(pool, storeDir, sources, () -> {
+                            if (existing) {
+                                taken[0] = MigrationBackup.take(c, storeDir);
+                            }
+                        });
+                    } finally {
+                        backup = taken[0];
                     }
-                    migrate(pool, storeDir, sources);
                     if (backup != null) {
                         backup.discard();
                         backup = null;
@@ -247,8 +256,10 @@ final class Catalog implements AutoCloseable {
         }
     }
 
-    private static void migrate(JdbcConnectionPool pool, Path storeDir, List<SourceCatalog> sources)
-            throws SQLException {
+    // beforeChanging runs once, before the first change Flyway is about to make (none when there is nothing to apply:
+    // e.g. a catalog of a newer ferry, which checkFormat then refuses)
+    private static void migrate(JdbcConnectionPool pool, Path storeDir, List<SourceCatalog> sources,
+                                Runnable beforeChanging) throws SQLException {
         ClassLoader loader = Catalog.class.getClassLoader();
         try {
             Flyway own = Flyway.configure(loader)
@@ -256,21 +267,27 @@ final class Catalog implements AutoCloseable {
                     .locations(MIGRATIONS)
                     .failOnMissingLocations(true)
                     .load();
-            if (madeBeforeSourceTables(pool)) {
-                own.repair(); // realigns the recorded checksums of V1 and V2 with their current text
-            }
-            own.migrate();
+            List<Flyway> all = new ArrayList<>(List.of(own));
             for (SourceCatalog source : sources) {
                 // Baseline 0: the history table starts empty in a catalog that already has the store's tables.
-                Flyway.configure(loader)
+                all.add(Flyway.configure(loader)
                         .dataSource(pool)
                         .locations(source.migrations())
                         .table(source.name() + "_schema_history")
                         .baselineOnMigrate(true)
                         .baselineVersion("0")
                         .failOnMissingLocations(true)
-                        .load()
-                        .migrate();
+                        .load());
+            }
+            boolean repair = madeBeforeSourceTables(pool);
+            if (repair || all.stream().anyMatch(f -> f.info().pending().length > 0)) {
+                beforeChanging.run();
+            }
+            if (repair) {
+                own.repair(); // realigns the recorded checksums of V1 and V2 with their current text
+            }
+            for (Flyway f : all) {
+                f.migrate();
             }
         } catch (FlywayException e) {
             // H2 closes a database whose write failed, so the disk running full mid-migration reaches here as
