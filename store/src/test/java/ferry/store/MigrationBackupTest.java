@@ -68,6 +68,37 @@ class MigrationBackupTest {
         }
     }
 
+    @Test
+    void aCopyThatCannotBeMadeChangesNothing() throws Exception {
+        Path storeDir = storeWithOneImport();
+        List<String> before = tablesAndHistory(storeDir);
+        Files.createDirectories(storeDir.resolve(MigrationBackup.FILE).resolve("in-the-way"));
+
+        StoreException e = assertThrows(StoreException.class,
+                () -> Catalog.open(storeDir, true, null, List.of(ProbeSource.INSTANCE, Sturdy.INSTANCE), true).close());
+        assertTrue(e.getMessage().contains("cannot copy the catalog before migrating it"), e.getMessage());
+        assertTrue(e.getMessage().contains("nothing was changed"), e.getMessage());
+        assertEquals(before, tablesAndHistory(storeDir));
+    }
+
+    @Test
+    void aCatalogWithNothingToApplyIsNotCopied() throws Exception {
+        Path storeDir = storeWithOneImport();
+        // a migration of a newer ferry: not this build's, so the cheap check sends the open through Flyway, which
+        // has nothing to apply (it leaves future migrations alone)
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + storeDir.toAbsolutePath().resolve("catalog"),
+                "ferry", ""); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\", \"description\","
+                    + " \"type\", \"script\", \"checksum\", \"installed_by\", \"execution_time\", \"success\")"
+                    + " VALUES (99, '99', 'from a newer ferry', 'SQL', 'V99__from_a_newer_ferry.sql', 1, 'ferry', 1, TRUE)");
+        }
+        // a copy would fail on this directory in its place
+        Files.createDirectories(storeDir.resolve(MigrationBackup.FILE).resolve("in-the-way"));
+        try (Store store = Fixtures.open(storeDir)) {
+            assertTrue(store.isImported("b1"));
+        }
+    }
+
     private Path storeWithOneImport() {
         Path storeDir = dir.resolve("store");
         try (Store store = Fixtures.open(storeDir)) {
