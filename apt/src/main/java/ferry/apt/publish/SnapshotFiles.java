@@ -48,7 +48,7 @@ public final class SnapshotFiles {
     }
 
     /**
-     * One suite to publish.
+     * One suite to publish: an input, never compared (its {@code indexes} arrays compare by identity).
      *
      * @param name    the suite's directory below {@code dists/}
      * @param release what its Release says about it

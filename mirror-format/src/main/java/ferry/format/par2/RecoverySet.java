@@ -25,6 +25,7 @@ final class RecoverySet {
     /** Packets other than recovery slices above this size are skipped as implausible (64 MiB). */
     private static final long MAX_PACKET = 64L << 20;
 
+    // one File Description packet as read; never compared (its arrays compare by identity)
     record Description(byte[] fileId, byte[] md5, byte[] md5First16k, long length, String name) { }
 
     record Slice(Path file, long dataAt, int exponent) { }

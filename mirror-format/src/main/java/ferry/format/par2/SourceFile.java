@@ -14,7 +14,8 @@ import java.util.zip.CRC32;
 /**
  * One file of a recovery set as PAR 2.0 describes it (File Description and IFSC packets): its name relative to the
  * set's base directory ({@code /}-separated), length in bytes, MD5 of the whole file and of its first 16 KiB, file
- * id, and the MD5 and CRC-32 of each slice (the last one zero-padded to the slice size).
+ * id, and the MD5 and CRC-32 of each slice (the last one zero-padded to the slice size). Never compared: its arrays
+ * compare by identity (compare {@link #fileId()} contents to tell files apart).
  */
 record SourceFile(String name, long length, byte[] md5, byte[] md5First16k, byte[] fileId, byte[][] sliceMd5,
                   int[] sliceCrc) {
