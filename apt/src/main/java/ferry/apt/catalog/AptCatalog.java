@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ArrayList;
@@ -35,30 +34,6 @@ public final class AptCatalog {
     }
 
     /**
-     * A file of a snapshot below {@code dists/}: its bytes and lower-case hex SHA-256. Equal to another when path,
-     * digest and bytes are equal (a record compares arrays by identity), so two reads of the same file compare equal.
-     */
-    public record DistsFile(String path, byte[] bytes, String sha256) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof DistsFile f && Objects.equals(path, f.path) && Objects.equals(sha256, f.sha256)
-                    && Arrays.equals(bytes, f.bytes);
-        }
-
-        /** Over path and digest only: equal bytes have equal digests, and hashing them again would cost a pass. */
-        @Override
-        public int hashCode() {
-            return Objects.hash(path, sha256);
-        }
-
-        @Override
-        public String toString() {
-            return "DistsFile[path=" + path + ", " + (bytes == null ? "null" : bytes.length + " bytes")
-                    + ", sha256=" + sha256 + "]";
-        }
-    }
-
-    /**
      * A kept snapshot of a channel.
      *
      * @param bundleId  the bundle whose import published its content
@@ -75,7 +50,7 @@ public final class AptCatalog {
      *
      * @throws StoreException on a database error
      */
-    public Optional<DistsFile> current(String channel, String path) {
+    public Optional<SnapshotFiles.File> current(String channel, String path) {
         return store.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT f.path, f.content, f.sha256 FROM apt_snapshot_file f"
                     + " JOIN apt_current k ON k.channel = f.channel AND k.number = f.number"
@@ -94,14 +69,14 @@ public final class AptCatalog {
      *
      * @throws StoreException on a database error
      */
-    public Optional<DistsFile> byHash(String channel, String dir, String sha256) {
+    public Optional<SnapshotFiles.File> byHash(String channel, String dir, String sha256) {
         return store.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT path, content, sha256 FROM apt_snapshot_file"
                     + " WHERE channel = ? AND sha256 = ? AND path LIKE ? ESCAPE '\\' LIMIT 1")) {
                 ps.setString(1, channel);
                 ps.setString(2, sha256);
                 ps.setString(3, dir.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%");
-                Optional<DistsFile> f = one(ps);
+                Optional<SnapshotFiles.File> f = one(ps);
                 // the index must sit directly in dir, not deeper
                 return f.filter(x -> x.path().lastIndexOf('/') == dir.length());
             }
@@ -241,9 +216,9 @@ public final class AptCatalog {
         return out;
     }
 
-    private static Optional<DistsFile> one(PreparedStatement ps) throws SQLException {
+    private static Optional<SnapshotFiles.File> one(PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(new DistsFile(rs.getString(1), rs.getBytes(2), rs.getString(3)))
+            return rs.next() ? Optional.of(new SnapshotFiles.File(rs.getString(1), rs.getBytes(2), rs.getString(3)))
                     : Optional.empty();
         }
     }

@@ -1,6 +1,7 @@
 package ferry.apt.serve;
 
 import ferry.apt.catalog.AptCatalog;
+import ferry.apt.publish.SnapshotFiles;
 import ferry.store.serve.GetOrHead;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,7 +85,7 @@ public final class AptHandler extends Handler.Abstract {
     private void dists(Request request, Response response, Callback callback, String channel, String rest) {
         Matcher h = BY_HASH.matcher(rest);
         boolean byHash = h.matches();
-        Optional<AptCatalog.DistsFile> file = byHash ? catalog.byHash(channel, h.group(1), h.group(2))
+        Optional<SnapshotFiles.File> file = byHash ? catalog.byHash(channel, h.group(1), h.group(2))
                 : catalog.current(channel, rest);
         if (file.isEmpty()) {
             Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
