@@ -394,15 +394,15 @@ final class WsusQueries {
     /**
      * What names the state of the catalog {@code c} sees, for keeping {@link #bundlingUpdates} between reads: bundle
      * rows are written only with their revision, which draws a new change number, and every import adds a bundle
-     * row, so the count of bundles and the highest change number name it (with the store's id: a catalog made anew
-     * at the same path is another catalog).
+     * row, so the count of bundles and the highest change number name it. Read in the same transaction as the
+     * listing it serves ({@code Store.changes()} reads on a connection of its own).
      */
     static String bundlingState(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT (SELECT COUNT(*) FROM bundle),"
-                     + " (SELECT MAX(change_number) FROM wsus_update_revision), (SELECT MAX(store_id) FROM store_info)")) {
+                     + " (SELECT MAX(change_number) FROM wsus_update_revision)")) {
             rs.next();
-            return rs.getLong(1) + "/" + rs.getLong(2) + "/" + rs.getString(3);
+            return rs.getLong(1) + "/" + rs.getLong(2);
         }
     }
 
